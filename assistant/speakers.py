@@ -1,0 +1,72 @@
+"""Canonical speakers across an index: counts, documents and aliases, and matching a user's name to them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import AssistantError
+from .store import StoredDocument, StoredSentence
+
+
+@dataclass
+class SpeakerEntry:
+    name: str
+    sentences: int = 0
+    direct: int = 0
+    indirect: int = 0
+    documents: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "sentences": self.sentences,
+            "direct": self.direct,
+            "indirect": self.indirect,
+            "documents": self.documents,
+            "aliases": self.aliases,
+        }
+
+
+def speaker_table(documents: list[StoredDocument], sentences: list[StoredSentence]) -> list[SpeakerEntry]:
+    """Every canonical speaker, most quoted first (ties by name)."""
+    table: dict[str, SpeakerEntry] = {}
+    for s in sentences:
+        if not s.speaker:
+            continue
+        entry = table.setdefault(s.speaker, SpeakerEntry(name=s.speaker))
+        entry.sentences += 1
+        entry.direct += s.attribution == "direct"
+        entry.indirect += s.attribution == "indirect"
+        doc_id = documents[s.doc].id
+        if doc_id not in entry.documents:
+            entry.documents.append(doc_id)
+    for document in documents:
+        for name, aliases in document.aliases.items():
+            if name in table:
+                merged = set(table[name].aliases) | {a for a in aliases if a != name}
+                table[name].aliases = sorted(merged, key=str.lower)
+    return sorted(table.values(), key=lambda e: (-e.sentences, e.name.lower()))
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("’", "'")).strip().lower()
+
+
+def match_speakers(query: str, table: list[SpeakerEntry]) -> set[str]:
+    """Canonical names that ``query`` names: the name, an alias, or a whole-word part of them ("Putin")."""
+    wanted = _fold(query)
+    if not wanted:
+        raise AssistantError("the speaker filter is empty.")
+    pattern = re.compile(r"(?<!\w)" + re.escape(wanted) + r"(?!\w)")
+    matches = {
+        e.name
+        for e in table
+        if any(_fold(n) == wanted or pattern.search(_fold(n)) for n in [e.name, *e.aliases])
+    }
+    if not matches:
+        known = ", ".join(e.name for e in table[:8]) or "none"
+        raise AssistantError(f"no speaker in the index matches {query!r} (known speakers: {known}).")
+    return matches

@@ -1,0 +1,1 @@
+"""Helpers for speaker attribution: word lists, quotation marks, names and the lazily loaded spaCy model."""

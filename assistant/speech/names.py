@@ -1,0 +1,147 @@
+"""People in one text: name clean-up, gender, role words and folding every alias into one canonical name.
+
+Rules:
+- ``name_strip_titles``: "Russian President Vladimir Putin", "Mr Putin", "Sen. Ted Cruz" → the bare name; the
+  stripped words become role words (russian, president) and titles give gender (Mr → male, Ms → female).
+- ``name_canonical_first_full``: the canonical name of a person is the longest "First Last" form seen in the text
+  (the first one when several are as long); "Putin" and "Mr Putin" fold into "Vladimir Putin".
+- ``name_same_surname``: two different first names with one surname are two people; a bare surname goes to the
+  one mentioned most.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .lexicon import FEMALE_NAMES, FEMALE_ROLES, FEMALE_TITLES, MALE_NAMES, MALE_ROLES, MALE_TITLES, TITLES
+
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+_NAME_TOKEN = re.compile(r"^[A-Z][\w'’.\-]*$")
+
+
+@dataclass
+class Person:
+    """One person of a text, with every surface form that was folded into it."""
+
+    key: str
+    first: str | None
+    surname: str
+    full: str
+    gender: str | None = None  # "m" | "f" | None
+    roles: set[str] = field(default_factory=set)
+    forms: list[str] = field(default_factory=list)
+    count: int = 0
+
+    def add_form(self, form: str) -> None:
+        form = form.strip()
+        if form and form not in self.forms:
+            self.forms.append(form)
+
+
+def clean_name(surface: str) -> tuple[str, list[str]]:
+    """``("Vladimir Putin", ["russian", "president"])`` from "Russian President Vladimir Putin’s"."""
+    words = surface.replace("\n", " ").split()
+    if words:
+        words[-1] = _POSSESSIVE.sub("", words[-1])
+    roles: list[str] = []
+    while len(words) > 1 and _is_role_word(words):
+        roles.append(words.pop(0).rstrip(".").lower())
+    if words and words[0].rstrip(".").lower() in TITLES and len(words) == 1:
+        roles.append(words.pop(0).rstrip(".").lower())
+    name = " ".join(w for w in words if w)
+    return name, roles
+
+
+def _is_role_word(words: list[str]) -> bool:
+    """Is ``words[0]`` a title or description before the name ("Russian" in "Russian President X")?"""
+    word = words[0]
+    if word.rstrip(".").lower() in TITLES or not _NAME_TOKEN.match(word):
+        return True
+    if word.isupper() and len(word) > 1 and "." not in word:
+        return True  # FBI Director James Comey
+    return len(words) > 2 and words[1].rstrip(".").lower() in TITLES
+
+
+def gender_of(first: str | None, roles: list[str] | set[str]) -> str | None:
+    """Gender from a title or role word first, else from a common first name; None when unknown."""
+    lowered = {r.lower() for r in roles}
+    if lowered & (MALE_TITLES | MALE_ROLES):
+        return "m"
+    if lowered & (FEMALE_TITLES | FEMALE_ROLES):
+        return "f"
+    if first:
+        name = first.rstrip(".").lower()
+        if name in MALE_NAMES and name not in FEMALE_NAMES:
+            return "m"
+        if name in FEMALE_NAMES and name not in MALE_NAMES:
+            return "f"
+    return None
+
+
+@dataclass
+class People:
+    """The registry of people of one text, keyed by canonical name."""
+
+    by_key: dict[str, Person] = field(default_factory=dict)
+
+    def add_full(self, surface: str, name: str, roles: list[str]) -> Person | None:
+        """Register a mention with a first name ("Vladimir Putin"); returns its person."""
+        parts = name.split()
+        if len(parts) < 2:
+            return None
+        first, surname = parts[0], parts[-1]
+        person = self._find(surname, first)
+        if person is None:
+            person = Person(key=name, first=first, surname=surname, full=name)
+            self.by_key[name] = person
+        elif len(name) > len(person.full) and first == person.first:
+            pass  # keep the first full form as canonical (a middle initial does not rename)
+        self._note(person, surface, roles, first)
+        return person
+
+    def add_bare(self, surface: str, name: str, roles: list[str]) -> Person:
+        """Register a surname-only mention ("Mr Putin", "Putin"); creates a person when none matches."""
+        surname = name.split()[-1] if name else surface
+        person = self._find(surname, None)
+        if person is None:
+            person = Person(key=surname, first=None, surname=surname, full=surname)
+            self.by_key[surname] = person
+        self._note(person, surface, roles, None)
+        return person
+
+    def lookup(self, name: str) -> Person | None:
+        parts = name.split()
+        if not parts:
+            return None
+        return self._find(parts[-1], parts[0] if len(parts) > 1 else None)
+
+    def _find(self, surname: str, first: str | None) -> Person | None:
+        same = [p for p in self.by_key.values() if p.surname.lower() == surname.lower()]
+        if first is not None:
+            exact = [p for p in same if p.first and p.first.lower() == first.lower()]
+            if exact:
+                return exact[0]
+            bare = [p for p in same if p.first is None]
+            if bare:  # "Putin" seen before "Vladimir Putin": upgrade that person
+                person = bare[0]
+                del self.by_key[person.key]
+                person.first, person.full, person.key = first, f"{first} {surname}", f"{first} {surname}"
+                self.by_key[person.key] = person
+                return person
+            return None
+        if not same:
+            return None
+        return max(same, key=lambda p: p.count)
+
+    def _note(self, person: Person, surface: str, roles: list[str], first: str | None) -> None:
+        person.count += 1
+        person.add_form(surface)
+        person.roles.update(r for r in roles if r)
+        if person.gender is None:
+            person.gender = gender_of(first or person.first, roles)
+
+
+def fold_full_names(people: People) -> None:
+    """Give a full name to people first seen by surname when a full form appears later (done by ``_find``)."""
+    return None

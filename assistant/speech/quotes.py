@@ -1,0 +1,146 @@
+"""Pairing quotation marks into quoted spans, robust to apostrophes, stray marks and straight quotes.
+
+Rules (each tested in tests/test_attribution.py):
+- ``quote_pairs_double``: “…”, „…“, «…» and straight "…" pair within a paragraph; a straight mark opens after
+  white space or an opening bracket and closes before white space or punctuation; ``5"`` after a digit is an inch.
+- ``quote_apostrophes_ignored``: ’ in parents’, it’s, ’90s is never a quotation mark. Single quotes only count as
+  quotation marks when they clearly are: ‘ after a space before a letter, ’ right after , . ! ? (``interfered.’``).
+- ``quote_unclosed_stays_in_paragraph``: a quotation still open at the end of a paragraph ends there (the next
+  paragraph is quotation only if it opens with a mark itself), so a stray mark never flips the rest of an article.
+- ``quote_stray_closer``: a closing mark with no opening one makes a quotation from the start of its sentence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+_OPEN_DOUBLE = "“„«‟"
+_CLOSE_DOUBLE = "”»"
+_STRAIGHT = '"'
+_OPEN_BEFORE = " \t\n([{—–-/:;“‘"
+_CLOSE_AFTER = " \t\n.,;:!?)]}—–-…”’'"
+
+
+@dataclass(frozen=True)
+class QuoteSpan:
+    """A quotation: ``start`` is the opening mark (or where an unmarked start was inferred), ``end`` is just past
+    the closing mark (or the paragraph end when ``closed`` is False)."""
+
+    start: int
+    end: int
+    closed: bool
+    opened: bool = True
+
+    def inner(self, text: str) -> str:
+        return text[self.start : self.end].strip(" \t\n\"“”„«»‟‘’'")
+
+
+def quote_spans(
+    text: str, paragraphs: list[tuple[int, int]], sentence_starts: list[int] | None = None
+) -> list[QuoteSpan]:
+    """All quotations of ``text``, paragraph by paragraph; never spans two paragraphs."""
+    starts = sorted(sentence_starts or [])
+    spans: list[QuoteSpan] = []
+    for p_start, p_end in paragraphs:
+        spans.extend(_double_spans(text, p_start, p_end, starts))
+        spans.extend(_single_spans(text, p_start, p_end, starts, spans))
+    spans.sort(key=lambda q: q.start)
+    return spans
+
+
+def _kind(text: str, i: int, p_start: int, p_end: int, is_open: bool) -> str:
+    """'open', 'close' or 'skip' for the double mark at ``i``."""
+    ch = text[i]
+    if ch in _OPEN_DOUBLE:
+        return "open"
+    if ch in _CLOSE_DOUBLE:
+        return "close"
+    prev = text[i - 1] if i > p_start else " "
+    nxt = text[i + 1] if i + 1 < p_end else " "
+    if prev.isdigit() and not is_open:
+        return "skip"  # 5" screen
+    can_open = prev in _OPEN_BEFORE and not nxt.isspace()
+    can_close = nxt in _CLOSE_AFTER and not prev.isspace()
+    if can_open and not can_close:
+        return "open"
+    if can_close and not can_open:
+        return "close"
+    return "close" if is_open else "open"
+
+
+def _sentence_start(starts: list[int], pos: int, floor: int) -> int:
+    best = floor
+    for s in starts:
+        if s > pos:
+            break
+        best = max(best, s)
+    return best
+
+
+def _double_spans(text: str, p_start: int, p_end: int, starts: list[int]) -> list[QuoteSpan]:
+    spans: list[QuoteSpan] = []
+    open_at: int | None = None
+    for i in range(p_start, p_end):
+        ch = text[i]
+        if ch not in _OPEN_DOUBLE and ch not in _CLOSE_DOUBLE and ch != _STRAIGHT:
+            continue
+        kind = _kind(text, i, p_start, p_end, open_at is not None)
+        if kind == "open":
+            if open_at is not None:
+                spans.append(QuoteSpan(open_at, i, closed=False))
+            open_at = i
+        elif kind == "close":
+            if open_at is not None:
+                spans.append(QuoteSpan(open_at, i + 1, closed=True))
+                open_at = None
+            else:
+                begin = _sentence_start(starts, i, p_start)
+                if i - begin > 1:
+                    spans.append(QuoteSpan(begin, i + 1, closed=True, opened=False))
+    if open_at is not None:
+        spans.append(QuoteSpan(open_at, p_end, closed=False))
+    return spans
+
+
+def _inside(spans: list[QuoteSpan], i: int) -> bool:
+    return any(q.start <= i < q.end for q in spans)
+
+
+def _single_spans(
+    text: str, p_start: int, p_end: int, starts: list[int], doubles: list[QuoteSpan]
+) -> list[QuoteSpan]:
+    """Single quotation marks, strictly: ‘ after space before a letter; ’ right after , . ! ?"""
+    spans: list[QuoteSpan] = []
+    open_at: int | None = None
+    for i in range(p_start, p_end):
+        ch = text[i]
+        if ch not in "‘’" or _inside(doubles, i):
+            continue
+        prev = text[i - 1] if i > p_start else " "
+        nxt = text[i + 1] if i + 1 < p_end else " "
+        if ch == "‘" and prev in _OPEN_BEFORE and nxt.isalpha():
+            open_at = i if open_at is None else open_at
+        elif ch == "’" and prev in ",.!?" and (nxt.isspace() or i + 1 >= p_end):
+            begin = open_at if open_at is not None else _sentence_start(starts, i, p_start)
+            if i - begin > 1:
+                spans.append(QuoteSpan(begin, i + 1, closed=True, opened=open_at is not None))
+            open_at = None
+        elif ch == "’" and open_at is not None and (nxt.isspace() or nxt in ",.;:!?"):
+            spans.append(QuoteSpan(open_at, i + 1, closed=True))
+            open_at = None
+    return spans
+
+
+def quoted_chars(spans: list[QuoteSpan], start: int, end: int) -> int:
+    """How many characters of ``[start, end)`` lie inside quotations."""
+    total = 0
+    for q in spans:
+        lo, hi = max(start, q.start), min(end, q.end)
+        if lo < hi:
+            total += hi - lo
+    return total
+
+
+def spans_in(spans: list[QuoteSpan], start: int, end: int) -> list[QuoteSpan]:
+    """The quotations that overlap ``[start, end)``."""
+    return [q for q in spans if q.start < end and q.end > start]

@@ -1,0 +1,114 @@
+"""The command line, run in-process (like CliRunner) and once as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant.cli import main
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_ask_json_hackers(capsys, built_index: Path):
+    code, out, _ = run(capsys, "ask", "What did Putin say about hackers?", "--index", str(built_index), "--json")
+    assert code == 0
+    answer = json.loads(out)
+    first = answer["passages"][0]
+    assert "Hackers can be anywhere" in first["text"]
+    assert "Putin" in first["speaker"] and first["attribution"] == "direct"
+
+
+def test_ask_text_output(capsys, built_index: Path):
+    code, out, _ = run(capsys, "ask", "Who said 'I was one of the guests there'?", "--index", str(built_index), "-k", "2")
+    assert code == 0
+    assert out.startswith("Vladimir Putin said it")
+    assert "[1]" in out and "[2]" in out and "[3]" not in out
+
+
+def test_speakers_json(capsys, built_index: Path):
+    code, out, _ = run(capsys, "speakers", "--index", str(built_index), "--json")
+    assert code == 0
+    names = [e["name"] for e in json.loads(out)]
+    assert names[0] == "Vladimir Putin"
+
+
+def test_attribute_json_lines(capsys):
+    from assistant.documents import bundled_article
+
+    code, out, _ = run(capsys, "attribute", str(bundled_article()), "--json")
+    assert code == 0
+    rows = [json.loads(line) for line in out.splitlines()]
+    text = bundled_article().read_text(encoding="utf-8")
+    assert rows and all(set(r) == {"start", "end", "text", "paragraph", "speaker", "attribution"} for r in rows)
+    assert all(text[r["start"] : r["end"]] == r["text"] for r in rows)
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["ask", "   "], "empty"),
+        (["ask", "x" * 100_000], "limit"),
+        (["ask", "hi", "-k", "0"], "k must be"),
+        (["attribute", "/no/such/file.txt"], "does not exist"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(capsys, built_index: Path, argv, message):
+    if argv[0] == "ask":
+        argv = [*argv, "--index", str(built_index)]
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert message in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_bad_sources_leave_the_index_untouched(capsys, tmp_path: Path, built_index: Path):
+    index = tmp_path / "index"
+    shutil.copytree(built_index, index)
+    before = {p.name: p.read_bytes() for p in index.iterdir() if p.is_file()}
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    binary = tmp_path / "blob.txt"
+    binary.write_bytes(b"\x89PNG\x00\x00\x01")
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("Caf\xe9 society.".encode("latin-1"))
+    folder = tmp_path / "nothing"
+    folder.mkdir()
+    for source, message in [(empty, "empty"), (binary, "binary"), (latin, "UTF-8"), (folder, "no .txt"),
+                            (tmp_path / "missing.txt", "does not exist")]:
+        code, _, err = run(capsys, "build", str(source), "--index", str(index))
+        assert code == 2, source
+        assert message in err and "Traceback" not in err
+    after = {p.name: p.read_bytes() for p in index.iterdir() if p.is_file()}
+    assert after == before
+
+
+def test_other_model_index_is_refused(built_index: Path):
+    from assistant import Assistant, AssistantError
+
+    with pytest.raises(AssistantError, match="built with model"):
+        Assistant.load(built_index, model="some/other-model")
+
+
+def test_module_entry_point_exit_code(tmp_path: Path):
+    result = subprocess.run(
+        [sys.executable, "-m", "assistant", "ask", "hello", "--index", str(tmp_path / "missing")],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 2
+    assert "does not exist" in result.stderr and "assistant build" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_serve_refuses_remote_bind_without_flag(capsys):
+    code, _, err = run(capsys, "serve", "--host", "0.0.0.0")
+    assert code == 2 and "--allow-remote" in err
