@@ -85,7 +85,7 @@ def cmd_build(args: argparse.Namespace) -> None:
 
     def progress(fraction: float, message: str) -> None:
         percent = int(fraction * 100)
-        if percent // 10 != last[0] // 10 or fraction >= 1.0:
+        if percent // 10 != last[0] // 10 or fraction >= 0.9:
             print(f"[{percent:3d}%] {message}", file=sys.stderr, flush=True)
             last[0] = percent
 

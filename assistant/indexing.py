@@ -92,15 +92,18 @@ def build_index(
     progress(0.10, f"embedding {len(sentences)} sentences with {model}")
     texts = [embedding_text(documents[s.doc], sentences, i) for i, s in enumerate(sentences)]
     vectors = _encode_with_progress(model, texts, progress, show_bar)
-    progress(0.90, "writing the index")
+    progress(0.90, "writing the FAISS index")
     build_dir = store.new_build_dir(index_dir)
     try:
         dense = faiss.IndexFlatIP(vectors.shape[1])
         dense.add(vectors)
         faiss.write_index(dense, str(build_dir / store.VECTORS))
+        progress(0.91, "writing sentence metadata")
         store.write_metadata(build_dir, stored_docs, sentences)
+        progress(0.93, "building the BM25 index")
         plain = [documents[s.doc].text[s.start : s.end] for s in sentences]
         lexical.build(plain, build_dir / store.LEXICAL)
+        progress(0.95, "keeping copies of the sources")
         sources = build_dir / store.SOURCES
         sources.mkdir()
         for document in documents:
@@ -122,7 +125,9 @@ def build_index(
                 for d in documents
             ],
         }
+        progress(0.97, "sealing the manifest")
         store.write_manifest(build_dir, manifest)
+        progress(0.98, "publishing the new index")
         store.publish(build_dir, index_dir)
     except BaseException:
         shutil.rmtree(build_dir, ignore_errors=True)

@@ -14,7 +14,7 @@ SPEECH_VERBS = frozenset(
     ask comment confirm emphasize emphasise stress testify complain remark observe mention reveal vow pledge
     promise boast quip joke shout yell scream whisper cry exclaim continue counter caution charge blast slam
     criticize criticise blame lament concur agree disagree acknowledge affirm reiterate repeat retort snap
-    speculate estimate indicate signal hint imply describe call demand order threaten declare proclaim insist
+    speculate estimate describe call demand order threaten declare proclaim insist
     complain grumble muse opine posit theorize theorise write inform notify assure advise recount
     relate characterize characterise dismiss reject question wonder conclude""".split()
 )

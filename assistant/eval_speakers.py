@@ -1,0 +1,228 @@
+"""``assistant eval speakers FILE.jsonl``: sentence-level scoring of speaker attribution on annotated news.
+
+The input has one article a line, PolNeAR style: ``{"id", "text", "attributions": [{"source", "source_spans",
+"cue_spans", "content_spans", "source_is_pronoun", "source_looks_named", "content_has_quote_marks"}]}`` with
+``[start, end]`` character spans into ``text``.
+
+Each article is split with OUR splitter and each of our sentences gets a gold label from the spans:
+- no overlap with any attribution's content → narration;
+- exactly one source whose content covers at least 40% of the sentence's characters → that source;
+- anything else (several sources, thin overlap) → not scored.
+Speaker accuracy is counted only where the gold source mention looks like a name (PolNeAR sources are mentions such
+as "he" or "the daily", without coreference); a match is when the last names agree, case-insensitively.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from .attribution import attribute_text
+from .errors import AssistantError
+
+COVERAGE = 0.40
+ANCHORS = (
+    "Anchors (other systems, other data, for scale only): Gender Gap Tracker quote extractor 86.5% speaker match "
+    "on its own news set; CoreNLP quote attribution 87.5 F1 and BookNLP 89.9 F1 on novels."
+)
+
+
+@dataclass(frozen=True)
+class GoldSentence:
+    """A sentence of ours with its gold label: ``kind`` is narration / speech / unscored."""
+
+    start: int
+    end: int
+    kind: str
+    source: str | None = None
+    named: bool = False  # the gold source mention looks like a name (speaker scored)
+    in_sentence: bool = False  # the gold source mention lies inside the sentence
+    quoted: bool = False  # the gold content has quotation marks
+
+
+@dataclass
+class Score:
+    articles: int = 0
+    sentences: int = 0
+    unscored: int = 0
+    seconds: float = 0.0
+    narration_total: int = 0
+    narration_right: int = 0
+    speech_total: int = 0
+    speech_right: int = 0
+    speaker: dict[str, list[int]] = field(default_factory=dict)  # bucket -> [right, total]
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    def add_speaker(self, buckets: list[str], right: bool) -> None:
+        for bucket in buckets:
+            counts = self.speaker.setdefault(bucket, [0, 0])
+            counts[0] += int(right)
+            counts[1] += 1
+
+
+def read_articles(path: str | Path) -> list[dict[str, Any]]:
+    """The articles of a JSON Lines file; a missing or malformed file is an AssistantError."""
+    p = Path(path)
+    if not p.is_file():
+        raise AssistantError(f"{p} does not exist or is not a file.")
+    articles: list[dict[str, Any]] = []
+    try:
+        lines = p.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AssistantError(f"{p} cannot be read as UTF-8 text ({exc.__class__.__name__}).") from None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            article = json.loads(line)
+        except json.JSONDecodeError:
+            raise AssistantError(f"{p}, line {number}: not valid JSON.") from None
+        if not isinstance(article, dict) or not isinstance(article.get("text"), str) \
+                or not isinstance(article.get("attributions", []), list):
+            raise AssistantError(f"{p}, line {number}: expected an object with \"text\" and \"attributions\".")
+        articles.append(article)
+    if not articles:
+        raise AssistantError(f"{p} holds no articles.")
+    return articles
+
+
+def _overlap(spans: list[list[int]], start: int, end: int) -> int:
+    total = 0
+    for span in spans or []:
+        if not isinstance(span, (list, tuple)) or len(span) != 2:
+            continue
+        lo, hi = max(start, int(span[0])), min(end, int(span[1]))
+        total += max(0, hi - lo)
+    return total
+
+
+def gold_labels(article: dict[str, Any], sentences: list[tuple[int, int]]) -> list[GoldSentence]:
+    """Label each of our sentences from the gold attribution spans (see the module doc)."""
+    labels: list[GoldSentence] = []
+    attributions = [a for a in article.get("attributions", []) if isinstance(a, dict)]
+    for start, end in sentences:
+        size = max(1, end - start)
+        touching = [(a, _overlap(a.get("content_spans", []), start, end)) for a in attributions]
+        touching = [(a, n) for a, n in touching if n > 0]
+        if not touching:
+            labels.append(GoldSentence(start, end, "narration"))
+            continue
+        covering = [a for a, n in touching if n / size >= COVERAGE]
+        sources = {(a.get("source") or "").strip().lower() for a in covering}
+        if len(covering) == 0 or len(sources) != 1:
+            labels.append(GoldSentence(start, end, "unscored"))
+            continue
+        a = covering[0]
+        named = bool(a.get("has_source", True)) and bool(a.get("source_looks_named")) \
+            and not a.get("source_is_pronoun") and bool(a.get("source"))
+        inside = any(_overlap([span], start, end) > 0 for span in a.get("source_spans", []) or [])
+        labels.append(GoldSentence(start, end, "speech", a.get("source"), named, inside,
+                                   bool(a.get("content_has_quote_marks"))))
+    return labels
+
+
+_CUT = re.compile(r"\s+(?:of|from|who|in|at)\s+.*$|,.*$|\(.*$")
+
+
+def last_name(name: str | None) -> str:
+    """``Mr. Obama`` → ``obama``; ``The Trump campaign`` → ``campaign``; ``Sen. Ted Cruz of Texas`` → ``cruz``."""
+    if not name:
+        return ""
+    cleaned = _CUT.sub("", name.strip())
+    words = re.findall(r"[\w-]+", cleaned.replace("’s", "").replace("'s", ""))
+    return words[-1].lower() if words else ""
+
+
+def same_speaker(ours: str | None, gold: str | None) -> bool:
+    return bool(ours) and bool(gold) and last_name(ours) == last_name(gold)
+
+
+def score_articles(articles: list[dict[str, Any]]) -> Score:
+    score = Score()
+    for article in articles:
+        text = article["text"]
+        started = time.perf_counter()
+        ours = attribute_text(text).sentences
+        score.seconds += time.perf_counter() - started
+        score.articles += 1
+        labels = gold_labels(article, [(s.start, s.end) for s in ours])
+        for sent, gold in zip(ours, labels):
+            _score_one(score, article, sent, gold)
+    return score
+
+
+def _score_one(score: Score, article: dict[str, Any], sent: Any, gold: GoldSentence) -> None:
+    if gold.kind == "unscored":
+        score.unscored += 1
+        return
+    score.sentences += 1
+    says_speech = sent.attribution != "narration"
+    if gold.kind == "narration":
+        score.narration_total += 1
+        score.narration_right += int(not says_speech)
+        if says_speech:
+            score.errors.append(_error(article, sent, gold, "narration"))
+        return
+    score.speech_total += 1
+    score.speech_right += int(says_speech)
+    if not gold.named:
+        if not says_speech:
+            score.errors.append(_error(article, sent, gold, "speech"))
+        return
+    right = same_speaker(sent.speaker, gold.source)
+    buckets = ["all", "named in sentence" if gold.in_sentence else "named elsewhere",
+               "direct (gold quote marks)" if gold.quoted else "indirect (no quote marks)",
+               f"ours: {sent.attribution}"]
+    score.add_speaker(buckets, right)
+    if not right:
+        score.errors.append(_error(article, sent, gold, "speaker"))
+
+
+def _error(article: dict[str, Any], sent: Any, gold: GoldSentence, kind: str) -> dict[str, Any]:
+    return {"article": article.get("id"), "kind": kind, "gold": gold.source if gold.kind == "speech" else None,
+            "ours": sent.speaker, "attribution": sent.attribution, "text": sent.text}
+
+
+def _pct(right: int, total: int) -> str:
+    return f"{100.0 * right / total:5.1f}% ({right}/{total})" if total else "  n/a"
+
+
+def format_report(score: Score, path: str | Path) -> str:
+    lines = [f"Speaker attribution on {path}"]
+    lines.append(f"articles: {score.articles}; sentences scored: {score.sentences} "
+                 f"({score.unscored} not scored: several sources or under {COVERAGE:.0%} coverage)")
+    right = score.narration_right + score.speech_right
+    lines.append(f"narration vs speech accuracy: {_pct(right, score.sentences)}   target >= 95%")
+    lines.append(f"  narration kept as narration: {_pct(score.narration_right, score.narration_total)}")
+    lines.append(f"  speech found as speech:      {_pct(score.speech_right, score.speech_total)}")
+    lines.append("speaker accuracy on speech sentences (last names agree), scored only where the gold source "
+                 "mention looks like a name (gold sources are mentions without coreference, e.g. \"he\"):")
+    order = ["all", "named in sentence", "named elsewhere", "direct (gold quote marks)",
+             "indirect (no quote marks)", "ours: direct", "ours: indirect", "ours: narration"]
+    for bucket in order:
+        if bucket in score.speaker:
+            r, t = score.speaker[bucket]
+            target = "   target >= 92%" if bucket == "all" else ""
+            lines.append(f"  {bucket:<28} {_pct(r, t)}{target}")
+    per = 1000.0 * score.seconds / score.articles if score.articles else 0.0
+    lines.append(f"time per article: {per:.0f} ms (spaCy model load not included)")
+    lines.append(ANCHORS)
+    return "\n".join(lines)
+
+
+def evaluate_file(path: str | Path) -> str:
+    """The printed report of ``assistant eval speakers FILE.jsonl``."""
+    from .speech.nlp import load_nlp
+
+    articles = read_articles(path)
+    load_nlp()
+    return format_report(score_articles(articles), path)
+
+
+def iter_errors(path: str | Path) -> Iterator[dict[str, Any]]:
+    """Every mistake, for error analysis during development."""
+    yield from score_articles(read_articles(path)).errors
