@@ -103,7 +103,7 @@ class Cue:
     mention: Mention
     content: bool
     rank: int = 0  # lower is better: 0 for the root verb, more for deeper verbs
-    inside_marks: bool = False
+    echo: str = ""  # "he"/"she" subject of the reported clause: "Morgan said she would run"
 
 
 @dataclass
@@ -214,6 +214,9 @@ def _name_runs(sent: _Sent) -> list[tuple[list[Any], list[str]]]:
         if tok is not None and (tok.pos_ == "PROPN" or tok.ent_type_ == "PERSON") and tok.text[:1].isupper():
             current.append(tok)
             continue
+        if tok is not None and current and _hyphen_joined(current[-1], tok):
+            current.append(tok)  # "Park Geun-hye", "Crouse-Mays"
+            continue
         if current:
             before = []
             i = current[0].i - 1
@@ -225,6 +228,12 @@ def _name_runs(sent: _Sent) -> list[tuple[list[Any], list[str]]]:
             runs.append((current, before))
             current = []
     return runs
+
+
+def _hyphen_joined(prev: Any, tok: Any) -> bool:
+    if tok.text == "-" and not prev.whitespace_:
+        return not tok.whitespace_
+    return prev.text == "-" and not prev.whitespace_ and tok.text[:1].isalpha()
 
 
 def _is_person_run(run: list[Any], name: str, roles: list[str], people: People | None) -> bool:
@@ -242,24 +251,23 @@ def _is_person_run(run: list[Any], name: str, roles: list[str], people: People |
 
 
 def _register_people(text: str, sents: list[_Sent]) -> People:
+    """All people of the text: full names first (so "Putin" before "Vladimir Putin" still folds), then the rest."""
     people = People()
-    bare: list[tuple[str, str, list[str]]] = []
+    bare: list[tuple[str, str, list[str], bool]] = []
     for sent in sents:
         for run, before in _name_runs(sent):
             surface = text[run[0].idx + _off(sent) : run[-1].idx + len(run[-1].text) + _off(sent)]
             name, roles = clean_name(surface)
             roles = before + roles
-            if not name or not _is_person_run(run, name, roles, None) and len(name.split()) < 2:
-                bare.append((surface, name, roles))
+            if not name:
                 continue
-            if not _is_person_run(run, name, roles, None):
-                continue
-            if len(name.split()) >= 2:
+            is_person = _is_person_run(run, name, roles, None)
+            if len(name.split()) >= 2 and is_person:
                 people.add_full(surface, name, roles)
-            else:
-                bare.append((surface, name, roles))
-    for surface, name, roles in bare:
-        if name and (set(roles) & _PERSON_EVIDENCE_TITLES or people.lookup(name) is not None):
+            elif len(name.split()) == 1:
+                bare.append((surface, name, roles, any(t.ent_type_ == "PERSON" for t in run)))
+    for surface, name, roles, person_ent in bare:
+        if person_ent or set(roles) & _PERSON_EVIDENCE_TITLES or people.lookup(name) is not None:
             people.add_bare(surface, name, roles)
     return people
 
@@ -304,8 +312,22 @@ def _cues(text: str, sent: _Sent) -> list[Cue]:
         cue = _verb_cue(text, sent, tok)
         if cue is not None:
             cues.append(cue)
+    if not cues and text[sent.start : sent.end].rstrip().endswith(":"):
+        cues.extend(_colon_cue(text, sent))
     cues.sort(key=lambda c: (not c.content, c.rank, c.pos))
     return cues
+
+
+def _colon_cue(text: str, sent: _Sent) -> list[Cue]:
+    """``colon_intro``: "Sanders made the following comment:" introduces the next paragraph's quotation."""
+    root = next((t for t in sent.tokens if t.dep_ == "ROOT"), None)
+    subj = next((c for c in root.children if c.dep_ in _SUBJ), None) if root is not None else None
+    if subj is None or _in_quote(sent, subj.idx + _off(sent)):
+        return []
+    mention = _mention(text, sent, subj)
+    if mention.kind not in ("person", "pronoun", "description"):
+        return []
+    return [Cue(subj.idx + _off(sent), root.lemma_, mention, False, rank=3)]
 
 
 def _verb_cue(text: str, sent: _Sent, tok: Any) -> Cue | None:
@@ -326,7 +348,17 @@ def _verb_cue(text: str, sent: _Sent, tok: Any) -> Cue | None:
     if tok.dep_ == "relcl" and not content:
         return None
     rank = 0 if tok.dep_ == "ROOT" else (1 if tok.dep_ in ("conj", "ccomp", "advcl", "xcomp", "parataxis") else 2)
-    return Cue(tok.idx + _off(sent), lemma, _mention(text, sent, subj), content, rank=rank)
+    return Cue(tok.idx + _off(sent), lemma, _mention(text, sent, subj), content, rank=rank, echo=_echo(tok))
+
+
+def _echo(tok: Any) -> str:
+    """The he/she subject of the reported clause, evidence of the speaker's gender."""
+    for c in tok.children:
+        if c.dep_ == "ccomp":
+            subj = next((x for x in c.children if x.dep_ in ("nsubj", "nsubjpass")), None)
+            if subj is not None and subj.lower_ in ("he", "she"):
+                return subj.lower_
+    return ""
 
 
 def _subject(tok: Any) -> Any | None:
@@ -345,9 +377,29 @@ def _subject(tok: Any) -> Any | None:
     return None
 
 
+_NOT_CONTENT_MARKS = frozenset(
+    "when if after before because while as since until although though unless once whenever whether".split()
+)
+
+
+def _is_clause(tok: Any) -> bool:
+    """A verb with its own subject that is not a time or condition clause: "said (after X) he would…"."""
+    if tok.pos_ not in ("VERB", "AUX") or tok.dep_ not in ("advcl", "dobj", "xcomp", "ccomp", "oprd", "acomp"):
+        return False
+    kids = list(tok.children)
+    if not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in kids):
+        return False
+    return not any(c.dep_ == "mark" and c.lower_ in _NOT_CONTENT_MARKS for c in kids)
+
+
 def _has_content(sent: _Sent, tok: Any, children: list[Any], lemma: str) -> bool:
     """``cue_needs_content``: a clause, a quotation, a colon, "accused X of", or "…, X said"."""
-    if any(c.dep_ in _CONTENT_DEPS for c in children):
+    if any(c.dep_ in _CONTENT_DEPS or _is_clause(c) for c in children):
+        return True
+    if tok.dep_ in ("ccomp", "parataxis"):
+        return True  # "Acts of protest, Mr. Obama said, are …"
+    if lemma in ("call", "point", "cite") and any(c.dep_ == "prep" and c.lower_ in ("for", "on", "to") or
+                                                  c.dep_ == "prt" for c in children):
         return True
     if sent.quotes and sent.quoted >= 4:
         return True
@@ -359,8 +411,6 @@ def _has_content(sent: _Sent, tok: Any, children: list[Any], lemma: str) -> bool
         return True
     if any(c.dep_ in ("advcl", "xcomp") and c.lower_ in ("saying", "adding", "arguing", "claiming") for c in children):
         return True
-    if tok.dep_ in ("ccomp", "parataxis") and tok.head.i < tok.i:
-        return True  # "…, X said" parsed with "said" under the content verb
     if tok.dep_ == "ROOT":
         first = sent.tokens[0]
         if tok.i - first.i >= 4 and any(t.text in ",—–-" for t in sent.tokens if t.i < tok.i):
@@ -387,10 +437,16 @@ def _mention(text: str, sent: _Sent, head: Any) -> Mention:
     if low in PRONOUNS_MALE | PRONOUNS_FEMALE | PRONOUNS_PLURAL | {"it"}:
         return Mention(head.text, "pronoun", pos, (low,), plural=low in PRONOUNS_PLURAL)
     toks = _phrase(head)
+    if head.pos_ != "PROPN" and head.ent_type_ != "PERSON":
+        toks = _with_of_phrase(head, toks)
     surface = text[toks[0].idx + off : toks[-1].idx + len(toks[-1].text) + off]
     words = tuple(t.lower_.rstrip(".") for t in toks)
     plural = head.tag_ in ("NNS", "NNPS")
     if head.ent_type_ == "PERSON" or (head.pos_ == "PROPN" and _looks_person(surface)):
+        others = [c for c in head.children if c.dep_ == "conj" and c.pos_ == "PROPN"]
+        if others:  # ``speaker_coordinated``: "Mr. Grassley and Mr. Leahy say" → both
+            joined = [surface] + [text[o.idx + off - _left_len(o) : o.idx + len(o.text) + off] for o in others]
+            return Mention(" and ".join(joined), "persons", pos, words, plural=True)
         return Mention(surface, "person", pos, words)
     if low in ROLE_NOUNS and head.pos_ != "PROPN" or (low in ROLE_NOUNS and words[0] == "the"):
         if words and words[0] in ("the", "this", "that") and not any(t.dep_ == "poss" for t in toks):
@@ -398,6 +454,23 @@ def _mention(text: str, sent: _Sent, head: Any) -> Mention:
     if head.pos_ == "PROPN" or head.ent_type_ in ("ORG", "NORP", "GPE") or any(t.pos_ == "PROPN" for t in toks):
         return Mention(surface, "org", pos, words, plural=plural)
     return Mention(surface, "generic", pos, words, plural=plural)
+
+
+def _left_len(tok: Any) -> int:
+    """Characters of the compound/title words right before a name token ("Mr. " in "Mr. Leahy")."""
+    left = [t for t in tok.lefts if t.dep_ in ("compound", "flat")]
+    return tok.idx - left[0].idx if left else 0
+
+
+def _with_of_phrase(head: Any, toks: list[Any]) -> list[Any]:
+    """"A spokeswoman for Hillary Clinton", "the Commission on Presidential Debates" (up to 6 more tokens)."""
+    for t in head.rights:
+        if t.dep_ == "prep" and t.lower_ in ("for", "of", "on", "at") and t.i == toks[-1].i + 1:
+            sub = list(t.subtree)
+            if len(sub) <= 6 and all(x.text not in ",;" for x in sub):
+                return toks + sub
+        break
+    return toks
 
 
 def _phrase(head: Any) -> list[Any]:
@@ -446,7 +519,7 @@ _SUBJ_RE = rf"(?:{_NAME_RE}|[Hh]e|[Ss]he|[Tt]hey|[Tt]he [a-z]+(?: [a-z]+)?|[Oo]f
 _CUE_BEFORE = re.compile(rf"(?<![\w’'])(?P<subj>{_SUBJ_RE})\s+(?:\w+ly\s+)?(?:has\s+|had\s+)?(?P<verb>{_VERBS_RE})\b")
 _CUE_AFTER = re.compile(rf"\b(?P<verb>said|says|added|wrote|asked)\s+(?P<subj>{_NAME_RE})")
 _ACCORDING = re.compile(rf"\b[Aa]ccording to (?P<subj>(?:the )?{_NAME_RE}|[a-z]+ [a-z]+)")
-_DASH_CREDIT = re.compile(rf"[”\"]\s*[-–—]\s*(?P<subj>{_NAME_RE})\s*\.?$")
+_DASH_CREDIT = re.compile(rf"[”\"’]\s*[-–—―]+\s*(?P<subj>{_NAME_RE})\s*\.?$")
 
 
 def _regex_cues(text: str, sent: _Sent) -> list[Cue]:
@@ -509,6 +582,9 @@ def _resolve(m: Mention, sent: _Sent, state: _State) -> str | None:
         return None
     if m.kind == "person":
         return _resolve_person(m, state)
+    if m.kind == "persons":
+        names = [_resolve_person(Mention(part, "person", m.pos), state) for part in m.text.split(" and ")]
+        return " and ".join(dict.fromkeys(names))
     if m.kind == "pronoun":
         return _resolve_pronoun(m, sent, state)
     if m.kind == "description":
@@ -635,8 +711,8 @@ def _note_mentions(sent: _Sent, state: _State) -> None:
     off = _off(sent)
     for run, before in _name_runs(sent) if sent.tokens else []:
         pos = run[0].idx + off
-        if _in_quote(sent, pos):
-            continue
+        if any(q.start <= pos < q.end and q.closed for q in sent.quotes):
+            continue  # names inside a quotation are not antecedents (an unclosed stray mark does not hide them)
         surface = state.text[pos : run[-1].idx + len(run[-1].text) + off]
         name, _ = clean_name(surface)
         doc = run[0].doc
@@ -691,18 +767,43 @@ def _is_scare(text: str, sent: _Sent) -> bool:
     """Short quotations ("so-called “deal”") with no cue in the sentence are not speech."""
     if sent.cues:
         return False
-    return all(len(q.inner(text).split()) <= 4 and q.closed and q.opened for q in sent.quotes)
+    return all(len(q.inner(text).split()) <= 4 and q.closed and q.opened and q.start > sent.start
+               and not re.search(r"[.!?]", q.inner(text)) for q in sent.quotes)
+
+
+_LABEL = re.compile(r"[\"“]?([A-Z][A-Z.'’\- ]{1,30}[A-Z])\s*:\s+\S")
+_NOT_LABELS = frozenset("UPDATE BREAKING WATCH NOTE EDITOR'S NOTE EDITOR’S NOTE READ MORE PHOTO VIDEO".split(" "))
+
+
+def _transcript_label(text: str, sent: _Sent, sents: list[_Sent], state: _State) -> str | None:
+    """``transcript_label``: "WALLACE: Let's start …" gives its paragraph to the labelled speaker."""
+    first = next(s for s in sents if s.paragraph == sent.paragraph)
+    m = _LABEL.match(text, first.start, first.end)
+    if m is None or m.group(1).strip() in _NOT_LABELS:
+        return None
+    name = " ".join(w.capitalize() for w in m.group(1).split())
+    return _resolve_person(Mention(name, "person", m.start(1)), state)
 
 
 def _assign(sents: list[_Sent], state: _State) -> None:
     text = state.text
     first_pass_cues(sents, state)
     groups = _quote_groups(text, sents)
+    block: tuple[str, int] | None = None  # ``colon_intro``: (speaker, paragraph) of a block quotation
     for sent in sents:
         if _is_headline(text, sent, sents) or _BYLINE.search(text, sent.start, sent.end) and not sent.quotes:
             sent.own = None
             sent.speaker, sent.attribution = None, "narration"
             continue
+        label = _transcript_label(text, sent, sents, state)
+        if label:
+            sent.speaker, sent.attribution = label, "direct"
+            continue
+        if block and block[1] == sent.paragraph and not (sent.own and sent.own != block[0]):
+            sent.speaker, sent.attribution = block[0], "direct"
+            continue
+        if sent.own and text[sent.start : sent.end].rstrip().endswith(":"):
+            block = (sent.own, sent.paragraph + 1)
         has_quote = bool(sent.quotes) and not _is_scare(text, sent) or sent.inside_marks
         if has_quote:
             speaker = (sent.own if sent.own_content or sent.own else None) or _group_speaker(sent, sents, groups) \
@@ -729,6 +830,7 @@ def first_pass_cues(sents: list[_Sent], state: _State) -> None:
             speaker = _resolve(cue.mention, sent, state)
             if speaker:
                 sent.own, sent.own_content = speaker, cue.content or sent.own_content
+                _learn_gender(state, speaker, cue)
                 if cue.mention.kind in ("pronoun", "description") and speaker in state.people.by_key:
                     state.timeline.append(_Entry(sent.index, cue.pos, speaker, "person", 2.0))
                 break
@@ -738,6 +840,13 @@ def first_pass_cues(sents: list[_Sent], state: _State) -> None:
             state.speakers.append((sent.index, sent.own))
             if sent.own in state.people.by_key:
                 state.timeline.append(_Entry(sent.index, sent.start, sent.own, "person", 1.5))
+
+
+def _learn_gender(state: _State, speaker: str, cue: Cue) -> None:
+    """``speaker_pronoun`` evidence: "Morgan said she would run" makes Morgan female for later pronouns."""
+    person = state.people.by_key.get(speaker)
+    if person is not None and person.gender is None and cue.echo and cue.mention.kind == "person":
+        person.gender = "m" if cue.echo == "he" else "f"
 
 
 def _quote_groups(text: str, sents: list[_Sent]) -> dict[int, int]:

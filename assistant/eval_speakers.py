@@ -125,7 +125,7 @@ def gold_labels(article: dict[str, Any], sentences: list[tuple[int, int]]) -> li
     return labels
 
 
-_CUT = re.compile(r"\s+(?:of|from|who|in|at)\s+.*$|,.*$|\(.*$")
+_CUT = re.compile(r"\s+(?:of|from|who|that|which|in|at|for|on)\s+.*$|,.*$|\(.*$|\s+--.*$")
 
 
 def last_name(name: str | None) -> str:

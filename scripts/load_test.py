@@ -129,20 +129,26 @@ def single_user_answers(url: str, k: int) -> dict[str, str]:
 
 
 def run_load(url: str, clients: int, seconds: float, k: int = 5,
-             on_tick: "callable | None" = None) -> list[Result]:
-    """``clients`` threads, each with its own gradio_client, asking round-robin until ``seconds`` have passed."""
+             on_tick: "callable | None" = None, extend: "callable | None" = None) -> list[Result]:
+    """``clients`` threads, each with its own gradio_client, asking round-robin until ``seconds`` have passed
+    (and, while ``extend()`` is true, a little longer: at most max(4 × ``seconds``, 240 s) in all)."""
     from gradio_client import Client
 
     results: list[Result] = []
     lock = threading.Lock()
     deadline = time.time() + seconds
+    hard_stop = time.time() + max(4 * seconds, 240)
     ready = threading.Barrier(clients + 1)
+
+    def going() -> bool:
+        now = time.time()
+        return now < hard_stop and (now < deadline or (extend is not None and extend()))
 
     def worker(n: int) -> None:
         client = Client(url, verbose=False)
         ready.wait()
         i = n
-        while time.time() < deadline and len(results) < MAX_REQUESTS:
+        while going() and len(results) < MAX_REQUESTS:
             question = QUESTIONS[i % len(QUESTIONS)]
             i += 1
             started = time.time()
@@ -160,7 +166,7 @@ def run_load(url: str, clients: int, seconds: float, k: int = 5,
     if on_tick is not None:
         on_tick()
     for t in threads:
-        t.join(seconds + 120)
+        t.join(max(4 * seconds, 240) + 120)
     return results
 
 
@@ -194,7 +200,11 @@ def load_test(index_dir: Path, clients: int, seconds: float, rebuild_after: floa
             extra = index_dir.parent / "load-extra-article.txt"
             extra.write_text(EXTRA_ARTICLE, encoding="utf-8")
             builder = rebuild_in_background(index_dir, [bundled_article(), extra], rebuild_after, finished)
-        results = run_load(url, clients, seconds, k, on_tick=builder.start if builder else None)
+        def until_after_rebuild() -> bool:  # keep asking for 3 s after the rebuild has finished
+            return builder is not None and (not finished or time.time() < finished[0] + 3.0)
+
+        results = run_load(url, clients, seconds, k, on_tick=builder.start if builder else None,
+                           extend=until_after_rebuild)
         if builder is not None:
             builder.join(300)
         new = single_user_answers(url, k) if finished else old
@@ -202,7 +212,8 @@ def load_test(index_dir: Path, clients: int, seconds: float, rebuild_after: floa
         if process is not None:
             process.terminate()
             process.wait(30)
-    report = LoadReport(clients=clients, seconds=seconds, results=results,
+    elapsed = (max(r.finished for r in results) - min(r.started for r in results)) if results else seconds
+    report = LoadReport(clients=clients, seconds=elapsed, results=results,
                         rebuild_finished=finished[0] if finished else None)
     for r in results:
         if r.error:

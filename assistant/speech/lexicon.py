@@ -16,7 +16,8 @@ SPEECH_VERBS = frozenset(
     criticize criticise blame lament concur agree disagree acknowledge affirm reiterate repeat retort snap
     speculate estimate describe call demand order threaten declare proclaim insist
     complain grumble muse opine posit theorize theorise write inform notify assure advise recount
-    relate characterize characterise dismiss reject question wonder conclude""".split()
+    quote relate characterize characterise dismiss reject question wonder conclude point believe think feel fear worry
+    hope doubt find show cite learn acknowledge recommend propose""".split()
 )
 # Verbs whose sense is speech only with a clause or a quotation (never with a plain object).
 CONTENT_REQUIRED = SPEECH_VERBS
@@ -29,7 +30,8 @@ TITLES = frozenset(
     judge justice mayor secretary minister premier chancellor king queen prince princess pope chief director
     commissioner chairman chairwoman chair ceo sheriff attorney ambassador speaker leader
     congressman congresswoman councilman councilwoman councillor councilor detective officer inspector
-    superintendent deputy assistant acting former fired late then first lady"""
+    superintendent deputy assistant acting former fired late then first lady senators representatives reps
+    governors presidents ministers candidate nominee"""
     .split()
 )
 MALE_TITLES = frozenset("mr sir lord king prince congressman councilman chairman father brother".split())
@@ -45,12 +47,12 @@ ROLE_NOUNS = frozenset(
     businesswoman billionaire mogul actor actress singer star player coach founder author writer professor
     economist analyst lawyer attorney prosecutor sheriff general admiral officer diplomat pundit host anchor
     journalist reporter democrat republican incumbent challenger frontrunner contender politician strongman
-    owner executive manager head boss activist adviser advisor aide""".split()
+    owner executive manager head boss activist adviser advisor aide woman man""".split()
 )
 FEMALE_ROLES = frozenset(
-    "spokeswoman chairwoman congresswoman businesswoman actress queen princess councilwoman".split()
+    "spokeswoman chairwoman congresswoman businesswoman actress queen princess councilwoman woman".split()
 )
-MALE_ROLES = frozenset("spokesman chairman congressman businessman king prince councilman".split())
+MALE_ROLES = frozenset("spokesman chairman congressman businessman king prince councilman man".split())
 # Role words that stand for each other: "the Russian leader" matches "Russian President Vladimir Putin".
 ROLE_SYNONYMS: dict[str, frozenset[str]] = {
     "leader": frozenset({"president", "premier", "chancellor", "minister", "king", "queen", "leader", "head"}),
@@ -78,22 +80,22 @@ PRONOUNS_PLURAL = frozenset({"they", "them", "their", "themselves"})
 PRONOUNS_FIRST = frozenset({"i", "we", "me", "us", "my", "our"})
 
 MALE_NAMES = frozenset(
-    """aaron adam adrian alan albert alex alexander alfred andrew andy angus anthony antonio arnold arthur austin
+    """aaron adam adrian alan albert  alexander alfred andrew andy angus anthony antonio arnold arthur austin
     barack barry ben benjamin bernard bernie bill billy bob bobby brad bradley brandon brendan brett brian bruce
-    bryan byron calvin cameron carl carlos cecil charles charlie chris christian christopher chuck clarence
-    clark claude clay clint clinton cody colin connor craig curtis dale dan daniel danny darren dave david
+    bryan byron calvin cameron carl carlos cecil charles charlie  christian christopher chuck clarence
+    clark claude clay clint  cody colin connor craig curtis dale dan daniel danny darren dave david
     dean dennis derek dick dmitry don donald doug douglas duncan dustin dwight earl eddie edgar edward eli
     elijah elliot eric ernest ethan eugene evan felix francis frank franklin fred frederick gabriel gary
     gavin gene geoffrey george gerald gilbert glenn gordon graham grant greg gregory gus hank harold harry
-    harvey hector henry herbert howard hugh hugo ian isaac ivan jack jacob jake james jamie jared jason jay
-    jeb jeff jeffrey jeremy jerome jerry jesse jim jimmy joe joel john johnny jon jonathan jordan jorge jose
-    joseph josh joshua juan julian justin karl keith ken kenneth kevin kurt kyle lance larry lawrence lee
-    leo leon leonard lewis lincoln lindsey lloyd louis lucas luke malcolm marco marcus mario mark martin marvin
+    harvey hector henry herbert howard hugh hugo ian isaac ivan jack jacob jake james  jared jason jay
+    jeb jeff jeffrey jeremy jerome jerry jesse jim jimmy joe joel john johnny jon jonathan  jorge jose
+    joseph josh joshua juan julian justin karl keith ken kenneth kevin kurt kyle lance larry lawrence 
+    leo leon leonard lewis lincoln  lloyd louis lucas luke malcolm marco marcus mario mark martin marvin
     matt matthew maurice max michael miguel mike mitch mitchell mohammed muhammad nathan neil nelson nick
-    nicholas nigel noah norman oliver oscar owen pat patrick paul pedro perry pete peter phil philip pierre
+    nicholas nigel noah norman oliver oscar owen  patrick paul pedro perry pete peter phil philip pierre
     ralph randy ray raymond reggie rex richard rick rob robert roberto rod rodney roger roland ron ronald ross
-    roy rudolph rudy russell ryan sam samuel scott sean sergei sergey seth shane shawn simon stan stanley
-    stephen steve steven stuart ted terry theodore thomas tim timothy todd tom tommy tony travis trevor troy
+    roy rudolph rudy russell ryan  samuel scott sean sergei sergey seth shane shawn simon stan stanley
+    stephen steve steven stuart ted  theodore thomas tim timothy todd tom tommy tony travis trevor troy
     tyler victor vincent vladimir walter warren wayne wesley will william willie xavier zach zachary""".split()
 )
 FEMALE_NAMES = frozenset(
@@ -101,18 +103,18 @@ FEMALE_NAMES = frozenset(
     angelina anita ann anna anne annie april ashley audrey barbara beatrice becky bella beth betsy betty
     beverly bonnie brenda bridget brittany camila candace carla carmen carol caroline carolyn carrie
     catherine cathy charlotte chelsea cheryl chloe christina christine cindy claire clara claudia colleen
-    connie courtney crystal cynthia daisy dana danielle darlene dawn debbie deborah debra denise diana diane
+    connie courtney crystal cynthia daisy  danielle darlene dawn debbie deborah debra denise diana diane
     dolores donna doris dorothy edith eileen elaine eleanor elena elisabeth elizabeth ella ellen emily emma
     erica erin esther ethel eva evelyn faith fiona florence frances gabriela gail gina gladys gloria grace
     gretchen hannah harriet hazel heather heidi helen hillary holly hope ida irene iris isabel isabella ivanka
-    jackie jacqueline jane janet janice jasmine jean jeanne jennifer jenny jessica jill joan joanne jocelyn
+     jacqueline jane janet janice jasmine  jeanne jennifer jenny jessica jill joan joanne jocelyn
     josephine joy joyce judith judy julia julie june karen kate katherine kathleen kathryn kathy katie kay
-    kayla kelly kellyanne kim kimberly kirsten kristen laura lauren leah lena leslie lillian lily linda lisa
-    lois loretta lori louise lucy lydia lynn madeline madison marcia margaret maria marian marie marilyn
+    kayla kelly kellyanne kim kimberly kirsten kristen laura lauren leah lena  lillian lily linda lisa
+    lois loretta lori louise lucy lydia  madeline madison marcia margaret maria marian marie marilyn
     marion marsha martha mary maureen megan meghan megyn melania melanie melissa meredith michele michelle
     mildred miranda molly monica nancy naomi natalie natasha nicole nikki nina nora norma olivia paige pamela
     patricia patty paula pauline peggy penny phyllis priscilla rachel rebecca regina renee rita roberta
-    robin robyn rosa rose rosemary ruth sally samantha sandra sara sarah sharon sheila shirley sonia sophia
-    stacy stephanie susan suzanne sylvia tamara tammy tanya teresa theresa tiffany tina tracy ursula valerie
+     robyn rosa rose rosemary ruth sally samantha sandra sara sarah sharon sheila shirley sonia sophia
+    stacy stephanie susan suzanne sylvia tamara tammy tanya teresa theresa tiffany tina  ursula valerie
     vanessa vera veronica victoria virginia vivian wanda wendy whitney yolanda yvonne zoe""".split()
 )

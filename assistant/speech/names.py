@@ -47,6 +47,11 @@ def clean_name(surface: str) -> tuple[str, list[str]]:
     roles: list[str] = []
     while len(words) > 1 and _is_role_word(words):
         roles.append(words.pop(0).rstrip(".").lower())
+    for k in range(1, len(words) - 1):
+        if words[k].lower() in MALE_NAMES or words[k].lower() in FEMALE_NAMES:
+            roles.extend(w.rstrip(".").lower() for w in words[:k])  # "State John F. Kerry" → "John F. Kerry"
+            words = words[k:]
+            break
     if words and words[0].rstrip(".").lower() in TITLES and len(words) == 1:
         roles.append(words.pop(0).rstrip(".").lower())
     name = " ".join(w for w in words if w)
@@ -107,7 +112,8 @@ class People:
         if person is None:
             person = Person(key=surname, first=None, surname=surname, full=surname)
             self.by_key[surname] = person
-        self._note(person, surface, roles, None)
+        known_first = surname.lower() in MALE_NAMES or surname.lower() in FEMALE_NAMES
+        self._note(person, surface, roles, surname if known_first and person.first is None else None)
         return person
 
     def lookup(self, name: str) -> Person | None:

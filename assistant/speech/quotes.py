@@ -40,6 +40,7 @@ def quote_spans(
 ) -> list[QuoteSpan]:
     """All quotations of ``text``, paragraph by paragraph; never spans two paragraphs."""
     starts = sorted(sentence_starts or [])
+    text = _normalise_marks(text)
     spans: list[QuoteSpan] = []
     for p_start, p_end in paragraphs:
         spans.extend(_double_spans(text, p_start, p_end, starts))
@@ -48,15 +49,27 @@ def quote_spans(
     return spans
 
 
+def _normalise_marks(text: str) -> str:
+    """``quote_two_apostrophes``: '' and `` (newspaper style) count as one straight double mark."""
+    if "''" not in text and "``" not in text:
+        return text
+    return text.replace("''", '"\x00').replace("``", '"\x00')
+
+
 def _kind(text: str, i: int, p_start: int, p_end: int, is_open: bool) -> str:
     """'open', 'close' or 'skip' for the double mark at ``i``."""
     ch = text[i]
     if ch in _OPEN_DOUBLE:
         return "open"
-    if ch in _CLOSE_DOUBLE:
-        return "close"
     prev = text[i - 1] if i > p_start else " "
     nxt = text[i + 1] if i + 1 < p_end else " "
+    if ch in _CLOSE_DOUBLE:
+        # ``quote_reversed_opener``: ”What… at a paragraph start (or after a space, not in a quote) opens
+        return "open" if not is_open and prev.isspace() and nxt.isalnum() else "close"
+    if nxt == "\x00":
+        nxt = text[i + 2] if i + 2 < p_end else " "
+    if prev == "\x00":
+        prev = '"'
     if prev.isdigit() and not is_open:
         return "skip"  # 5" screen
     can_open = prev in _OPEN_BEFORE and not nxt.isspace()
@@ -91,9 +104,10 @@ def _double_spans(text: str, p_start: int, p_end: int, starts: list[int]) -> lis
             open_at = i
         elif kind == "close":
             if open_at is not None:
-                spans.append(QuoteSpan(open_at, i + 1, closed=True))
+                width = 2 if i + 1 < p_end and text[i + 1] == "\x00" else 1
+                spans.append(QuoteSpan(open_at, i + width, closed=True))
                 open_at = None
-            else:
+            elif not any(q.closed for q in spans):  # a leftover after balanced pairs is ignored
                 begin = _sentence_start(starts, i, p_start)
                 if i - begin > 1:
                     spans.append(QuoteSpan(begin, i + 1, closed=True, opened=False))
