@@ -122,6 +122,10 @@ class Assistant:
                     self._stamp = _manifest_stamp(fresh.index_dir)
         return self._index
 
+    def warm_up(self) -> None:
+        """Load the embedding model and run it once, so that the first question is as fast as the rest."""
+        embedding.encode(self.index.model, ["warm up"])
+
     def info(self) -> dict[str, object]:
         """Figures of the index in use: documents, sentences, speakers, model, build time."""
         index = self.index

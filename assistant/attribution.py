@@ -104,6 +104,7 @@ class Cue:
     content: bool
     rank: int = 0  # lower is better: 0 for the root verb, more for deeper verbs
     echo: str = ""  # "he"/"she" subject of the reported clause: "Morgan said she would run"
+    verb_pos: int = -1
 
 
 @dataclass
@@ -163,7 +164,8 @@ def attribute_text(text: str) -> AttributedText:
     state = _State(text=text, people=_register_people(text, sents))
     for sent in sents:
         _mark_inside_cues(text, sent)
-        sent.cues = _cues(text, sent) if sent.tokens else _regex_cues(text, sent)
+        sent.cues = _cross_check(_cues(text, sent), _regex_cues(text, sent)) if sent.tokens \
+            else _regex_cues(text, sent)
         sent.cues += _dash_credit(text, sent)
     _assign(sents, state)
     sentences = [
@@ -348,7 +350,8 @@ def _verb_cue(text: str, sent: _Sent, tok: Any) -> Cue | None:
     if tok.dep_ == "relcl" and not content:
         return None
     rank = 0 if tok.dep_ == "ROOT" else (1 if tok.dep_ in ("conj", "ccomp", "advcl", "xcomp", "parataxis") else 2)
-    return Cue(tok.idx + _off(sent), lemma, _mention(text, sent, subj), content, rank=rank, echo=_echo(tok))
+    return Cue(tok.idx + _off(sent), lemma, _mention(text, sent, subj), content, rank=rank, echo=_echo(tok),
+               verb_pos=tok.idx + _off(sent))
 
 
 def _echo(tok: Any) -> str:
@@ -432,14 +435,15 @@ def _mention(text: str, sent: _Sent, head: Any) -> Mention:
         head = appos
         low = head.lower_
     pos = head.idx + off
-    if low in PRONOUNS_FIRST:
-        return Mention(head.text, "first_person", pos)
+    if low in PRONOUNS_FIRST or low in ("you", "one"):
+        return Mention(head.text, "first_person", pos)  # the writer or the reader, not a source
     if low in PRONOUNS_MALE | PRONOUNS_FEMALE | PRONOUNS_PLURAL | {"it"}:
         return Mention(head.text, "pronoun", pos, (low,), plural=low in PRONOUNS_PLURAL)
     toks = _phrase(head)
     if head.pos_ != "PROPN" and head.ent_type_ != "PERSON":
         toks = _with_of_phrase(head, toks)
-    surface = text[toks[0].idx + off : toks[-1].idx + len(toks[-1].text) + off]
+    a, b = _extend_hyphens(text, toks[0].idx + off, toks[-1].idx + len(toks[-1].text) + off)
+    surface = text[a:b]
     words = tuple(t.lower_.rstrip(".") for t in toks)
     plural = head.tag_ in ("NNS", "NNPS")
     if head.ent_type_ == "PERSON" or (head.pos_ == "PROPN" and _looks_person(surface)):
@@ -454,6 +458,19 @@ def _mention(text: str, sent: _Sent, head: Any) -> Mention:
     if head.pos_ == "PROPN" or head.ent_type_ in ("ORG", "NORP", "GPE") or any(t.pos_ == "PROPN" for t in toks):
         return Mention(surface, "org", pos, words, plural=plural)
     return Mention(surface, "generic", pos, words, plural=plural)
+
+
+def _extend_hyphens(text: str, a: int, b: int) -> tuple[int, int]:
+    """"Holtz-Eakin", "Geun-hye": a name part joined by a hyphen belongs to the name."""
+    while a >= 2 and text[a - 1] == "-" and text[a - 2].isalpha():
+        a -= 1
+        while a > 0 and text[a - 1].isalpha():
+            a -= 1
+    while b + 1 < len(text) and text[b] == "-" and text[b + 1].isalpha():
+        b += 1
+        while b < len(text) and text[b].isalpha():
+            b += 1
+    return a, b
 
 
 def _left_len(tok: Any) -> int:
@@ -537,9 +554,28 @@ def _regex_cues(text: str, sent: _Sent) -> list[Cue]:
                 sent.quoted >= 4 or after[:1] in (":", ",") or after.lower().startswith(("that", "he ", "she ", "they ", "it "))
                 or m.start() > 10 and "," in frame[: m.start()]
             )
-            cues.append(Cue(pos, m.groupdict().get("verb", "according to") or "said", _regex_mention(subj, pos), bool(has), rank=1))
+            verb_pos = sent.start + m.start("verb") if "verb" in m.groupdict() else -1
+            cues.append(Cue(pos, m.groupdict().get("verb", "according to") or "said", _regex_mention(subj, pos),
+                            bool(has), rank=1, verb_pos=verb_pos))
     cues.sort(key=lambda c: (not c.content, c.pos))
     return cues
+
+
+def _cross_check(parsed: list[Cue], patterns: list[Cue]) -> list[Cue]:
+    """``cue_cross_check``: the parse found no cue, or gave the verb a far-off subject where a name stands right
+    before it ("To understand X, Chief Justice Roberts said, one should …"): trust the adjacent-name pattern."""
+    named = [c for c in patterns if c.mention.kind == "person" and c.verb_pos >= 0]
+    if not parsed:
+        return [c for c in patterns if c.content]
+    out = []
+    for cue in parsed:
+        better = next((c for c in named if c.verb_pos == cue.verb_pos and c.mention.text != cue.mention.text
+                       and not (c.mention.pos <= cue.mention.pos < c.mention.pos + len(c.mention.text))
+                       and cue.mention.kind in ("org", "generic")), None)
+        if better is not None:
+            cue = Cue(cue.pos, cue.verb, better.mention, cue.content, cue.rank, cue.echo, cue.verb_pos)
+        out.append(cue)
+    return out
 
 
 def _dash_credit(text: str, sent: _Sent) -> list[Cue]:
@@ -743,9 +779,10 @@ def _org_key(surface: str) -> str:
 
 
 _BYLINE = re.compile(
-    r"^(?:By\s+[A-Z]|BY\s+[A-Z]|(?:Reporting|Writing|Editing|Additional reporting) by\b)|"
+    r"^[\"“]?(?:By\s+[A-Z]|BY\s+[A-Z]|(?:Reporting|Writing|Editing|Additional reporting) by\b)|"
     r"\bis an? (?:[a-z]+ )?(?:reporter|correspondent|writer|columnist|editor|contributor)\b|"
-    r"\bcontributed (?:to this report|reporting)\b|^Follow (?:him|her|them|us) on\b|^Read (?:the rest|more)\b"
+    r"\bcontributed (?:to this report|reporting)\b|"
+    r"^[\"“]?Follow (?:\w+ ){0,3}on (?:Twitter|Facebook|Instagram)\b|^Read (?:the rest|more)\b"
 )
 
 
@@ -768,7 +805,7 @@ def _is_scare(text: str, sent: _Sent) -> bool:
     if sent.cues:
         return False
     return all(len(q.inner(text).split()) <= 4 and q.closed and q.opened and q.start > sent.start
-               and not re.search(r"[.!?]", q.inner(text)) for q in sent.quotes)
+               and not re.search(r"[.!?]", q.inner(text).rstrip(".!?,")) for q in sent.quotes)
 
 
 _LABEL = re.compile(r"[\"“]?([A-Z][A-Z.'’\- ]{1,30}[A-Z])\s*:\s+\S")
@@ -791,7 +828,7 @@ def _assign(sents: list[_Sent], state: _State) -> None:
     groups = _quote_groups(text, sents)
     block: tuple[str, int] | None = None  # ``colon_intro``: (speaker, paragraph) of a block quotation
     for sent in sents:
-        if _is_headline(text, sent, sents) or _BYLINE.search(text, sent.start, sent.end) and not sent.quotes:
+        if _is_headline(text, sent, sents) or _BYLINE.search(text[sent.start : sent.end]) and not sent.quotes:
             sent.own = None
             sent.speaker, sent.attribution = None, "narration"
             continue
@@ -804,6 +841,9 @@ def _assign(sents: list[_Sent], state: _State) -> None:
             continue
         if sent.own and text[sent.start : sent.end].rstrip().endswith(":"):
             block = (sent.own, sent.paragraph + 1)
+            if _is_bare_cue(text, sent) and not sent.quotes:
+                sent.speaker, sent.attribution = None, "narration"  # "Limbaugh added:" only frames the block
+                continue
         has_quote = bool(sent.quotes) and not _is_scare(text, sent) or sent.inside_marks
         if has_quote:
             speaker = (sent.own if sent.own_content or sent.own else None) or _group_speaker(sent, sents, groups) \

@@ -49,8 +49,8 @@ def decode(data: bytes, name: str) -> str:
 
 
 def readable_title(doc_id: str) -> str:
-    """``putin-nbc-2017-06-05`` → ``Putin nbc 2017 06 05``."""
-    words = re.sub(r"[-_]+", " ", doc_id).strip()
+    """``putin-nbc-2017-06-05`` → ``Putin nbc`` (a trailing date is left out)."""
+    words = re.sub(r"[-_]+", " ", re.sub(r"[-_ ]*\d{4}-\d{2}-\d{2}$", "", doc_id)).strip() or doc_id
     return words[:1].upper() + words[1:] if words else doc_id
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from . import settings
 from .answers import citation, escape_markdown, speaker_label
-from .documents import decode, make_document, slug, unique_ids
+from .documents import decode, make_document, parse_header, unique_ids
 from .errors import AssistantError
 from .schema import Answer, Document, Passage
 
@@ -27,6 +27,7 @@ CSS = """
 .doc-view { max-height: 640px; overflow-y: auto; line-height: 1.6; padding: 0.5em 1em; }
 .doc-view mark { background: #fde68a; padding: 0 2px; border-radius: 3px; }
 .doc-view mark sup { font-weight: bold; color: #92400e; }
+.doc-view mark.focus { background: #fbbf24; outline: 2px solid #b45309; }
 .doc-view p { margin: 0 0 0.8em 0; }
 """
 
@@ -40,6 +41,8 @@ class AppState:
         self.problem: str | None = None
         self._build_lock = threading.Lock()
         self.open()
+        if self.assistant is not None:
+            self.assistant.warm_up()
 
     def open(self) -> None:
         from .api import Assistant
@@ -73,16 +76,18 @@ class AppState:
 
 # ----- presentation: pure functions of the API's objects -----
 
-def document_html(text: str, passages: list[Passage]) -> str:
-    """The document as escaped HTML paragraphs with the cited sentences marked and numbered."""
-    marks = sorted(((p.start, p.end, p.rank) for p in passages), key=lambda m: m[0])
+def document_html(text: str, passages: list[Passage], focus: int | None = None, body_start: int = 0) -> str:
+    """The document (from ``body_start``) as escaped HTML paragraphs, cited sentences marked and numbered;
+    the ``focus`` rank gets ``id="focus"`` so that the page can scroll to it."""
+    marks = sorted(((p.start, p.end, p.rank) for p in passages if p.start >= body_start), key=lambda m: m[0])
     pieces: list[str] = []
-    cursor = 0
+    cursor = body_start
     for start, end, rank in marks:
         if start < cursor:
             continue
         pieces.append(html.escape(text[cursor:start]))
-        pieces.append(f'<mark id="cite-{rank}"><sup>[{rank}]</sup> {html.escape(text[start:end])}</mark>')
+        attributes = ' id="focus" class="focus"' if rank == focus else ""
+        pieces.append(f"<mark{attributes}><sup>[{rank}]</sup> {html.escape(text[start:end])}</mark>")
         cursor = end
     pieces.append(html.escape(text[cursor:]))
     body = "".join(pieces)
@@ -90,23 +95,30 @@ def document_html(text: str, passages: list[Passage]) -> str:
     return "".join(f"<p>{p.replace(chr(10), '<br>')}</p>" for p in paragraphs)
 
 
-def article_view(assistant: Any, answer: Answer | None) -> str:
-    """The article of the best passage with every cited sentence of that article highlighted."""
+def article_view(assistant: Any, answer: Answer | None, focus: int | None = None) -> str:
+    """The article of the focused passage (default: the best) with its cited sentences highlighted."""
     documents = {d.id: d for d in assistant.documents()}
     if answer is None or not answer.passages:
         first = next(iter(documents.values()), None)
         if first is None:
             return ""
-        return f"<div class='doc-view'><h3>{html.escape(first.title)}</h3>{document_html(first.text, [])}</div>"
-    top = answer.passages[0]
-    document = documents[top.doc_id]
-    same = [p for p in answer.passages if p.doc_id == top.doc_id]
-    others = sorted({p.doc_id for p in answer.passages} - {top.doc_id})
-    note = f"<p><em>Also cited: {html.escape(', '.join(others))}</em></p>" if others else ""
+        return _article(first, [], None, "")
+    chosen = next((p for p in answer.passages if p.rank == focus), answer.passages[0])
+    document = documents.get(chosen.doc_id)
+    if document is None:  # the index was rebuilt since this answer
+        return "<div class='doc-view'><p><em>This document is no longer in the index.</em></p></div>"
+    same = [p for p in answer.passages if p.doc_id == chosen.doc_id]
+    others = sorted({p.doc_id for p in answer.passages} - {chosen.doc_id})
+    note = f"<p><em>Also cited: {html.escape(', '.join(others))} (click a citation to see it)</em></p>" if others else ""
+    return _article(document, same, chosen.rank, note)
+
+
+def _article(document: Any, passages: list[Passage], focus: int | None, note: str) -> str:
     date = f" · {html.escape(document.date)}" if document.date else ""
+    body = document_html(document.text, passages, focus, parse_header(document.text).body_start)
     return (
         f"<div class='doc-view'><h3>{html.escape(document.title)}</h3>"
-        f"<p><small>{html.escape(document.id)}{date}</small></p>{note}{document_html(document.text, same)}</div>"
+        f"<p><small>{html.escape(document.id)}{date}</small></p>{note}{body}</div>"
     )
 
 
@@ -198,8 +210,9 @@ def build_app(index_dir: Path | None = None) -> gr.Blocks:
         except AssistantError as error:
             raise gr.Error(str(error)) from None
 
-    def respond(message: str, history: list[dict], k: float, speaker: str):
+    def respond(message: str, history: list[dict], k: float, speaker: str, cited: dict):
         history = list(history or [])
+        cited = dict(cited or {})
         try:
             assistant = state.require()
             who = None if speaker in (None, "", ALL_SPEAKERS) else speaker
@@ -207,9 +220,20 @@ def build_app(index_dir: Path | None = None) -> gr.Blocks:
         except AssistantError as error:
             raise gr.Error(str(error)) from None
         history.append({"role": "user", "content": escape_markdown(answer.question)})
+        cited[len(history)] = (answer, None)
         history.append({"role": "assistant", "content": answer.answer})
-        history.extend(context_message(p) for p in answer.passages)
-        return history, article_view(assistant, answer), ""
+        for passage in answer.passages:
+            cited[len(history)] = (answer, passage.rank)
+            history.append(context_message(passage))
+        return history, article_view(assistant, answer), "", cited
+
+    def show_citation(cited: dict, event: gr.SelectData):
+        """Clicking a reply or one of its context boxes shows that sentence in its article."""
+        index = event.index if isinstance(event.index, int) else (event.index or [None])[0]
+        if index not in (cited or {}) or state.assistant is None:
+            return gr.update()
+        answer, rank = cited[index]
+        return article_view(state.assistant, answer, rank)
 
     def rebuild(files: list[str] | None, pasted: str, title: str, keep: bool, progress=gr.Progress()):
         try:
@@ -234,7 +258,8 @@ def build_app(index_dir: Path | None = None) -> gr.Blocks:
 
     with gr.Blocks(title="Article assistant") as demo:
         gr.Markdown("# Article assistant\nAsk about the articles: every answer is the articles' own sentences, "
-                    "cited, with who said each one.")
+                    "cited, with who said each one. Open a context box and click it to see that sentence "
+                    "highlighted in its article.")
         status = gr.Markdown(index_figures(state), elem_id="index-status")
         with gr.Tab("Ask"):
             with gr.Row():
@@ -268,9 +293,13 @@ def build_app(index_dir: Path | None = None) -> gr.Blocks:
                 interactive=False,
             )
 
-        send.click(respond, [question, chat, k, speaker], [chat, view, question], api_visibility="private")
-        question.submit(respond, [question, chat, k, speaker], [chat, view, question], api_visibility="private")
-        clear.click(lambda: ([], ""), None, [chat, question], api_visibility="private")
+        cited = gr.State({})
+        scroll = "() => { const m = document.querySelector('#article-view #focus'); if (m) m.scrollIntoView({block: 'center'}); }"
+        for trigger in (send.click, question.submit):
+            trigger(respond, [question, chat, k, speaker, cited], [chat, view, question, cited],
+                    api_visibility="private").then(None, None, None, js=scroll)
+        chat.select(show_citation, [cited], [view], api_visibility="private").then(None, None, None, js=scroll)
+        clear.click(lambda: ([], "", {}), None, [chat, question, cited], api_visibility="private")
         rebuild_button.click(rebuild, [files, pasted, pasted_title, keep], [build_status, speaker, table, view],
                              api_visibility="private")
         demo.load(refresh, None, [status, speaker, table, view], api_visibility="private")

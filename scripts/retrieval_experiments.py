@@ -229,6 +229,21 @@ def metrics(r: np.ndarray) -> dict[str, float]:
     return {"MRR": rr.mean(), "R@1": (r <= 1).mean(), "R@5": (r <= 5).mean(), "R@10": (r <= 10).mean()}
 
 
+def group_mean(v: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    out = np.zeros((int(groups.max()) + 1, v.shape[1]), np.float32)
+    np.add.at(out, groups, v)
+    return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def window_mean(v: np.ndarray, c: Corpus) -> np.ndarray:
+    out = v.copy()
+    same_prev = np.r_[False, c.para[1:] == c.para[:-1]]
+    same_next = np.r_[c.para[:-1] == c.para[1:], False]
+    out[same_prev] += v[np.flatnonzero(same_prev) - 1]
+    out[same_next] += v[np.flatnonzero(same_next) + 1]
+    return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
 # ---------------------------------------------------------------- main
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -272,7 +287,7 @@ def main() -> None:
     # ---- dense variants
     dense = {}
     news_dense = {}
-    for variant in ("sent", "title", "prev", "title+prev", "window", "title+window", "prev+doc", "title+window+doc"):
+    for variant in ("sent", "title", "prev", "title+prev"):
         dense[variant] = Q @ enc(sentence_texts(c, variant)).T
         news_dense[variant] = NQ @ enc(sentence_texts(news, variant)).T
         report(f"dense: {variant}", dense[variant], news_dense[variant])
@@ -287,6 +302,12 @@ def main() -> None:
     mean_v /= np.linalg.norm(mean_v, axis=1, keepdims=True)
     dense["pmean"] = (Q @ mean_v.T)[:, c.para]
     report("dense: mean of paragraph's sentence vectors", dense["pmean"])
+    nsv = enc(sentence_texts(news, "sent"))
+    news_dense["pmean"] = NQ @ group_mean(nsv, news.para).T[:, news.para]
+    # a window of ±1 sentence in the paragraph as the mean of its sentence vectors (derived, nothing more to embed)
+    dense["wmean"] = np.einsum("qd,nd->qn", Q, window_mean(sv, c))
+    news_dense["wmean"] = NQ @ window_mean(nsv, news).T
+    report("dense: mean of the ±1 window's sentence vectors", dense["wmean"], news_dense["wmean"])
 
     # ---- lexical variants
     lex = {}
@@ -338,14 +359,14 @@ def main() -> None:
     del rd, rl
 
     # context evidence: sentence fused + c·context fused
-    for ctx in ("para", "window"):
+    for ctx, cdv, clv in (("paragraph", "para", "para"), ("paragraph mean-vector", "pmean", "para"),
+                          ("window mean-vector", "wmean", "window")):
         for w in (0.2, 0.3):
             for cw in (0.3, 0.5, 0.75, 1.0):
-                for dv, cdv in (("sent", ctx), ("title", ctx)):
-                    cd = dense[cdv] if cdv in dense else None
-                    s = fuse_ws(dense[dv], lex["sent"], w) + cw * fuse_ws(cd, lex[ctx], w)
-                    ns = fuse_ws(news_dense[dv], nlex["sent"], w) + cw * fuse_ws(news_dense[cdv], nlex[ctx], w)
-                    report(f"ctx {ctx}: dense[{dv}]+{w}lex + {cw}·(ctx dense+{w}lex)", s, ns)
+                for dv in ("sent", "title"):
+                    s = fuse_ws(dense[dv], lex["sent"], w) + cw * fuse_ws(dense[cdv], lex[clv], w)
+                    ns = fuse_ws(news_dense[dv], nlex["sent"], w) + cw * fuse_ws(news_dense[cdv], nlex[clv], w)
+                    report(f"ctx {ctx}: d[{dv}]+{w}L + {cw}(ctx d+{w}L)", s, ns)
 
     out = args.cache / "results.json"
     out.write_text(json.dumps(results, indent=1))

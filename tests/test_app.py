@@ -75,3 +75,38 @@ def test_gradio_client_bad_question_is_a_clear_error(app_url: str):
     with pytest.raises(Exception) as error:
         client.predict("   ", 3, None, api_name="/ask")
     assert "empty" in str(error.value)
+
+
+def test_damaged_index_is_a_visible_message_not_a_crash(tmp_path: Path, built_index: Path):
+    import shutil
+
+    from gradio_client import Client
+
+    index = tmp_path / "index"
+    shutil.copytree(built_index, index)
+    (index / "vectors.faiss").write_bytes(b"garbage")
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "serve", "--index", str(index), "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.time() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(url + "config", timeout=2) as response:
+                    config = response.read().decode("utf-8", "replace")
+                    break
+            except OSError:
+                assert process.poll() is None, "the app crashed on a damaged index"
+                assert time.time() < deadline, "the app did not start"
+                time.sleep(0.5)
+        assert "The index cannot be used" in config and "damaged vectors.faiss" in config
+        assert "assistant build" in config
+        with pytest.raises(Exception) as error:
+            Client(url, verbose=False).predict("What did Putin say?", 3, None, api_name="/ask")
+        assert "damaged vectors.faiss" in str(error.value)
+    finally:
+        process.terminate()
+        process.wait(20)

@@ -276,3 +276,44 @@ def test_works_without_spacy(monkeypatch: pytest.MonkeyPatch) -> None:
     result = attribute_text("“We will build it,” Jane Doe said. She said the money was there.")
     assert result.sentences[0].speaker == "Jane Doe"
     assert result.sentences[0].attribution == "direct"
+
+
+def test_transcript_label() -> None:
+    text = "The interview aired on Sunday.\n\nHARRIS: Let’s start with the budget. It is late.\n\nThe show ended."
+    assert who(text, "Let’s start") == ("Harris", "direct")
+    assert who(text, "It is late") == ("Harris", "direct")
+    assert who(text, "The show ended") == (None, "narration")
+
+
+def test_colon_intro_block_quotation() -> None:
+    text = ("Governor Paul Reed spoke at the rally. Reed added:\n\n"
+            "It is typical of the opposition. They know nothing.\n\nThe rally ended at noon.")
+    assert who(text, "Reed added:") == (None, "narration")
+    assert who(text, "They know nothing") == ("Paul Reed", "direct")
+    assert who(text, "The rally ended") == (None, "narration")
+
+
+def test_dash_credit_lines() -> None:
+    text = "“The plan is a fiasco. Nobody wants it.” ― Oscar P. Lane\n“I just hope it passes.” ― Jorge Falcon"
+    assert who(text, "Nobody wants it") == ("Oscar P. Lane", "direct")
+    assert who(text, "I just hope") == ("Jorge Falcon", "direct")
+
+
+def test_hyphenated_names() -> None:
+    text = "“Taxes will rise,” said Douglas Holtz-Eakin, an economist."
+    assert who(text, "Taxes will rise") == ("Douglas Holtz-Eakin", "direct")
+
+
+def test_reversed_opening_mark_and_stray_closer() -> None:
+    text = "”What matters is the vote,” said Ada Stone.\n\nThe polls close at eight.\""
+    assert who(text, "What matters") == ("Ada Stone", "direct")
+    assert who(text, "The polls close")[1] in ("narration", "direct")
+
+
+def test_reader_you_is_not_a_speaker() -> None:
+    assert who("Would you think she must be wrong?", "Would you") == (None, "narration")
+
+
+def test_follow_line_is_narration() -> None:
+    text = "“We won,” said Ann Cole.\n\nFollow Pam Key on Twitter @pamkey."
+    assert who(text, "Follow Pam Key") == (None, "narration")

@@ -169,8 +169,10 @@ def test_uploaded_article_with_markup_is_inert(browser, hostile_index: Path, tmp
             message = toast.inner_text()
             assert "binary" in message, message
             page.check_nothing_ran("127.0.0.1:9")
-            p.get_by_test_id("toast-close").first.click()
-            # then the article, through the page's upload
+            # then the article, through the page's upload (on a fresh page: the file list keeps the binary file)
+            p.reload(wait_until="domcontentloaded")
+            p.locator("#question textarea").wait_for(state="visible")
+            p.get_by_role("tab", name="Texts and index").click()
             files.set_input_files(str(upload))
             p.wait_for_load_state("networkidle")
             p.locator("#rebuild-button").click()

@@ -17,7 +17,7 @@ SPEECH_VERBS = frozenset(
     speculate estimate describe call demand order threaten declare proclaim insist
     complain grumble muse opine posit theorize theorise write inform notify assure advise recount
     quote relate characterize characterise dismiss reject question wonder conclude point believe think feel fear worry
-    hope doubt find show cite learn acknowledge recommend propose""".split()
+    hope doubt find show cite learn acknowledge recommend propose condemn praise brand label dub""".split()
 )
 # Verbs whose sense is speech only with a clause or a quotation (never with a plain object).
 CONTENT_REQUIRED = SPEECH_VERBS
