@@ -727,6 +727,8 @@ def _resolve_org(m: Mention, state: _State) -> str:
     words = _org_words(m.text)
     if m.kind == "generic" or not words or not words[0][:1].isupper():
         return " ".join(m.text.split())
+    if len(words) <= 3 and state.people.lookup(clean_name(m.text)[0]) is not None:
+        return _resolve_person(m, state)  # a known person's surname the parser did not tag as a person
     name = " ".join(words)
     for key in state.orgs:
         kw = key.split()

@@ -4,6 +4,3 @@
 class AssistantError(Exception):
     """A problem with the user's input, files or index. ``str(error)`` is shown as is (CLI: exit code 2)."""
 
-
-class IndexError_(AssistantError):
-    """The index directory is missing, damaged, or was built by another model or format."""

@@ -146,11 +146,17 @@ def _suffix(document: Document) -> str:
 
 def _encode_with_progress(model: str, texts: list[str], progress: Progress, show_bar: bool) -> np.ndarray:
     """Encode in chunks so that the UI's progress bar moves during long builds."""
+    from . import settings
+
     embedding.load_model(model)
     chunk = 256
     parts: list[np.ndarray] = []
-    for begin in range(0, len(texts), chunk):
-        parts.append(embedding.encode(model, texts[begin : begin + chunk], progress=show_bar))
-        done = min(len(texts), begin + chunk)
-        progress(0.10 + 0.80 * done / len(texts), f"embedded {done}/{len(texts)} sentences")
+    embedding.set_threads(settings.build_thread_count())
+    try:
+        for begin in range(0, len(texts), chunk):
+            parts.append(embedding.encode(model, texts[begin : begin + chunk], progress=show_bar))
+            done = min(len(texts), begin + chunk)
+            progress(0.10 + 0.80 * done / len(texts), f"embedded {done}/{len(texts)} sentences")
+    finally:
+        embedding.set_threads()
     return np.concatenate(parts, axis=0)

@@ -35,13 +35,21 @@ def default_model() -> str:
     return os.environ.get("ASSISTANT_MODEL", DEFAULT_MODEL)
 
 
-def thread_count() -> int:
-    """Torch/BLAS threads: ``ASSISTANT_THREADS`` (default 1; see README's speed section for the measurement)."""
-    raw = os.environ.get("ASSISTANT_THREADS", "1")
+def _int_env(name: str, default: int) -> int:
     try:
-        return max(1, int(raw))
+        return max(1, int(os.environ.get(name, default)))
     except ValueError:
-        return 1
+        return default
+
+
+def thread_count() -> int:
+    """Torch/FAISS threads for questions: ``ASSISTANT_THREADS``, default 1 (measured: README, speed)."""
+    return _int_env("ASSISTANT_THREADS", 1)
+
+
+def build_thread_count() -> int:
+    """Torch threads while embedding a build: ``ASSISTANT_BUILD_THREADS``, default every core."""
+    return _int_env("ASSISTANT_BUILD_THREADS", os.cpu_count() or 1)
 
 
 def limit_threads_env(threads: int | None = None) -> None:

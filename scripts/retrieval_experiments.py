@@ -244,6 +244,52 @@ def window_mean(v: np.ndarray, c: Corpus) -> np.ndarray:
     return out / np.linalg.norm(out, axis=1, keepdims=True)
 
 
+def grid(c: Corpus, news: Corpus, Q, NQ, enc, halves, report) -> None:
+    """The final grid: sentence (title-prefixed) + w·BM25, plus c × the same over a context; pick on A, show B."""
+    print("--- grid: score = d[title] + w·L/max + c·(ctx d + w·ctx L/max); choose on one half, confirm on the other ---")
+    sv = enc(sentence_texts(c, "title"))
+    nsv = enc(sentence_texts(news, "title"))
+    base_d, nbase_d = Q @ sv.T, NQ @ nsv.T
+    ctx_d = {
+        "paragraph": (Q @ group_mean(sv, c.para).T[:, c.para], NQ @ group_mean(nsv, news.para).T[:, news.para]),
+        "window": (Q @ window_mean(sv, c).T, NQ @ window_mean(nsv, news).T),
+    }
+    rows = []
+    for stop in (True, False):
+        tok = make_tokenizer(True, stop)
+        for k1, b in ((1.2, 0.75), (0.9, 0.4)):
+            sent = [c.sentence(i) for i in range(len(c.spans))]
+            nsent = [news.sentence(i) for i in range(len(news.spans))]
+            L = maxnorm(bm25_matrix(sent, c.questions, k1, b, tok))
+            NL = maxnorm(bm25_matrix(nsent, news.questions, k1, b, tok))
+            ctx_l = {
+                "paragraph": (maxnorm(bm25_matrix(c.paragraphs(), c.questions, k1, b, tok))[:, c.para],
+                              maxnorm(bm25_matrix(news.paragraphs(), news.questions, k1, b, tok))[:, news.para]),
+                "window": (maxnorm(bm25_matrix(sentence_texts(c, "window"), c.questions, k1, b, tok)),
+                           maxnorm(bm25_matrix(sentence_texts(news, "window"), news.questions, k1, b, tok))),
+            }
+            for ctx in ("none", "paragraph", "window"):
+                for w in (0.2, 0.3, 0.4, 0.5):
+                    for cw in ((0.0,) if ctx == "none" else (0.3, 0.5, 0.75, 1.0)):
+                        s = base_d + w * L
+                        ns = nbase_d + w * NL
+                        if ctx != "none":
+                            s = s + cw * (ctx_d[ctx][0] + w * ctx_l[ctx][0])
+                            ns = ns + cw * (ctx_d[ctx][1] + w * ctx_l[ctx][1])
+                        ma, mb = report(f"stop={stop} k1={k1} b={b} ctx={ctx} w={w} c={cw}", s, ns)
+                        nr = gold_ranks(ns, news.golds)
+                        rows.append((f"stop={stop} k1={k1} b={b} ctx={ctx} w={w} c={cw}", ma, mb, int(nr.max())))
+    for pick, other in (("A", "B"), ("B", "A")):
+        ok = [r for r in rows if r[3] <= 3]
+        key = (lambda r: r[1]["MRR"]) if pick == "A" else (lambda r: r[2]["MRR"])
+        best = max(ok, key=key)
+        print(f"best on {pick} (news gold ≤ 3): {best[0]}  A {fmt(best[1])}  |  B {fmt(best[2])}")
+
+
+def fmt(m: dict) -> str:
+    return " ".join(f"{k} {v:.3f}" for k, v in m.items())
+
+
 # ---------------------------------------------------------------- main
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -252,6 +298,7 @@ def main() -> None:
     ap.add_argument("--cache", type=Path, default=Path("/tmp/retrieval-cache"))
     ap.add_argument("--seed", type=Path, default=Path(__file__).resolve().parents[1] / "tests" / "seed_dev.json")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--grid-only", action="store_true", help="skip the single-signal tables; only the final grid")
     args = ap.parse_args()
     embedding.set_threads(args.threads)
 
@@ -283,6 +330,10 @@ def main() -> None:
         print(f"{name:<58} {line}{extra}", flush=True)
         results.append((name, ma, mb))
         return ma, mb
+
+    if args.grid_only:
+        grid(c, news, Q, NQ, enc, halves, report)
+        return
 
     # ---- dense variants
     dense = {}
@@ -368,6 +419,7 @@ def main() -> None:
                     ns = fuse_ws(news_dense[dv], nlex["sent"], w) + cw * fuse_ws(news_dense[cdv], nlex[clv], w)
                     report(f"ctx {ctx}: d[{dv}]+{w}L + {cw}(ctx d+{w}L)", s, ns)
 
+    grid(c, news, Q, NQ, enc, halves, report)
     out = args.cache / "results.json"
     out.write_text(json.dumps(results, indent=1))
     print(f"results in {out}")
