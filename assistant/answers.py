@@ -13,7 +13,7 @@ _WHO_SAID = re.compile(
     r"warned|denied|accused|announced|asked|insisted|suggested|reported|reports|was quoted|is quoted|called)\b",
     re.IGNORECASE,
 )
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]#!|>~<&$])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]#!|~&$])")
 
 
 def is_who_said(question: str) -> bool:
@@ -24,6 +24,7 @@ def is_who_said(question: str) -> bool:
 def escape_markdown(text: str) -> str:
     """Show article text literally: no markdown links or images, no HTML."""
     escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    escaped = escaped.replace("<", "&lt;").replace(">", "&gt;")  # entities: no renderer turns them into tags
     return escaped.replace("\n", " ")
 
 
