@@ -56,6 +56,7 @@ from .speech.lexicon import (
     PRONOUNS_PLURAL,
     ROLE_NOUNS,
     ROLE_SYNONYMS,
+    SPEECH_ACTS,
     SPEECH_VERBS,
     TITLES,
     FEMALE_NAMES,
@@ -92,6 +93,8 @@ class Mention:
     pos: int  # character offset
     words: tuple[str, ...] = ()  # lower-cased words of a description ("russian", "leader")
     plural: bool = False
+    end: int = -1  # character offset just past the surface form, when known
+    tree_end: int = -1  # just past the whole subject phrase ("Commission on Presidential Debates")
 
 
 @dataclass
@@ -105,6 +108,7 @@ class Cue:
     rank: int = 0  # lower is better: 0 for the root verb, more for deeper verbs
     echo: str = ""  # "he"/"she" subject of the reported clause: "Morgan said she would run"
     verb_pos: int = -1
+    appositive: bool = False  # found by "Name, a description, said"
 
 
 @dataclass
@@ -205,6 +209,7 @@ def _in_quote(sent: _Sent, pos: int) -> bool:
 # --------------------------------------------------------------------------------------------------------------
 # People: names, gender, roles (first pass over the whole text so a later full name gives the canonical form)
 
+_ROLE_PARTICIPLES = frozenset("fired ousted embattled retired acting outgoing incoming disgraced jailed".split())
 _PERSON_EVIDENCE_TITLES = frozenset("mr mrs ms miss dr sen rep gov president senator governor".split())
 
 
@@ -223,7 +228,8 @@ def _name_runs(sent: _Sent) -> list[tuple[list[Any], list[str]]]:
             before = []
             i = current[0].i - 1
             doc = current[0].doc
-            while i >= 0 and len(before) < 3 and doc[i].pos_ in ("ADJ", "NOUN", "PROPN", "VERB") \
+            while i >= 0 and len(before) < 3 and (doc[i].pos_ in ("ADJ", "NOUN", "PROPN") or
+                                                  doc[i].lower_ in _ROLE_PARTICIPLES) \
                     and doc[i].idx >= sent.start - _off(sent):
                 before.insert(0, doc[i].text.lower())
                 i -= 1
@@ -342,13 +348,17 @@ def _verb_cue(text: str, sent: _Sent, tok: Any) -> Cue | None:
     if passive and lemma in _PASSIVE_NOT_SPEECH:
         return None  # "is said to be", "was told"
     subj = _subject(tok)
+    if subj is not None and _in_quote(sent, subj.idx + _off(sent)):
+        subj = None  # the parser took a word of the quotation for the speaker
     if subj is None:
         return None
     if passive and lemma != "quote" and lemma not in SPEECH_VERBS:
         return None
     content = _has_content(sent, tok, children, lemma)
-    if tok.dep_ == "relcl" and not content:
-        return None
+    if tok.dep_ == "relcl" and not sent.quotes:
+        return None  # "a birther who has repeatedly claimed …": the sentence is about something else
+    if "neg" in deps and lemma in ("respond", "comment", "answer", "return", "reply", "say", "confirm"):
+        return None  # ``cue_negated``: "did not respond to my messages", "did not say whether"
     rank = 0 if tok.dep_ == "ROOT" else (1 if tok.dep_ in ("conj", "ccomp", "advcl", "xcomp", "parataxis") else 2)
     return Cue(tok.idx + _off(sent), lemma, _mention(text, sent, subj), content, rank=rank, echo=_echo(tok),
                verb_pos=tok.idx + _off(sent))
@@ -401,6 +411,13 @@ def _has_content(sent: _Sent, tok: Any, children: list[Any], lemma: str) -> bool
         return True
     if tok.dep_ in ("ccomp", "parataxis"):
         return True  # "Acts of protest, Mr. Obama said, are …"
+    if lemma in SPEECH_ACTS and any(c.dep_ in ("dobj", "xcomp") for c in children):
+        return True  # ``cue_speech_act``: "Trump cited his own endorsements", "vowed not to repeat it"
+    if lemma == "call" and any(c.dep_ in ("oprd", "xcomp", "ccomp") for c in children) and \
+            any(c.dep_ == "dobj" for c in children):
+        return True  # "The campaign called the charges unsubstantiated"
+    if lemma in ("speak", "talk") and any(c.dep_ == "prep" and c.lower_ in ("of", "about") for c in children):
+        return True  # "Roberts spoke of the legacy of racism"
     if lemma in ("call", "point", "cite") and any(c.dep_ == "prep" and c.lower_ in ("for", "on", "to") or
                                                   c.dep_ == "prt" for c in children):
         return True
@@ -418,7 +435,7 @@ def _has_content(sent: _Sent, tok: Any, children: list[Any], lemma: str) -> bool
         first = sent.tokens[0]
         if tok.i - first.i >= 4 and any(t.text in ",—–-" for t in sent.tokens if t.i < tok.i):
             subj = _subject(tok)
-            if subj is not None and all(t.i >= tok.i - 6 for t in subj.subtree):
+            if subj is not None and all(t.i >= tok.i - 12 for t in subj.subtree):
                 return True  # "Content here, the minister said."
     return False
 
@@ -440,24 +457,44 @@ def _mention(text: str, sent: _Sent, head: Any) -> Mention:
     if low in PRONOUNS_MALE | PRONOUNS_FEMALE | PRONOUNS_PLURAL | {"it"}:
         return Mention(head.text, "pronoun", pos, (low,), plural=low in PRONOUNS_PLURAL)
     toks = _phrase(head)
+    if any(t.dep_ == "poss" and t.lower_ in ("my", "our") for t in toks):
+        return Mention(head.text, "first_person", pos)  # "My reaction:" is the writer's
+    before = text[max(sent.start, toks[0].idx + off - 80) : toks[0].idx + off].rstrip()
+    if before.endswith("("):
+        named = re.search(r"([A-Z][\w.’'-]+(?:\s+(?:\"[^\"]+\"\s+)?[A-Z][\w.’'-]+){0,3})\s*\($", before)
+        if named:  # ``speaker_parenthesis``: "Marcia Price (D-Newport News) said" → Marcia Price
+            start = max(sent.start, toks[0].idx + off - 80) + named.start(1)
+            return _regex_mention(named.group(1), start)
+    if _is_dateline(text, sent, toks[0].idx + off, toks[-1].idx + len(toks[-1].text) + off):
+        return Mention(head.text, "first_person", pos)
     if head.pos_ != "PROPN" and head.ent_type_ != "PERSON":
         toks = _with_of_phrase(head, toks)
     a, b = _extend_hyphens(text, toks[0].idx + off, toks[-1].idx + len(toks[-1].text) + off)
     surface = text[a:b]
     words = tuple(t.lower_.rstrip(".") for t in toks)
     plural = head.tag_ in ("NNS", "NNPS")
+    mention = _classify(text, head, toks, surface, words, plural, pos, off, b)
+    skip = {t.i for c in head.children if c.dep_ in ("appos", "relcl", "acl") for t in c.subtree}
+    mention.tree_end = max(t.idx + len(t.text) for t in head.subtree if t.i not in skip) + off
+    return mention
+
+
+def _classify(text: str, head: Any, toks: list[Any], surface: str, words: tuple[str, ...], plural: bool,
+              pos: int, off: int, end: int) -> Mention:
+    """``speaker_*``: person, group of people, description of a person, organisation or generic source."""
+    low = head.lower_
     if head.ent_type_ == "PERSON" or (head.pos_ == "PROPN" and _looks_person(surface)):
         others = [c for c in head.children if c.dep_ == "conj" and c.pos_ == "PROPN"]
         if others:  # ``speaker_coordinated``: "Mr. Grassley and Mr. Leahy say" → both
             joined = [surface] + [text[o.idx + off - _left_len(o) : o.idx + len(o.text) + off] for o in others]
-            return Mention(" and ".join(joined), "persons", pos, words, plural=True)
-        return Mention(surface, "person", pos, words)
+            return Mention(" and ".join(joined), "persons", pos, words, plural=True, end=end)
+        return Mention(surface, "person", pos, words, end=end)
     if low in ROLE_NOUNS and head.pos_ != "PROPN" or (low in ROLE_NOUNS and words[0] == "the"):
         if words and words[0] in ("the", "this", "that") and not any(t.dep_ == "poss" for t in toks):
-            return Mention(surface, "description", pos, words)
+            return Mention(surface, "description", pos, words, end=end)
     if head.pos_ == "PROPN" or head.ent_type_ in ("ORG", "NORP", "GPE") or any(t.pos_ == "PROPN" for t in toks):
-        return Mention(surface, "org", pos, words, plural=plural)
-    return Mention(surface, "generic", pos, words, plural=plural)
+        return Mention(surface, "org", pos, words, plural=plural, end=end)
+    return Mention(surface, "generic", pos, words, plural=plural, end=end)
 
 
 def _extend_hyphens(text: str, a: int, b: int) -> tuple[int, int]:
@@ -471,6 +508,13 @@ def _extend_hyphens(text: str, a: int, b: int) -> tuple[int, int]:
         while b < len(text) and text[b].isalpha():
             b += 1
     return a, b
+
+
+def _is_dateline(text: str, sent: _Sent, a: int, b: int) -> bool:
+    """"WASHINGTON (AP) — …": a capitalised place at the start of a sentence is not a speaker."""
+    word = text[a:b]
+    return a - sent.start <= 2 and word.isupper() and len(word) > 3 and \
+        re.match(r"\s*(?:\([^)]{1,20}\)\s*)?(?:—|–|--|-)", text[b : b + 30]) is not None
 
 
 def _left_len(tok: Any) -> int:
@@ -499,7 +543,8 @@ def _phrase(head: Any) -> list[Any]:
         toks.extend(x for x in t.subtree)
     toks.append(head)
     for t in head.rights:
-        if t.dep_ in ("flat", "compound") or (t.dep_ == "prep" and t.lower_ == "of" and head.ent_type_ == "ORG"):
+        if t.dep_ in ("flat", "compound") or (t.dep_ == "prep" and t.lower_ in ("of", "on", "for")
+                                               and head.ent_type_ == "ORG" and len(list(t.subtree)) <= 6):
             toks.extend(t.subtree)
     toks = sorted(set(toks), key=lambda t: t.i)
     # keep a contiguous stretch ending at the head
@@ -534,7 +579,14 @@ _VERBS_RE = (
 _NAME_RE = r"(?:[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3})"
 _SUBJ_RE = rf"(?:{_NAME_RE}|[Hh]e|[Ss]he|[Tt]hey|[Tt]he [a-z]+(?: [a-z]+)?|[Oo]fficials|[Ss]ources|[Aa] source)"
 _CUE_BEFORE = re.compile(rf"(?<![\w’'])(?P<subj>{_SUBJ_RE})\s+(?:\w+ly\s+)?(?:has\s+|had\s+)?(?P<verb>{_VERBS_RE})\b")
-_CUE_AFTER = re.compile(rf"\b(?P<verb>said|says|added|wrote|asked)\s+(?P<subj>{_NAME_RE})")
+_CUE_AFTER = re.compile(rf"(?:^|[,:;]|\s\s)\s*(?P<verb>(?i:said|says|added|wrote|asked))\s+(?P<subj>{_NAME_RE})")
+_CUE_APPOS = re.compile(
+    rf"(?P<subj>{_NAME_RE}),\s+(?:an?|the|one)\s[^,“”\"]{{1,100}},\s+(?:\w+ly\s+)?(?P<verb>{_VERBS_RE})\b"
+)
+_NOT_SUBJECTS = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
+    september october november december on in at last this the a an but and when yesterday today""".split()
+)
 _ACCORDING = re.compile(rf"\b[Aa]ccording to (?P<subj>(?:the )?{_NAME_RE}|[a-z]+ [a-z]+)")
 _DASH_CREDIT = re.compile(rf"[”\"’]\s*[-–—―]+\s*(?P<subj>{_NAME_RE})\s*\.?$")
 
@@ -543,11 +595,11 @@ def _regex_cues(text: str, sent: _Sent) -> list[Cue]:
     """Cues found by patterns when there is no parse: "X said", "said X", "according to X"."""
     frame = _frame(text, sent)
     cues: list[Cue] = []
-    for pattern, content in ((_ACCORDING, True), (_CUE_BEFORE, None), (_CUE_AFTER, None)):
+    for pattern, content in ((_ACCORDING, True), (_CUE_BEFORE, None), (_CUE_AFTER, None), (_CUE_APPOS, None)):
         for m in pattern.finditer(frame):
             subj = m.group("subj").strip()
             pos = sent.start + m.start("subj")
-            if subj.split()[0] in ("The", "A", "An", "In", "But", "And", "When") and len(subj.split()) == 1:
+            if subj.split()[0].lower() in _NOT_SUBJECTS and (len(subj.split()) == 1 or pattern is _CUE_AFTER):
                 continue
             after = frame[m.end():].lstrip()
             has = content if content is not None else (
@@ -556,22 +608,39 @@ def _regex_cues(text: str, sent: _Sent) -> list[Cue]:
             )
             verb_pos = sent.start + m.start("verb") if "verb" in m.groupdict() else -1
             cues.append(Cue(pos, m.groupdict().get("verb", "according to") or "said", _regex_mention(subj, pos),
-                            bool(has), rank=1, verb_pos=verb_pos))
+                            bool(has), rank=1, verb_pos=verb_pos, appositive=pattern is _CUE_APPOS))
     cues.sort(key=lambda c: (not c.content, c.pos))
     return cues
+
+
+def _mention_end(m: Mention) -> int:
+    return m.end if m.end >= 0 else m.pos + len(m.text)
+
+
+def _overlaps(a: Mention, b: Mention) -> bool:
+    a_end, b_end = _mention_end(a), _mention_end(b)
+    return a_end - len(a.text) < b_end and b_end - len(b.text) < a_end
+
+
+def _within_subject(inner: Mention, subject: Mention) -> bool:
+    """Is ``inner`` part of the whole subject phrase ("Debates" in "Commission on Presidential Debates")?"""
+    start = _mention_end(subject) - len(subject.text)
+    return start <= inner.pos < max(subject.tree_end, _mention_end(subject))
 
 
 def _cross_check(parsed: list[Cue], patterns: list[Cue]) -> list[Cue]:
     """``cue_cross_check``: the parse found no cue, or gave the verb a far-off subject where a name stands right
     before it ("To understand X, Chief Justice Roberts said, one should …"): trust the adjacent-name pattern."""
-    named = [c for c in patterns if c.mention.kind == "person" and c.verb_pos >= 0]
+    named = [c for c in patterns if c.mention.kind == "person" and 0 <= c.mention.pos < c.verb_pos
+             and (c.verb_pos - _mention_end(c.mention) <= 12 or c.appositive)]
     if not parsed:
         return [c for c in patterns if c.content]
     out = []
     for cue in parsed:
         better = next((c for c in named if c.verb_pos == cue.verb_pos and c.mention.text != cue.mention.text
-                       and not (c.mention.pos <= cue.mention.pos < c.mention.pos + len(c.mention.text))
-                       and cue.mention.kind in ("org", "generic")), None)
+                       and not _overlaps(c.mention, cue.mention) and not _within_subject(c.mention, cue.mention)
+                       and (cue.mention.kind in ("org", "generic") or cue.mention.pos > cue.verb_pos + 8 or
+                            0 <= cue.verb_pos - _mention_end(cue.mention) > 12)), None)
         if better is not None:
             cue = Cue(cue.pos, cue.verb, better.mention, cue.content, cue.rank, cue.echo, cue.verb_pos)
         out.append(cue)
@@ -652,8 +721,10 @@ def _compatible(person: Person, want: str | None) -> bool:
 
 def _candidates(sent: _Sent, state: _State, pos: int, want: str | None, plural: bool) -> dict[str, float]:
     scores: dict[str, float] = {}
-    for e in state.timeline:
-        if e.pos >= pos or sent.index - e.sent > 8:
+    for e in reversed(state.timeline):
+        if sent.index - e.sent > 8:
+            break
+        if e.pos >= pos:
             continue
         if plural != (e.kind == "group" and e.plural) and not (plural and e.kind == "group"):
             continue
@@ -667,18 +738,31 @@ def _candidates(sent: _Sent, state: _State, pos: int, want: str | None, plural: 
     return scores
 
 
+def _fallback_person(state: _State, pos: int, want: str | None) -> dict[str, float]:
+    """No antecedent nearby: the latest compatible person mentioned earlier in the text, outside quotations."""
+    for e in reversed(state.timeline):
+        if e.kind == "person" and e.pos < pos:
+            person = state.people.by_key.get(e.key)
+            if person is not None and _compatible(person, want):
+                return {e.key: 1.0}
+    return {}
+
+
 def _resolve_pronoun(m: Mention, sent: _Sent, state: _State) -> str | None:
     low = m.words[0] if m.words else m.text.lower()
     want = "m" if low in PRONOUNS_MALE else "f" if low in PRONOUNS_FEMALE else None
     plural = low in PRONOUNS_PLURAL
     if low == "it":
-        scores = {e.key: e.weight for e in state.timeline if e.kind == "group" and not e.plural and e.pos < m.pos}
+        recent = [e for e in state.timeline[-40:] if e.kind == "group" and not e.plural and e.pos < m.pos]
+        scores = {e.key: e.weight for e in recent}
         return max(scores, key=scores.get) if scores else None  # type: ignore[arg-type]
     scores = _candidates(sent, state, m.pos, want, plural)
     for i, (s_index, key) in enumerate(reversed(state.speakers[-6:])):
         if key in scores or (not plural and key in state.people.by_key and
                              _compatible(state.people.by_key[key], want)):
             scores[key] = scores.get(key, 0.0) + 1.5 * (0.6 ** i) * (0.7 ** max(0, sent.index - s_index))
+    if not scores and not plural:
+        scores = _fallback_person(state, m.pos, want)
     if not scores:
         return None if not plural else m.text
     best = max(scores, key=scores.get)  # type: ignore[arg-type]
@@ -725,6 +809,8 @@ def _org_words(name: str) -> list[str]:
 def _resolve_org(m: Mention, state: _State) -> str:
     """``speaker_org``: orgs without a leading "The"; a shorter later form folds into an earlier longer one."""
     words = _org_words(m.text)
+    while len(words) > 1 and m.kind == "org" and words[0].islower() and any(w[:1].isupper() for w in words[1:]):
+        words = words[1:]  # "The nonpartisan Commission on Presidential Debates" → "Commission on …"
     if m.kind == "generic" or not words or not words[0][:1].isupper():
         return " ".join(m.text.split())
     if len(words) <= 3 and state.people.lookup(clean_name(m.text)[0]) is not None:
@@ -783,14 +869,14 @@ def _org_key(surface: str) -> str:
 _BYLINE = re.compile(
     r"^[\"“]?(?:By\s+[A-Z]|BY\s+[A-Z]|(?:Reporting|Writing|Editing|Additional reporting) by\b)|"
     r"\bis an? (?:[a-z]+ )?(?:reporter|correspondent|writer|columnist|editor|contributor)\b|"
-    r"\bcontributed (?:to this report|reporting)\b|"
+    r"\bcontributed (?:to this report|reporting)\b|^Editor[’']s [Nn]ote\b|"
     r"^[\"“]?Follow (?:\w+ ){0,3}on (?:Twitter|Facebook|Instagram)\b|^Read (?:the rest|more)\b"
 )
 
 
 def _is_headline(text: str, sent: _Sent, sents: list[_Sent]) -> bool:
     """``narration_filters``: a one-sentence first paragraph in title case, or without final punctuation."""
-    if sent.paragraph != 1 or sum(1 for s in sents if s.paragraph == 1) != 1:
+    if sent.paragraph != 1 or sent.index != 0 or (len(sents) > 1 and sents[1].paragraph == 1):
         return False
     body = text[sent.start : sent.end]
     if body.lstrip().startswith("#"):
@@ -816,7 +902,9 @@ _NOT_LABELS = frozenset("UPDATE BREAKING WATCH NOTE EDITOR'S NOTE EDITOR’S NOT
 
 def _transcript_label(text: str, sent: _Sent, sents: list[_Sent], state: _State) -> str | None:
     """``transcript_label``: "WALLACE: Let's start …" gives its paragraph to the labelled speaker."""
-    first = next(s for s in sents if s.paragraph == sent.paragraph)
+    first = sent
+    while first.index > 0 and sents[first.index - 1].paragraph == sent.paragraph:
+        first = sents[first.index - 1]
     m = _LABEL.match(text, first.start, first.end)
     if m is None or m.group(1).strip() in _NOT_LABELS:
         return None
@@ -917,7 +1005,12 @@ def _quote_groups(text: str, sents: list[_Sent]) -> dict[int, int]:
 
 def _group_speaker(sent: _Sent, sents: list[_Sent], groups: dict[int, int]) -> str | None:
     root = groups[sent.index]
-    members = [s for s in sents if groups[s.index] == root and s.own and s is not sent]
+    lo, hi = sent.index, sent.index
+    while lo > 0 and groups[lo - 1] == root or lo > 0 and sent.index - lo < 3:
+        lo -= 1  # group members are contiguous or nearly so
+    while hi + 1 < len(sents) and (groups[hi + 1] == root or hi - sent.index < 3):
+        hi += 1
+    members = [s for s in sents[lo : hi + 1] if groups[s.index] == root and s.own and s is not sent]
     if not members:
         return None
     return min(members, key=lambda s: abs(s.index - sent.index)).own
@@ -948,7 +1041,8 @@ def _speaker_after(sent: _Sent, sents: list[_Sent], text: str) -> str | None:
 
 def _previous_speaker(sent: _Sent, sents: list[_Sent]) -> str | None:
     """``direct_floating``: the last speaker of this or the previous paragraph."""
-    for prev in reversed(sents[: sent.index]):
+    for i in range(sent.index - 1, -1, -1):
+        prev = sents[i]
         if prev.paragraph < sent.paragraph - 1:
             return None
         if prev.speaker and prev.attribution != "narration":

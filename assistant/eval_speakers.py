@@ -9,7 +9,8 @@ Each article is split with OUR splitter and each of our sentences gets a gold la
 - exactly one source whose content covers at least 40% of the sentence's characters → that source;
 - anything else (several sources, thin overlap) → not scored.
 Speaker accuracy is counted only where the gold source mention looks like a name (PolNeAR sources are mentions such
-as "he" or "the daily", without coreference); a match is when the last names agree, case-insensitively.
+as "he" or "the daily", without coreference); a match is when the last names agree, case-insensitively, or one is
+the acronym of the other ("The IMF" / "International Monetary Fund").
 """
 
 from __future__ import annotations
@@ -137,8 +138,18 @@ def last_name(name: str | None) -> str:
     return words[-1].lower() if words else ""
 
 
+def _acronym(name: str) -> str:
+    return "".join(w[0] for w in re.findall(r"[A-Za-z][\w-]*", name) if w[0].isupper()).lower()
+
+
 def same_speaker(ours: str | None, gold: str | None) -> bool:
-    return bool(ours) and bool(gold) and last_name(ours) == last_name(gold)
+    """Last names agree, or one is the acronym of the other ("The IMF" / "International Monetary Fund")."""
+    if not ours or not gold:
+        return False
+    a, b = last_name(ours), last_name(gold)
+    if a == b:
+        return True
+    return (len(b) >= 2 and _acronym(ours) == b) or (len(a) >= 2 and _acronym(gold) == a)
 
 
 def score_articles(articles: list[dict[str, Any]]) -> Score:

@@ -40,10 +40,37 @@ class BuildSummary:
         )
 
 
+TITLE_CHARS = 100
+"""At most this much of the title goes before each sentence (the model reads 256 word pieces; keep the sentence)."""
+
+
 def embedding_text(document: Document, sentences: list[store.StoredSentence], i: int) -> str:
-    """What is embedded for sentence ``i``: the sentence itself (see README, retrieval, for what else was tried)."""
+    """What is embedded for sentence ``i``: ``"<document title>: <sentence>"``.
+
+    The title tells the model what a sentence is about when the sentence alone does not ("He also alleged …");
+    measured on ReQA SQuAD it raised MRR on both halves, also fused with BM25 (README, retrieval). The passage
+    returned is still the sentence alone; its neighbours are used at query time (``retrieval.fused_scores``).
+    """
     s = sentences[i]
-    return document.text[s.start : s.end]
+    sentence = document.text[s.start : s.end]
+    title = " ".join(document.title.split())[:TITLE_CHARS].strip()
+    return f"{title}: {sentence}" if title else sentence
+
+
+def context_text(document: Document, sentences: list[store.StoredSentence], i: int) -> str:
+    """What the context BM25 indexes for sentence ``i``: it and its neighbours in the same paragraph.
+
+    For ``lexical.build(plain, …, contexts=[context_text(...) for each sentence])``; ``retrieval`` uses the window
+    in its score (the passage returned is still the sentence alone).
+    """
+    s = sentences[i]
+    first = sentences[i - 1] if i > 0 and _same_paragraph(sentences[i - 1], s) else s
+    last = sentences[i + 1] if i + 1 < len(sentences) and _same_paragraph(sentences[i + 1], s) else s
+    return document.text[first.start : last.end]
+
+
+def _same_paragraph(a: store.StoredSentence, b: store.StoredSentence) -> bool:
+    return a.doc == b.doc and a.paragraph == b.paragraph
 
 
 def analyse(documents: list[Document]) -> tuple[list[store.StoredDocument], list[store.StoredSentence]]:

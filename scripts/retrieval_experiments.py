@@ -235,6 +235,14 @@ def group_mean(v: np.ndarray, groups: np.ndarray) -> np.ndarray:
     return out / np.linalg.norm(out, axis=1, keepdims=True)
 
 
+def window_max(m: np.ndarray, c: Corpus) -> np.ndarray:
+    """Per question, each sentence's best score among itself and its in-paragraph neighbours."""
+    i = np.arange(len(c.spans))
+    before = np.where(np.r_[False, c.para[1:] == c.para[:-1]], i - 1, i)
+    after = np.where(np.r_[c.para[:-1] == c.para[1:], False], i + 1, i)
+    return np.maximum(m, np.maximum(m[:, before], m[:, after]))
+
+
 def window_mean(v: np.ndarray, c: Corpus) -> np.ndarray:
     out = v.copy()
     same_prev = np.r_[False, c.para[1:] == c.para[:-1]]
@@ -267,8 +275,12 @@ def grid(c: Corpus, news: Corpus, Q, NQ, enc, halves, report) -> None:
                               maxnorm(bm25_matrix(news.paragraphs(), news.questions, k1, b, tok))[:, news.para]),
                 "window": (maxnorm(bm25_matrix(sentence_texts(c, "window"), c.questions, k1, b, tok)),
                            maxnorm(bm25_matrix(sentence_texts(news, "window"), news.questions, k1, b, tok))),
+                # no second BM25 index: each sentence's best sentence score within its window
+                "window-max": (maxnorm(window_max(bm25_matrix(sent, c.questions, k1, b, tok), c)),
+                               maxnorm(window_max(bm25_matrix(nsent, news.questions, k1, b, tok), news))),
             }
-            for ctx in ("none", "paragraph", "window"):
+            ctx_d["window-max"] = ctx_d["window"]
+            for ctx in ("none", "paragraph", "window", "window-max"):
                 for w in (0.2, 0.3, 0.4, 0.5):
                     for cw in ((0.0,) if ctx == "none" else (0.3, 0.5, 0.75, 1.0)):
                         s = base_d + w * L

@@ -118,6 +118,7 @@ ASK_CASES: list[Ask] = [
     Ask("speaker-script", HACKERS, speaker="<script>alert(1)</script>", error="no speaker in the index matches"),
     Ask("speaker-regex", HACKERS, speaker=".*", error="no speaker in the index matches"),
     Ask("speaker-nul", HACKERS, speaker="Putin\x00", error="no speaker in the index matches"),
+    Ask("speaker-not-text", HACKERS, speaker=42, error="speaker", layers=("api", "web")),
     Ask("speaker-empty", HACKERS, speaker="", error="speaker filter is empty", by_layer={"web": ANSWER}),
     Ask("speaker-lowercase-ok", HACKERS, speaker="putin"),
 ]
@@ -338,14 +339,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app(index_dir: Path, timeout: float = 180) -> Iterator[str]:
+def running_app(index_dir: Path, timeout: float = 180, cwd: Path | None = None) -> Iterator[str]:
     """``python -m assistant serve --index DIR`` on a free loopback port; yields its URL."""
     port = free_port()
     env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1"}
     log = tempfile.TemporaryFile(mode="w+")
     process = subprocess.Popen(
         [sys.executable, "-m", "assistant", "serve", "--index", str(index_dir), "--port", str(port)],
-        env=env, stdout=log, stderr=subprocess.STDOUT, text=True,
+        env=env, stdout=log, stderr=subprocess.STDOUT, text=True, cwd=cwd,
     )
     url = f"http://127.0.0.1:{port}/"
     try:

@@ -84,15 +84,13 @@ class Page:
     def ask(self, question: str) -> str:
         page = self.page
         page.get_by_role("tab", name="Ask").click()
-        before = page.locator("#chat").inner_text()
+        count = "() => (document.querySelector('#chat').innerText.match(/score \\d/g) || []).length"
+        before = page.evaluate(count)
         page.locator("#question textarea").fill(question)
         page.locator("#ask-button").click()
-        page.wait_for_function(
-            "([before]) => { const t = document.querySelector('#chat').innerText;"
-            " return t !== before && t.includes('[1]') && t.includes('score'); }",
-            arg=[before],
-        )
-        page.wait_for_load_state("networkidle")
+        # the reply has arrived when more cited sentences ("score 0.71") are shown than before
+        page.wait_for_function(f"([before]) => ({count})() > before", arg=[before])
+        page.locator("#article-view mark").first.wait_for(state="visible")
         return page.locator("#chat").inner_text()
 
     def check_nothing_ran(self, remote: str) -> None:
@@ -162,7 +160,7 @@ def test_uploaded_article_with_markup_is_inert(browser, hostile_index: Path, tmp
             files = p.locator("input[type=file]")
             # first a binary file with a markup name: a clear error, shown as text, and the index unchanged
             files.set_input_files(str(binary))
-            p.wait_for_load_state("networkidle")
+            p.wait_for_function("n => document.body.innerText.includes(n)", arg="onerror=window.__pwned=6")
             p.locator("#rebuild-button").click()
             toast = p.get_by_test_id("toast-body").first
             toast.wait_for(state="visible")
@@ -174,7 +172,7 @@ def test_uploaded_article_with_markup_is_inert(browser, hostile_index: Path, tmp
             p.locator("#question textarea").wait_for(state="visible")
             p.get_by_role("tab", name="Texts and index").click()
             files.set_input_files(str(upload))
-            p.wait_for_load_state("networkidle")
+            p.wait_for_function("n => document.body.innerText.includes(n)", arg="harbour <img")
             p.locator("#rebuild-button").click()
             p.wait_for_function("document.querySelector('#build-status').innerText.includes('built')")
             status = p.locator("#build-status").inner_text()
@@ -194,13 +192,25 @@ def test_uploaded_article_with_markup_is_inert(browser, hostile_index: Path, tmp
     assert sources == ["harbour-img-src-x-onerror-window.__pwned-5.md", "hostile.txt"], sources
 
 
-def test_screenshot_of_an_answered_chat(browser, built_index: Path):
-    with running_app(built_index) as url:
+def test_screenshot_of_an_answered_chat(browser, built_index: Path, tmp_path: Path):
+    import shutil
+
+    shutil.copytree(built_index, tmp_path / "index")
+    with running_app(Path("index"), cwd=tmp_path) as url:  # the page shows the index as "index"
         page = Page(browser, url)
         try:
+            p = page.page
+            sentences = p.get_by_role("spinbutton").first  # the "Sentences" slider's number box: 3 fit the chat
+            sentences.fill("3")
+            sentences.press("Enter")
             chat = page.ask("What did Putin say about hackers?")
             assert "Hackers can be anywhere" in chat
-            page.page.locator("#article-view mark").first.wait_for(state="visible")
+            p.locator("#article-view mark").first.wait_for(state="visible")
+            # show the reply from its top (the chat scrolls itself to the bottom), then shoot at once
+            p.evaluate("() => window.scrollTo(0, 0)")
+            p.locator("#chat .bubble-wrap").hover()
+            p.mouse.wheel(0, -3000)
+            p.evaluate("() => document.querySelectorAll('#chat, #chat *').forEach(e => { e.scrollTop = 0; })")
             SCREENSHOT.parent.mkdir(exist_ok=True)
             page.page.screenshot(path=str(SCREENSHOT))
         finally:

@@ -89,3 +89,9 @@ def test_bad_files(tmp_path: Path, lines: list[str], message: str) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(AssistantError, match="does not exist"):
         read_articles(tmp_path / "nope.jsonl")
+
+
+def test_acronyms_match() -> None:
+    assert same_speaker("International Monetary Fund", "The IMF")
+    assert same_speaker("IMF", "the International Monetary Fund")
+    assert not same_speaker("Donald Trump", "The IMF")

@@ -17,10 +17,17 @@ SPEECH_VERBS = frozenset(
     speculate estimate describe call demand order threaten declare proclaim insist
     complain grumble muse opine posit theorize theorise write inform notify assure advise recount
     quote relate characterize characterise dismiss reject question wonder conclude point believe think feel fear worry
-    hope doubt find show cite learn acknowledge recommend propose condemn praise brand label dub""".split()
+    hope doubt find show cite learn acknowledge recommend propose condemn praise brand label dub denounce dispute
+    defend reference detail discuss talk speak""".split()
 )
-# Verbs whose sense is speech only with a clause or a quotation (never with a plain object).
-CONTENT_REQUIRED = SPEECH_VERBS
+# Verbs that name a speech act by themselves: an object or a to-infinitive is enough content ("Trump cited his
+# endorsements", "she vowed not to repeat that mistake", "the senator proposes allowing parents to deduct …").
+# All other speech verbs need a clause, a quotation or a colon ("added a goal" stays narration).
+SPEECH_ACTS = frozenset(
+    """announce propose urge vow pledge promise cite condemn praise criticize criticise blast slam mention accuse
+    blame deny insist argue assert allege warn recommend demand tweet declare testify acknowledge admit concede
+    reiterate threaten denounce dispute defend reference detail discuss""".split()
+)
 # Nouns that introduce reported speech: "according to", "in a statement".
 ACCORDING = ("according to",)
 

@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 
 from .lexicon import FEMALE_NAMES, FEMALE_ROLES, FEMALE_TITLES, MALE_NAMES, MALE_ROLES, MALE_TITLES, TITLES
 
+_FUNCTION_WORDS = frozenset(
+    "but and or so then when if as in on at the a an while after before because since though yet also".split()
+)
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _NAME_TOKEN = re.compile(r"^[A-Z][\w'’.\-]*$")
 
@@ -45,6 +48,8 @@ def clean_name(surface: str) -> tuple[str, list[str]]:
     if words:
         words[-1] = _POSSESSIVE.sub("", words[-1])
     roles: list[str] = []
+    while len(words) > 1 and words[0].lower() in _FUNCTION_WORDS:
+        words.pop(0)  # "But Trump", "When Putin" (a sentence-initial word tagged as part of the name)
     while len(words) > 1 and _is_role_word(words):
         roles.append(words.pop(0).rstrip(".").lower())
     for k in range(1, len(words) - 1):

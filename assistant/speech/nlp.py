@@ -38,8 +38,10 @@ def load_nlp() -> Any | None:
 
 def parse_chunks(text: str, paragraphs: list[tuple[int, int]]) -> list[tuple[int, Any]]:
     """``(offset, Doc)`` pairs covering the paragraphs; each paragraph lies inside one chunk."""
+    if not paragraphs or len(text) > MAX_TEXT:
+        return []
     nlp = load_nlp()
-    if nlp is None or not paragraphs or len(text) > MAX_TEXT:
+    if nlp is None:
         return []
     groups: list[tuple[int, int]] = []
     g_start, g_end = paragraphs[0]

@@ -12,11 +12,14 @@ Rules (each tested in tests/test_attribution.py):
 
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass
 
 _OPEN_DOUBLE = "“„«‟"
 _CLOSE_DOUBLE = "”»"
 _STRAIGHT = '"'
+_DOUBLE_MARK = re.compile('[“„«‟”»"]')
 _OPEN_BEFORE = " \t\n([{—–-/:;“‘"
 _CLOSE_AFTER = " \t\n.,;:!?)]}—–-…”’'"
 
@@ -43,8 +46,10 @@ def quote_spans(
     text = _normalise_marks(text)
     spans: list[QuoteSpan] = []
     for p_start, p_end in paragraphs:
-        spans.extend(_double_spans(text, p_start, p_end, starts))
-        spans.extend(_single_spans(text, p_start, p_end, starts, spans))
+        doubles = _double_spans(text, p_start, p_end, starts)
+        spans.extend(doubles)
+        if "‘" in text[p_start:p_end] or "’" in text[p_start:p_end]:
+            spans.extend(_single_spans(text, p_start, p_end, starts, doubles))
     spans.sort(key=lambda q: q.start)
     return spans
 
@@ -82,21 +87,15 @@ def _kind(text: str, i: int, p_start: int, p_end: int, is_open: bool) -> str:
 
 
 def _sentence_start(starts: list[int], pos: int, floor: int) -> int:
-    best = floor
-    for s in starts:
-        if s > pos:
-            break
-        best = max(best, s)
-    return best
+    i = bisect.bisect_right(starts, pos) - 1
+    return max(floor, starts[i]) if i >= 0 else floor
 
 
 def _double_spans(text: str, p_start: int, p_end: int, starts: list[int]) -> list[QuoteSpan]:
     spans: list[QuoteSpan] = []
     open_at: int | None = None
-    for i in range(p_start, p_end):
-        ch = text[i]
-        if ch not in _OPEN_DOUBLE and ch not in _CLOSE_DOUBLE and ch != _STRAIGHT:
-            continue
+    for match in _DOUBLE_MARK.finditer(text, p_start, p_end):
+        i = match.start()
         kind = _kind(text, i, p_start, p_end, open_at is not None)
         if kind == "open":
             if open_at is not None:
