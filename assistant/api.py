@@ -26,7 +26,7 @@ def clean_question(question: object) -> str:
     if not isinstance(question, str):
         raise AssistantError("the question must be text.")
     cleaned = "".join(" " if unicodedata.category(ch) in ("Cc", "Cs") else ch for ch in question).strip()
-    if not cleaned:
+    if all(unicodedata.category(ch) in ("Cf", "Zs", "Mn") for ch in cleaned):  # only invisible characters
         raise AssistantError("the question is empty; type a question about the article.")
     if len(cleaned) > MAX_QUESTION_CHARS:
         raise AssistantError(

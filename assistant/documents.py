@@ -43,9 +43,15 @@ def decode(data: bytes, name: str) -> str:
         raise AssistantError(
             f"{name} is not valid UTF-8 text (bad byte at position {exc.start}); save it as UTF-8 and try again."
         ) from None
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f" for ch in text):
-        text = "".join(" " if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f" else ch for ch in text)
     return text
+
+
+def clean_text(text: str) -> str:
+    """Control characters (except line ends, tabs and form feeds) and lone surrogates become spaces (same length)."""
+    return "".join(
+        " " if (unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f") or unicodedata.category(ch) == "Cs" else ch
+        for ch in text
+    )
 
 
 def readable_title(doc_id: str) -> str:
@@ -63,7 +69,8 @@ def title_of(text: str, doc_id: str) -> str:
 
 
 def make_document(text: str, doc_id: str, source: str = "") -> Document:
-    """A Document from already decoded text; an empty body is an error."""
+    """A Document from already decoded text (control characters cleaned); an empty body is an error."""
+    text = clean_text(text)
     header = parse_header(text)
     if not text[header.body_start :].strip():
         raise AssistantError(f"{source or doc_id} is empty: there is no text to index.")
@@ -83,9 +90,13 @@ def read_document(path: Path, doc_id: str | None = None) -> Document:
     return make_document(text, doc_id or slug(path.stem), source=path.name)
 
 
+MAX_ID_BYTES = 100
+
+
 def slug(name: str) -> str:
-    """A safe document id from a file name."""
+    """A safe document id from a file name (at most MAX_ID_BYTES bytes, so that ``sources/<id>.txt`` fits a file name)."""
     cleaned = re.sub(r"[^\w.-]+", "-", name, flags=re.UNICODE).strip("-.")
+    cleaned = cleaned.encode("utf-8")[:MAX_ID_BYTES].decode("utf-8", "ignore").rstrip("-.")
     return cleaned or "document"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,11 @@ class LoadedIndex:
     @property
     def model(self) -> str:
         return str(self.manifest["model"])
+
+    @cached_property
+    def scoring_vectors(self) -> np.ndarray:
+        """``vectors + CONTEXT_WEIGHT · context_vectors``: both cosines of the score in one product."""
+        return np.ascontiguousarray(self.vectors + CONTEXT_WEIGHT * self.context_vectors, dtype=np.float32)
 
     def text(self, i: int) -> str:
         s = self.sentences[i]
@@ -156,9 +162,8 @@ def fused_scores(index: LoadedIndex, question: str, question_vector: np.ndarray)
         window_bm25 = index.context_lexical.scores(question)
     else:  # an index built without lexical/context/: the window's best sentence score stands in (README)
         window_bm25 = window_max(bm25, index.before, index.after)
-    sentence = index.vectors @ question_vector + LEXICAL_WEIGHT * _max_normalised(bm25)
-    window = index.context_vectors @ question_vector + LEXICAL_WEIGHT * _max_normalised(window_bm25)
-    return sentence + CONTEXT_WEIGHT * window
+    lexical_part = _max_normalised(bm25) + CONTEXT_WEIGHT * _max_normalised(window_bm25)
+    return index.scoring_vectors @ question_vector + LEXICAL_WEIGHT * lexical_part
 
 
 def top_order(scores: np.ndarray, wanted: int) -> np.ndarray:

@@ -57,6 +57,8 @@ def _fold(text: str) -> str:
 
 def match_speakers(query: str, table: list[SpeakerEntry]) -> set[str]:
     """Canonical names that ``query`` names: the name, an alias, or a whole-word part of them ("Putin")."""
+    if not isinstance(query, str):
+        raise AssistantError("the speaker filter must be text (a name or alias).")
     wanted = _fold(query)
     if not wanted:
         raise AssistantError("the speaker filter is empty.")

@@ -136,9 +136,14 @@ def index_figures(state: AppState) -> str:
         return f"**The index cannot be used:** {escape_markdown(state.problem or 'not loaded')}"
     info = state.assistant.info()
     return (
-        f"**Index** `{escape_markdown(str(info['index']))}`: {info['documents']} document(s), "
-        f"{info['sentences']} sentences, {info['speakers']} speaker(s), model `{escape_markdown(str(info['model']))}`"
+        f"**Index** `{code_span(str(info['index']))}`: {info['documents']} document(s), "
+        f"{info['sentences']} sentences, {info['speakers']} speaker(s), model `{code_span(str(info['model']))}`"
     )
+
+
+def code_span(text: str) -> str:
+    """Text for inside a markdown code span (no backticks, no line breaks)."""
+    return text.replace("`", "'").replace("\n", " ")
 
 
 def speaker_choices(state: AppState) -> list[str]:
@@ -154,6 +159,13 @@ def speaker_rows(state: AppState) -> list[list[Any]]:
         [e.name, e.sentences, e.direct, e.indirect, ", ".join(e.documents), "; ".join(e.aliases)]
         for e in state.assistant.speakers()
     ]
+
+
+def whole_k(value: Any) -> Any:
+    """The slider sends 5.0; anything that is not a whole number is left for ``check_k`` to name."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def read_uploads(paths: list[str], pasted: str, pasted_title: str) -> list[Document]:
@@ -206,7 +218,7 @@ def build_app(index_dir: Path | None = None) -> gr.Blocks:
         """Answer a question: the Answer object (question, answer markdown, cited passages)."""
         try:
             who = None if speaker in (None, "", ALL_SPEAKERS) else speaker
-            return state.require().ask(question, k=int(k), speaker=who).to_dict()
+            return state.require().ask(question, k=whole_k(k), speaker=who).to_dict()
         except AssistantError as error:
             raise gr.Error(str(error)) from None
 
@@ -216,7 +228,7 @@ def build_app(index_dir: Path | None = None) -> gr.Blocks:
         try:
             assistant = state.require()
             who = None if speaker in (None, "", ALL_SPEAKERS) else speaker
-            answer = assistant.ask(message, k=int(k), speaker=who)
+            answer = assistant.ask(message, k=whole_k(k), speaker=who)
         except AssistantError as error:
             raise gr.Error(str(error)) from None
         history.append({"role": "user", "content": escape_markdown(answer.question)})

@@ -98,7 +98,7 @@ ASK_CASES: list[Ask] = [
     Ask("md-html-entities", "&lt;script&gt;alert(1)&lt;/script&gt; &#60;img src=x&#62; $$\\frac{1}{0}$$ hackers"),
     # unicode oddities
     Ask("zero-width", "Pu\u200dtin\u200b said\u200c about hack\u2060ers\ufeff?"),
-    Ask("invisible-only", "\u200b\u200d\ufeff\u2060"),
+    Ask("invisible-only", "\u200b\u200d\ufeff\u2060", error="empty"),
     Ask("combining-marks", ZALGO),
     Ask("lone-surrogates", "hackers \ud800 Putin \udfff", same_as="hackers   Putin"),
     Ask("surrogates-only", "\udcff\udcfe\ud800", error="empty"),

@@ -44,6 +44,7 @@ class Person:
 
 def clean_name(surface: str) -> tuple[str, list[str]]:
     """``("Vladimir Putin", ["russian", "president"])`` from "Russian President Vladimir Putin’s"."""
+    surface = re.sub(r"\s*[\"“][^\"“”]{1,20}[\"”]\s*", " ", surface)  # nicknames: Marcia "Cia" Price
     words = surface.replace("\n", " ").split()
     if words:
         words[-1] = _POSSESSIVE.sub("", words[-1])
