@@ -17,7 +17,7 @@ LEXICAL_WEIGHT = 0.4
 """Weight of the max-normalised BM25 score beside the cosine (the cosine's weight is 1)."""
 CONTEXT_WEIGHT = 0.5
 """Weight of the sentence's context window (itself and its neighbours in the paragraph), scored the same way."""
-NEAR_DUPLICATE = 0.8
+NEAR_DUPLICATE = 0.9
 """Word-set Jaccard similarity at or above which a lower-ranked sentence repeats a better one and is left out."""
 
 # score(sentence) =  cos(q, sentence) + LEXICAL_WEIGHT · bm25(q, sentence) / max bm25
@@ -25,8 +25,8 @@ NEAR_DUPLICATE = 0.8
 # where the sentence vector embeds "document title: sentence" (indexing.embedding_text) and the window is the
 # sentence with the one before and after it in the same paragraph. The window's vector is the normalised mean of
 # the three sentence vectors (derived at load time); its BM25 is over the window's text when the build saved
-# lexical/context/ (indexing.context_text), else the best sentence BM25 within the window. Chosen on ReQA SQuAD by scripts/retrieval_experiments.py:
-# picked on one half of the articles and confirmed on the other (README, retrieval).
+# lexical/context/ (indexing.context_text), else the best sentence BM25 within the window. Chosen on ReQA SQuAD
+# by scripts/retrieval_experiments.py: picked on one half of the articles, confirmed on the other (README).
 
 
 @dataclass

@@ -402,3 +402,38 @@ def test_writer_possessive_and_dateline_are_not_speakers() -> None:
     assert who("My reaction: “He has refused to apologize.”", "refused")[0] != "My reaction"
     text = "WASHINGTON (AP) — The state tax commissioner says no one released the returns."
     assert who(text, "no one released")[0] != "WASHINGTON"
+
+
+def test_direct_cue_after_credit_past_a_long_quotation() -> None:
+    text = ("“He is not fit to lead. He answers to no one.” ― Carla Mendez\n"
+            "“Nobody wants a man like that. We work hard. To quote a singer ‘money is all they have.” "
+            "And that is all he has “the root of all evil’.” ― Lina Torres.")
+    assert who(text, "We work hard") == ("Lina Torres", "direct")
+    assert who(text, "He answers to no one") == ("Carla Mendez", "direct")
+
+
+def test_names_after_a_possessive_or_lower_case_role() -> None:
+    text = "“We are ahead,” said Hillary Clinton’s campaign manager Robby Moon. Moon said the polls were wrong."
+    result = attribute_text(text)
+    assert find(result, "We are ahead").speaker == "Robby Moon"
+    assert find(result, "the polls were wrong").speaker == "Robby Moon"
+
+
+def test_suffix_is_not_the_surname() -> None:
+    text = "Martin Luther King Jr. spoke in 1963. King said the dream was alive."
+    assert who(text, "the dream was alive") == ("Martin Luther King Jr.", "indirect")
+
+
+def test_dateline_is_not_a_speaker() -> None:
+    text = "LOS ANGELES, Sept. 28 (UPI) — In a preview clip, the singer Mary J. Blige says she will perform."
+    assert who(text, "preview clip")[0] != "LOS ANGELES"
+
+
+def test_junk_subjects_are_not_speakers() -> None:
+    assert who("Each said the plan was dead.", "plan was dead") == (None, "narration")
+
+
+def test_speaker_coordinated() -> None:
+    text = "Senators Carl Lewis and Ann Roe met. But Mr. Lewis and Ms. Roe say other changes are needed."
+    speaker, kind = who(text, "other changes are needed")
+    assert kind == "indirect" and speaker == "Carl Lewis and Ann Roe"

@@ -47,6 +47,7 @@ def test_header_is_skipped_but_offsets_index_the_full_text() -> None:
         ("She met J. K. Rowling at 9 a.m. on Monday.", None),
         ("Growth was 3.5 per cent. Prices rose.", ["Growth was 3.5 per cent.", "Prices rose."]),
         ("He wears No. 5 for the club.", None),
+        ("His niece, state Del. Marcia Price, spoke.", None),
         ("Well... Maybe not.", ["Well...", "Maybe not."]),
         ("It was, he said, “fine” – and then… nothing.", None),
         ('"Hackers can be anywhere". He also alleged it.', ['"Hackers can be anywhere".', "He also alleged it."]),

@@ -53,12 +53,16 @@ def clean_name(surface: str) -> tuple[str, list[str]]:
         words.pop(0)  # "But Trump", "When Putin" (a sentence-initial word tagged as part of the name)
     while len(words) > 1 and _is_role_word(words):
         roles.append(words.pop(0).rstrip(".").lower())
+    cut = max((k for k, w in enumerate(words[:-1]) if w[:1].islower() or _POSSESSIVE.search(w)), default=-1)
+    if cut >= 0:  # "Hillary Clinton’s campaign manager Robby Mook" → "Robby Mook"
+        roles.extend(w.rstrip(".").lower() for w in words[: cut + 1])
+        words = words[cut + 1 :]
     for k in range(1, len(words) - 1):
         if words[k].lower() in MALE_NAMES or words[k].lower() in FEMALE_NAMES:
             roles.extend(w.rstrip(".").lower() for w in words[:k])  # "State John F. Kerry" → "John F. Kerry"
             words = words[k:]
             break
-    if words and words[0].rstrip(".").lower() in TITLES and len(words) == 1:
+    if words and words[0].rstrip(".").lower() in _HONORIFICS and len(words) == 1:
         roles.append(words.pop(0).rstrip(".").lower())
     name = " ".join(w for w in words if w)
     return name, roles
@@ -90,6 +94,17 @@ def gender_of(first: str | None, roles: list[str] | set[str]) -> str | None:
     return None
 
 
+_HONORIFICS = frozenset("mr mrs ms mx miss dr prof sen rep gov pres gen lt col capt sgt rev hon sir".split())
+_SUFFIXES = frozenset("jr jr. sr sr. ii iii iv".split())
+
+
+def _surname(parts: list[str]) -> str:
+    """The last name, skipping a suffix: "Martin Luther King Jr." → "King"."""
+    if len(parts) > 1 and parts[-1].lower().rstrip(",") in _SUFFIXES:
+        return parts[-2].rstrip(",")
+    return parts[-1]
+
+
 @dataclass
 class People:
     """The registry of people of one text, keyed by canonical name."""
@@ -101,7 +116,7 @@ class People:
         parts = name.split()
         if len(parts) < 2:
             return None
-        first, surname = parts[0], parts[-1]
+        first, surname = parts[0], _surname(parts)
         person = self._find(surname, first)
         if person is None:
             person = Person(key=name, first=first, surname=surname, full=name)
@@ -113,7 +128,7 @@ class People:
 
     def add_bare(self, surface: str, name: str, roles: list[str]) -> Person:
         """Register a surname-only mention ("Mr Putin", "Putin"); creates a person when none matches."""
-        surname = name.split()[-1] if name else surface
+        surname = _surname(name.split()) if name else surface
         person = self._find(surname, None)
         if person is None:
             person = Person(key=surname, first=None, surname=surname, full=surname)
@@ -126,7 +141,7 @@ class People:
         parts = name.split()
         if not parts:
             return None
-        return self._find(parts[-1], parts[0] if len(parts) > 1 else None)
+        return self._find(_surname(parts), parts[0] if len(parts) > 1 else None)
 
     def _find(self, surname: str, first: str | None) -> Person | None:
         same = [p for p in self.by_key.values() if p.surname.lower() == surname.lower()]

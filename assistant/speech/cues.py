@@ -1,0 +1,543 @@
+"""Finding who speaks in one sentence: quotation-aware cue rules over the spaCy parse, with patterns as a fallback.
+
+The rules are named in the docstring of ``assistant/attribution.py`` and tested in tests/test_attribution.py.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .lexicon import (
+    FEMALE_NAMES,
+    MALE_NAMES,
+    PRONOUNS_FEMALE,
+    PRONOUNS_FIRST,
+    PRONOUNS_MALE,
+    PRONOUNS_PLURAL,
+    ROLE_NOUNS,
+    SPEECH_ACTS,
+    SPEECH_VERBS,
+)
+from .names import People, clean_name
+from .quotes import QuoteSpan, quoted_chars
+
+
+@dataclass
+class Mention:
+    """A reference to a possible speaker, as written."""
+
+    text: str
+    kind: str  # person | pronoun | description | org | generic | first_person
+    pos: int  # character offset
+    words: tuple[str, ...] = ()  # lower-cased words of a description ("russian", "leader")
+    plural: bool = False
+    end: int = -1  # character offset just past the surface form, when known
+    tree_end: int = -1  # just past the whole subject phrase ("Commission on Presidential Debates")
+
+
+@dataclass
+class Cue:
+    """Where a sentence says who speaks: the verb (or "according to") and its subject."""
+
+    pos: int
+    verb: str
+    mention: Mention
+    content: bool
+    rank: int = 0  # lower is better: 0 for the root verb, more for deeper verbs
+    echo: str = ""  # "he"/"she" subject of the reported clause: "Morgan said she would run"
+    verb_pos: int = -1
+    appositive: bool = False  # found by "Name, a description, said"
+
+
+@dataclass
+class SentInfo:
+    index: int
+    start: int
+    end: int
+    paragraph: int
+    quotes: list[QuoteSpan]
+    quoted: int
+    tokens: list[Any]
+    cues: list[Cue] = field(default_factory=list)
+    speaker: str | None = None
+    attribution: str = "narration"
+    own: str | None = None  # speaker from this sentence's own cue
+    own_content: bool = False
+    inside_marks: bool = False
+
+
+def tokens_of(chunks: list[tuple[int, Any]], start: int, end: int) -> list[Any]:
+    for offset, doc in chunks:
+        if offset <= start and end <= offset + len(doc.text):
+            span = doc.char_span(start - offset, end - offset, alignment_mode="expand")
+            return list(span) if span is not None else []
+    return []
+
+
+def chunk_offset(sent: SentInfo) -> int:
+    """Character offset of the spaCy chunk the sentence's tokens come from."""
+    if not sent.tokens:
+        return 0
+    tok = sent.tokens[0]
+    return sent.start - tok.idx if tok.idx <= sent.start else 0
+
+
+def in_quote(sent: SentInfo, pos: int) -> bool:
+    return any(q.start <= pos < q.end for q in sent.quotes)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Names in the parse
+
+ROLE_PARTICIPLES = frozenset("fired ousted embattled retired acting outgoing incoming disgraced jailed".split())
+PERSON_EVIDENCE_TITLES = frozenset("mr mrs ms miss dr sen rep gov president senator governor".split())
+
+
+def name_runs(sent: SentInfo) -> list[tuple[list[Any], list[str]]]:
+    """Runs of proper-noun tokens with the role words right before them."""
+    runs: list[tuple[list[Any], list[str]]] = []
+    current: list[Any] = []
+    for tok in sent.tokens + [None]:
+        if tok is not None and (tok.pos_ == "PROPN" or tok.ent_type_ == "PERSON") and tok.text[:1].isupper():
+            current.append(tok)
+            continue
+        if tok is not None and current and _hyphen_joined(current[-1], tok):
+            current.append(tok)  # "Park Geun-hye", "Crouse-Mays"
+            continue
+        if current:
+            before = []
+            i = current[0].i - 1
+            doc = current[0].doc
+            while i >= 0 and len(before) < 3 and (doc[i].pos_ in ("ADJ", "NOUN", "PROPN") or
+                                                  doc[i].lower_ in ROLE_PARTICIPLES) \
+                    and doc[i].idx >= sent.start - chunk_offset(sent):
+                before.insert(0, doc[i].text.lower())
+                i -= 1
+            runs.append((current, before))
+            current = []
+    return runs
+
+
+def _hyphen_joined(prev: Any, tok: Any) -> bool:
+    if tok.text == "-" and not prev.whitespace_:
+        return not tok.whitespace_
+    return prev.text == "-" and not prev.whitespace_ and tok.text[:1].isalpha()
+
+
+def is_person_run(run: list[Any], name: str, roles: list[str], people: People | None) -> bool:
+    if any(t.ent_type_ == "PERSON" for t in run):
+        return True
+    parts = name.split()
+    if not parts:
+        return False
+    if len(parts) >= 2 and parts[0].lower() in (MALE_NAMES | FEMALE_NAMES):
+        return True
+    if set(roles) & PERSON_EVIDENCE_TITLES:
+        return True
+    return people is not None and len(parts) == 1 and people.lookup(parts[0]) is not None \
+        and not any(t.ent_type_ in ("GPE", "NORP") for t in run)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Cues with spaCy
+
+_SUBJ = ("nsubj", "nsubjpass", "csubj")
+_CONTENT_DEPS = ("ccomp", "parataxis")
+_PASSIVE_NOT_SPEECH = frozenset("say report believe think expect tell ask rumor rumour".split())
+_ACCUSE = frozenset("accuse blame criticize criticise warn blast slam charge deny praise thank".split())
+
+
+def mark_inside_cues(text: str, sent: SentInfo) -> None:
+    """``cue_inside_marks``: a short quotation that is itself "Name/he said …" is a cue, not a quotation."""
+    for q in list(sent.quotes):
+        inner = q.inner(text)
+        words = inner.split()
+        if 2 <= len(words) <= 8 and re.match(
+            r"^(?:[A-Z][\w.’'-]+(?: [A-Z][\w.’'-]+)*|he|she|they|He|She|They) (?:\w+ly )?"
+            r"(?:said|says|told|added|stated|explained|wrote)\b",
+            inner,
+        ):
+            sent.quotes = [x for x in sent.quotes if x is not q]
+            sent.quoted = quoted_chars(sent.quotes, sent.start, sent.end)
+            sent.own_content = True
+            sent.inside_marks = True
+
+
+def parsed_cues(text: str, sent: SentInfo) -> list[Cue]:
+    off = chunk_offset(sent)
+    cues: list[Cue] = []
+    for tok in sent.tokens:
+        pos = tok.idx + off
+        if in_quote(sent, pos):
+            continue
+        if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to":
+            obj = next((c for c in tok.doc[tok.i + 1].children if c.dep_ == "pobj"), None)
+            if obj is not None and not in_quote(sent, obj.idx + off):
+                cues.append(Cue(pos, "according to", _mention(text, sent, obj), True, rank=1))
+            continue
+        cue = _verb_cue(text, sent, tok)
+        if cue is not None:
+            cues.append(cue)
+    if not cues and text[sent.start : sent.end].rstrip().endswith(":"):
+        cues.extend(_colon_cue(text, sent))
+    cues.sort(key=lambda c: (not c.content, c.rank, c.pos))
+    return cues
+
+
+def _colon_cue(text: str, sent: SentInfo) -> list[Cue]:
+    """``colon_intro``: "Sanders made the following comment:" introduces the next paragraph's quotation."""
+    root = next((t for t in sent.tokens if t.dep_ == "ROOT"), None)
+    subj = next((c for c in root.children if c.dep_ in _SUBJ), None) if root is not None else None
+    if subj is None or in_quote(sent, subj.idx + chunk_offset(sent)):
+        return []
+    mention = _mention(text, sent, subj)
+    if mention.kind not in ("person", "pronoun", "description"):
+        return []
+    return [Cue(subj.idx + chunk_offset(sent), root.lemma_, mention, False, rank=3)]
+
+
+def _verb_cue(text: str, sent: SentInfo, tok: Any) -> Cue | None:
+    lemma = tok.lemma_.lower()
+    if lemma not in SPEECH_VERBS or tok.pos_ not in ("VERB", "AUX") or tok.dep_ in ("amod", "compound", "acl"):
+        return None
+    children = list(tok.children)
+    deps = {c.dep_ for c in children}
+    passive = "auxpass" in deps or "nsubjpass" in deps
+    if passive and lemma in _PASSIVE_NOT_SPEECH:
+        return None  # "is said to be", "was told"
+    subj = _subject(tok)
+    if subj is not None and in_quote(sent, subj.idx + chunk_offset(sent)):
+        subj = None  # the parser took a word of the quotation for the speaker
+    if subj is None:
+        return None
+    if passive and lemma != "quote" and lemma not in SPEECH_VERBS:
+        return None
+    content = _has_content(sent, tok, children, lemma)
+    if tok.dep_ == "relcl" and not sent.quotes:
+        return None  # "a birther who has repeatedly claimed …": the sentence is about something else
+    if "neg" in deps and lemma in ("respond", "comment", "answer", "return", "reply", "say", "confirm"):
+        return None  # ``cue_negated``: "did not respond to my messages", "did not say whether"
+    rank = 0 if tok.dep_ == "ROOT" else (1 if tok.dep_ in ("conj", "ccomp", "advcl", "xcomp", "parataxis") else 2)
+    return Cue(tok.idx + chunk_offset(sent), lemma, _mention(text, sent, subj), content, rank=rank, echo=_echo(tok),
+               verb_pos=tok.idx + chunk_offset(sent))
+
+
+def _echo(tok: Any) -> str:
+    """The he/she subject of the reported clause, evidence of the speaker's gender."""
+    for c in tok.children:
+        if c.dep_ == "ccomp":
+            subj = next((x for x in c.children if x.dep_ in ("nsubj", "nsubjpass")), None)
+            if subj is not None and subj.lower_ in ("he", "she"):
+                return subj.lower_
+    return ""
+
+
+def _subject(tok: Any) -> Any | None:
+    """The subject of a speech verb, borrowed from the governing verb for "and criticized", "saying"."""
+    for _ in range(3):
+        subj = next((c for c in tok.children if c.dep_ in _SUBJ), None)
+        if subj is not None:
+            return subj
+        if tok.dep_ in ("conj", "xcomp", "advcl", "pcomp") and tok.head is not tok:
+            tok = tok.head
+            continue
+        if tok.dep_ == "pobj" or tok.dep_ == "prep":
+            tok = tok.head
+            continue
+        return None
+    return None
+
+
+_NOT_CONTENT_MARKS = frozenset(
+    "when if after before because while as since until although though unless once whenever whether".split()
+)
+
+
+def _is_clause(tok: Any) -> bool:
+    """A verb with its own subject that is not a time or condition clause: "said (after X) he would…"."""
+    if tok.pos_ not in ("VERB", "AUX") or tok.dep_ not in ("advcl", "dobj", "xcomp", "ccomp", "oprd", "acomp"):
+        return False
+    kids = list(tok.children)
+    if not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in kids):
+        return False
+    return not any(c.dep_ == "mark" and c.lower_ in _NOT_CONTENT_MARKS for c in kids)
+
+
+def _has_content(sent: SentInfo, tok: Any, children: list[Any], lemma: str) -> bool:
+    """``cue_needs_content``: a clause, a quotation, a colon, "accused X of", or "…, X said"."""
+    if any(c.dep_ in _CONTENT_DEPS or _is_clause(c) for c in children):
+        return True
+    if tok.dep_ in ("ccomp", "parataxis"):
+        return True  # "Acts of protest, Mr. Obama said, are …"
+    if lemma in SPEECH_ACTS and any(c.dep_ in ("dobj", "xcomp") for c in children):
+        return True  # ``cue_speech_act``: "Trump cited his own endorsements", "vowed not to repeat it"
+    if lemma == "call" and any(c.dep_ in ("oprd", "xcomp", "ccomp") for c in children) and \
+            any(c.dep_ == "dobj" for c in children):
+        return True  # "The campaign called the charges unsubstantiated"
+    if lemma in ("speak", "talk") and any(c.dep_ == "prep" and c.lower_ in ("of", "about") for c in children):
+        return True  # "Roberts spoke of the legacy of racism"
+    if lemma in ("call", "point", "cite") and any(c.dep_ == "prep" and c.lower_ in ("for", "on", "to") or
+                                                  c.dep_ == "prt" for c in children):
+        return True
+    if sent.quotes and sent.quoted >= 4:
+        return True
+    if any(c.dep_ == "punct" and c.text == ":" for c in children):
+        return True
+    if lemma in _ACCUSE and any(c.dep_ == "prep" and c.lower_ in ("of", "for", "over") for c in children):
+        return True
+    if lemma == "quote" and any(c.lower_ in ("as", "saying") or c.dep_ in ("advcl", "prep") for c in children):
+        return True
+    if any(c.dep_ in ("advcl", "xcomp") and c.lower_ in ("saying", "adding", "arguing", "claiming") for c in children):
+        return True
+    if tok.dep_ == "ROOT":
+        first = sent.tokens[0]
+        if tok.i - first.i >= 4 and any(t.text in ",—–-" for t in sent.tokens if t.i < tok.i):
+            subj = _subject(tok)
+            if subj is not None and all(t.i >= tok.i - 12 for t in subj.subtree):
+                return True  # "Content here, the minister said."
+    return False
+
+
+def _mention(text: str, sent: SentInfo, head: Any) -> Mention:
+    """The speaker phrase around ``head`` (a subject or the object of "according to")."""
+    off = chunk_offset(sent)
+    low = head.lower_
+    if low in ("who", "which", "that") and head.head.dep_ == "relcl":
+        head = head.head.head
+        low = head.lower_
+    appos = next((c for c in head.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+    if appos is not None and head.pos_ != "PROPN":
+        head = appos
+        low = head.lower_
+    pos = head.idx + off
+    if low in PRONOUNS_FIRST or low in ("you", "one"):
+        return Mention(head.text, "first_person", pos)  # the writer or the reader, not a source
+    if low in PRONOUNS_MALE | PRONOUNS_FEMALE | PRONOUNS_PLURAL | {"it"}:
+        return Mention(head.text, "pronoun", pos, (low,), plural=low in PRONOUNS_PLURAL)
+    toks = _phrase(head)
+    if any(t.dep_ == "poss" and t.lower_ in ("my", "our") for t in toks):
+        return Mention(head.text, "first_person", pos)  # "My reaction:" is the writer's
+    before = text[max(sent.start, toks[0].idx + off - 80) : toks[0].idx + off].rstrip()
+    if before.endswith("("):
+        named = re.search(r"([A-Z][\w.’'-]+(?:\s+(?:\"[^\"]+\"\s+)?[A-Z][\w.’'-]+){0,3})\s*\($", before)
+        if named:  # ``speaker_parenthesis``: "Marcia Price (D-Newport News) said" → Marcia Price
+            start = max(sent.start, toks[0].idx + off - 80) + named.start(1)
+            return _regex_mention(named.group(1), start)
+    if _is_dateline(text, sent, toks[0].idx + off, toks[-1].idx + len(toks[-1].text) + off):
+        return Mention(head.text, "none", pos)
+    if head.pos_ != "PROPN" and head.ent_type_ != "PERSON":
+        toks = _with_of_phrase(head, toks)
+    a, b = _extend_hyphens(text, toks[0].idx + off, toks[-1].idx + len(toks[-1].text) + off)
+    surface = text[a:b]
+    words = tuple(t.lower_.rstrip(".") for t in toks)
+    plural = head.tag_ in ("NNS", "NNPS")
+    mention = _classify(text, head, toks, surface, words, plural, pos, off, b)
+    skip = {t.i for c in head.children if c.dep_ in ("appos", "relcl", "acl") for t in c.subtree}
+    mention.tree_end = max(t.idx + len(t.text) for t in head.subtree if t.i not in skip) + off
+    return mention
+
+
+def _classify(text: str, head: Any, toks: list[Any], surface: str, words: tuple[str, ...], plural: bool,
+              pos: int, off: int, end: int) -> Mention:
+    """``speaker_*``: person, group of people, description of a person, organisation or generic source."""
+    low = head.lower_
+    if head.ent_type_ == "PERSON" or (head.pos_ == "PROPN" and looks_person(surface)):
+        others = [c for c in head.children if c.dep_ == "conj" and c.pos_ == "PROPN"]
+        if others:  # ``speaker_coordinated``: "Mr. Grassley and Mr. Leahy say" → both
+            joined = [surface] + [text[o.idx + off - _left_len(o) : o.idx + len(o.text) + off] for o in others]
+            return Mention(" and ".join(joined), "persons", pos, words, plural=True, end=end)
+        return Mention(surface, "person", pos, words, end=end)
+    if low in ROLE_NOUNS and head.pos_ != "PROPN" or (low in ROLE_NOUNS and words[0] == "the"):
+        if words and words[0] in ("the", "this", "that") and not any(t.dep_ == "poss" for t in toks):
+            return Mention(surface, "description", pos, words, end=end)
+    if head.pos_ == "PROPN" or head.ent_type_ in ("ORG", "NORP", "GPE") or any(t.pos_ == "PROPN" for t in toks):
+        return Mention(surface, "org", pos, words, plural=plural, end=end)
+    return Mention(surface, "generic", pos, words, plural=plural, end=end)
+
+
+def _extend_hyphens(text: str, a: int, b: int) -> tuple[int, int]:
+    """"Holtz-Eakin", "Geun-hye": a name part joined by a hyphen belongs to the name."""
+    while a >= 2 and text[a - 1] == "-" and text[a - 2].isalpha():
+        a -= 1
+        while a > 0 and text[a - 1].isalpha():
+            a -= 1
+    while b + 1 < len(text) and text[b] == "-" and text[b + 1].isalpha():
+        b += 1
+        while b < len(text) and text[b].isalpha():
+            b += 1
+    return a, b
+
+
+def _is_dateline(text: str, sent: SentInfo, a: int, b: int) -> bool:
+    """"WASHINGTON (AP) — …": a capitalised place at the start of a sentence is not a speaker."""
+    word = text[a:b]
+    return a - sent.start <= 2 and word.isupper() and len(word) > 3 and \
+        re.match(r"[^\n—–]{0,30}?(?:—|–|--)", text[b : b + 40]) is not None  # "LOS ANGELES, Sept. 28 (UPI) —"
+
+
+def _left_len(tok: Any) -> int:
+    """Characters of the compound/title words right before a name token ("Mr. " in "Mr. Leahy")."""
+    left = [t for t in tok.lefts if t.dep_ in ("compound", "flat")]
+    return tok.idx - left[0].idx if left else 0
+
+
+def _with_of_phrase(head: Any, toks: list[Any]) -> list[Any]:
+    """"A spokeswoman for Hillary Clinton", "the Commission on Presidential Debates" (up to 6 more tokens)."""
+    for t in head.rights:
+        if t.dep_ == "prep" and t.lower_ in ("for", "of", "on", "at") and t.i == toks[-1].i + 1:
+            sub = list(t.subtree)
+            if len(sub) <= 6 and all(x.text not in ",;" for x in sub):
+                return toks + sub
+        break
+    return toks
+
+
+def _phrase(head: Any) -> list[Any]:
+    """The head with its left modifiers (det, compound, amod, poss) and right flat/compound name parts."""
+    keep = ("det", "compound", "amod", "poss", "nmod", "nummod", "flat", "case", "prt", "npadvmod")
+    left = [t for t in head.lefts if t.dep_ in keep]
+    toks = []
+    for t in left:
+        toks.extend(x for x in t.subtree)
+    toks.append(head)
+    for t in head.rights:
+        if t.dep_ in ("flat", "compound") or (t.dep_ == "prep" and t.lower_ in ("of", "on", "for")
+                                               and head.ent_type_ == "ORG" and len(list(t.subtree)) <= 6):
+            toks.extend(t.subtree)
+    toks = sorted(set(toks), key=lambda t: t.i)
+    # keep a contiguous stretch ending at the head
+    start = toks.index(head)
+    while start > 0 and toks[start - 1].i == toks[start].i - 1:
+        start -= 1
+    end = toks.index(head)
+    while end + 1 < len(toks) and toks[end + 1].i == toks[end].i + 1:
+        end += 1
+    return toks[start : end + 1]
+
+
+def looks_person(surface: str) -> bool:
+    name, roles = clean_name(surface)
+    parts = name.split()
+    if not parts:
+        return False
+    if set(roles) & PERSON_EVIDENCE_TITLES:
+        return True
+    return len(parts) >= 2 and parts[0].lower() in (MALE_NAMES | FEMALE_NAMES)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Cues without spaCy (and extra patterns)
+
+_VERBS_RE = (
+    r"(?:said|says|say|told|tells|added|adds|argued|argues|stated|states|alleged|alleges|claimed|claims|warned|"
+    r"warns|denied|denies|insisted|insists|explained|explains|noted|notes|wrote|writes|tweeted|tweets|"
+    r"announced|announces|acknowledged|admitted|suggested|suggests|asserted|contended|predicted|conceded|"
+    r"maintained|recalled|urged|declared|replied|responded|asked|confirmed|stressed|testified|complained)"
+)
+_NAME_RE = r"(?:[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3})"
+_SUBJ_RE = rf"(?:{_NAME_RE}|[Hh]e|[Ss]he|[Tt]hey|[Tt]he [a-z]+(?: [a-z]+)?|[Oo]fficials|[Ss]ources|[Aa] source)"
+_CUE_BEFORE = re.compile(rf"(?<![\w’'])(?P<subj>{_SUBJ_RE})\s+(?:\w+ly\s+)?(?:has\s+|had\s+)?(?P<verb>{_VERBS_RE})\b")
+_CUE_AFTER = re.compile(rf"(?:^|[,:;]|\s\s)\s*(?P<verb>(?i:said|says|added|wrote|asked))\s+(?P<subj>{_NAME_RE})")
+_CUE_APPOS = re.compile(
+    rf"(?P<subj>{_NAME_RE}),\s+(?:an?|the|one)\s[^,“”\"]{{1,100}},\s+(?:\w+ly\s+)?(?P<verb>{_VERBS_RE})\b"
+)
+_NOT_SUBJECTS = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
+    september october november december on in at last this the a an but and when yesterday today""".split()
+)
+_ACCORDING = re.compile(rf"\b[Aa]ccording to (?P<subj>(?:the )?{_NAME_RE}|[a-z]+ [a-z]+)")
+_DASH_CREDIT = re.compile(rf"[”\"’]\s*[-–—―]+\s*(?P<subj>{_NAME_RE})\s*\.?$")
+
+
+def _pattern_content(frame: str, m: re.Match[str], sent: SentInfo) -> bool:
+    """``cue_needs_content`` without a parse: a quotation, a colon/comma or "that/he/she…" after, "…, X said"."""
+    after = frame[m.end() :].lstrip()
+    return sent.quoted >= 4 or after[:1] in (":", ",") or \
+        after.lower().startswith(("that", "he ", "she ", "they ", "it ")) or (m.start() > 10 and "," in frame[: m.start()])
+
+
+def pattern_cues(text: str, sent: SentInfo) -> list[Cue]:
+    """Cues found by patterns when there is no parse: "X said", "said X", "according to X"."""
+    frame = frame_of(text, sent)
+    cues: list[Cue] = []
+    for pattern, content in ((_ACCORDING, True), (_CUE_BEFORE, None), (_CUE_AFTER, None), (_CUE_APPOS, None)):
+        for m in pattern.finditer(frame):
+            subj = m.group("subj").strip()
+            pos = sent.start + m.start("subj")
+            if subj.split()[0].lower() in _NOT_SUBJECTS and (len(subj.split()) == 1 or pattern is _CUE_AFTER):
+                continue
+            has = content if content is not None else _pattern_content(frame, m, sent)
+            verb_pos = sent.start + m.start("verb") if "verb" in m.groupdict() else -1
+            cues.append(Cue(pos, m.groupdict().get("verb", "according to") or "said", _regex_mention(subj, pos),
+                            bool(has), rank=1, verb_pos=verb_pos, appositive=pattern is _CUE_APPOS))
+    cues.sort(key=lambda c: (not c.content, c.pos))
+    return cues
+
+
+def _mention_end(m: Mention) -> int:
+    return m.end if m.end >= 0 else m.pos + len(m.text)
+
+
+def _overlaps(a: Mention, b: Mention) -> bool:
+    a_end, b_end = _mention_end(a), _mention_end(b)
+    return a_end - len(a.text) < b_end and b_end - len(b.text) < a_end
+
+
+def _within_subject(inner: Mention, subject: Mention) -> bool:
+    """Is ``inner`` part of the whole subject phrase ("Debates" in "Commission on Presidential Debates")?"""
+    start = _mention_end(subject) - len(subject.text)
+    return start <= inner.pos < max(subject.tree_end, _mention_end(subject))
+
+
+def cross_check(parsed: list[Cue], patterns: list[Cue]) -> list[Cue]:
+    """``cue_cross_check``: the parse found no cue, or gave the verb a far-off subject where a name stands right
+    before it ("To understand X, Chief Justice Roberts said, one should …"): trust the adjacent-name pattern."""
+    named = [c for c in patterns if c.mention.kind == "person" and 0 <= c.mention.pos < c.verb_pos
+             and (c.verb_pos - _mention_end(c.mention) <= 12 or c.appositive)]
+    if not parsed:
+        return [c for c in patterns if c.content]
+    out = []
+    for cue in parsed:
+        better = next((c for c in named if c.verb_pos == cue.verb_pos and c.mention.text != cue.mention.text
+                       and not _overlaps(c.mention, cue.mention) and not _within_subject(c.mention, cue.mention)
+                       and (cue.mention.kind in ("org", "generic") or cue.mention.pos > cue.verb_pos + 8 or
+                            0 <= cue.verb_pos - _mention_end(cue.mention) > 12)), None)
+        if better is not None:
+            cue = Cue(cue.pos, cue.verb, better.mention, cue.content, cue.rank, cue.echo, cue.verb_pos)
+        out.append(cue)
+    return out
+
+
+def dash_credit(text: str, sent: SentInfo) -> list[Cue]:
+    """``cue_dash_credit``: "“…” -Commissioner X"."""
+    m = _DASH_CREDIT.search(text, sent.start, sent.end)
+    if m is None or not sent.quotes:
+        return []
+    return [Cue(m.start("subj"), "said", _regex_mention(m.group("subj"), m.start("subj")), True, rank=0)]
+
+
+def _regex_mention(subj: str, pos: int) -> Mention:
+    if subj.endswith(".") and not re.search(r"\b[A-Z][a-z]?\.$", subj):
+        subj = subj.rstrip(".")  # "― Lina Torres." (but keep "Jr." and initials)
+    low = subj.lower()
+    if low in PRONOUNS_FIRST:
+        return Mention(subj, "first_person", pos)
+    if low in PRONOUNS_MALE | PRONOUNS_FEMALE | PRONOUNS_PLURAL:
+        return Mention(subj, "pronoun", pos, (low,), plural=low in PRONOUNS_PLURAL)
+    words = tuple(w.lower().rstrip(".") for w in subj.split())
+    if words and words[0] == "the" and words[-1] in ROLE_NOUNS:
+        return Mention(subj, "description", pos, words)
+    if subj[:1].isupper() and (looks_person(subj) or len(words) <= 3 and words[0] != "the"):
+        return Mention(subj, "person", pos, words)
+    return Mention(subj, "generic", pos, words, plural=low.endswith("s"))
+
+
+def frame_of(text: str, sent: SentInfo) -> str:
+    """The sentence with its quotations blanked out (same length, so offsets stay valid)."""
+    chars = list(text[sent.start : sent.end])
+    for q in sent.quotes:
+        for i in range(max(q.start, sent.start), min(q.end, sent.end)):
+            chars[i - sent.start] = " "
+    return "".join(chars)

@@ -1,0 +1,273 @@
+"""Turning a speaker mention into a canonical speaker: people, pronouns, descriptions and organisations.
+
+The rules are named in the docstring of ``assistant/attribution.py`` and tested in tests/test_attribution.py.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .cues import (
+    PERSON_EVIDENCE_TITLES,
+    Cue,
+    Mention,
+    SentInfo,
+    chunk_offset,
+    in_quote,
+    is_person_run,
+    name_runs,
+)
+from .lexicon import (
+    FEMALE_ROLES,
+    MALE_ROLES,
+    PRONOUNS_FEMALE,
+    PRONOUNS_MALE,
+    PRONOUNS_PLURAL,
+    ROLE_SYNONYMS,
+)
+from .names import People, Person, clean_name
+
+
+@dataclass
+class Entry:
+    """A mention on the timeline used for pronoun and description resolution."""
+
+    sent: int
+    pos: int
+    key: str
+    kind: str  # person | group
+    weight: float
+    plural: bool = False
+
+
+@dataclass
+class State:
+    text: str
+    people: People
+    timeline: list[Entry] = field(default_factory=list)
+    orgs: dict[str, list[str]] = field(default_factory=dict)
+    speakers: list[tuple[int, str]] = field(default_factory=list)  # (sentence, canonical) in order
+    forms: dict[str, list[str]] = field(default_factory=dict)
+
+
+def register_people(text: str, sents: list[SentInfo]) -> People:
+    """All people of the text: full names first (so "Putin" before "Vladimir Putin" still folds), then the rest."""
+    people = People()
+    bare: list[tuple[str, str, list[str], bool]] = []
+    for sent in sents:
+        for run, before in name_runs(sent):
+            surface = text[run[0].idx + chunk_offset(sent) : run[-1].idx + len(run[-1].text) + chunk_offset(sent)]
+            name, roles = clean_name(surface)
+            roles = before + roles
+            if not name:
+                continue
+            is_person = is_person_run(run, name, roles, None)
+            if len(name.split()) >= 2 and is_person:
+                people.add_full(surface, name, roles)
+            elif len(name.split()) == 1:
+                bare.append((surface, name, roles, any(t.ent_type_ == "PERSON" for t in run)))
+    for surface, name, roles, person_ent in bare:
+        if person_ent or set(roles) & PERSON_EVIDENCE_TITLES or people.lookup(name) is not None:
+            people.add_bare(surface, name, roles)
+    return people
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Resolving a mention to a canonical speaker
+
+
+_NOT_SPEAKERS = frozenset(
+    """this that these those what which who whom whose each all both either neither none another such
+    there here 's ’s""".split()
+)
+
+
+def resolve(m: Mention, sent: SentInfo, state: State) -> str | None:
+    if m.kind in ("first_person", "none"):
+        return None
+    words = m.text.lower().split()
+    if not re.search(r"[A-Za-z]{2,}", m.text) or (words and (words[0] in _NOT_SPEAKERS and len(words) == 1)):
+        return None  # "each", "most of whom", "'s": not a source
+    if m.kind == "person":
+        return resolve_person(m, state)
+    if m.kind == "persons":
+        names = [resolve_person(Mention(part, "person", m.pos), state) for part in m.text.split(" and ")]
+        return " and ".join(dict.fromkeys(names))
+    if m.kind == "pronoun":
+        return _resolve_pronoun(m, sent, state)
+    if m.kind == "description":
+        return _resolve_description(m, sent, state)
+    return _resolve_org(m, state)
+
+
+def resolve_person(m: Mention, state: State) -> str:
+    name, roles = clean_name(m.text)
+    person = state.people.lookup(name) if name else None
+    if person is None:
+        person = state.people.add_full(m.text, name, roles) if len(name.split()) >= 2 else \
+            state.people.add_bare(m.text, name or m.text, roles)
+    assert person is not None
+    _add_form(state, person.key, m.text)
+    return person.key
+
+
+def _add_form(state: State, key: str, form: str) -> None:
+    forms = state.forms.setdefault(key, [])
+    form = " ".join(form.split())
+    if form and form not in forms:
+        forms.append(form)
+
+
+def _compatible(person: Person, want: str | None) -> bool:
+    return want is None or person.gender is None or person.gender == want
+
+
+def _candidates(sent: SentInfo, state: State, pos: int, want: str | None, plural: bool) -> dict[str, float]:
+    scores: dict[str, float] = {}
+    for e in reversed(state.timeline):
+        if sent.index - e.sent > 8:
+            break
+        if e.pos >= pos:
+            continue
+        if plural != (e.kind == "group" and e.plural) and not (plural and e.kind == "group"):
+            continue
+        if e.kind == "person":
+            person = state.people.by_key.get(e.key)
+            if person is None or not _compatible(person, want):
+                continue
+        elif not plural and want is not None:
+            continue
+        scores[e.key] = scores.get(e.key, 0.0) + e.weight * (0.5 ** (sent.index - e.sent))
+    return scores
+
+
+def _fallback_person(state: State, pos: int, want: str | None) -> dict[str, float]:
+    """No antecedent nearby: the latest compatible person mentioned earlier in the text, outside quotations."""
+    for e in reversed(state.timeline):
+        if e.kind == "person" and e.pos < pos:
+            person = state.people.by_key.get(e.key)
+            if person is not None and _compatible(person, want):
+                return {e.key: 1.0}
+    return {}
+
+
+def _resolve_pronoun(m: Mention, sent: SentInfo, state: State) -> str | None:
+    low = m.words[0] if m.words else m.text.lower()
+    want = "m" if low in PRONOUNS_MALE else "f" if low in PRONOUNS_FEMALE else None
+    plural = low in PRONOUNS_PLURAL
+    if low == "it":
+        recent = [e for e in state.timeline[-40:] if e.kind == "group" and not e.plural and e.pos < m.pos]
+        scores = {e.key: e.weight for e in recent}
+        return max(scores, key=scores.get) if scores else None  # type: ignore[arg-type]
+    scores = _candidates(sent, state, m.pos, want, plural)
+    for i, (s_index, key) in enumerate(reversed(state.speakers[-6:])):
+        if key in scores or (not plural and key in state.people.by_key and
+                             _compatible(state.people.by_key[key], want)):
+            scores[key] = scores.get(key, 0.0) + 1.5 * (0.6 ** i) * (0.7 ** max(0, sent.index - s_index))
+    if not scores and not plural:
+        scores = _fallback_person(state, m.pos, want)
+    if not scores:
+        return None if not plural else m.text
+    best = max(scores, key=scores.get)  # type: ignore[arg-type]
+    person = state.people.by_key.get(best)
+    if person is not None and person.gender is None and want is not None:
+        person.gender = want  # pronoun agreement: later pronouns see it
+    return best
+
+
+def _role_words(words: tuple[str, ...]) -> set[str]:
+    out: set[str] = set()
+    for w in words:
+        if w in ("the", "this", "that", "a", "an", "former", "then"):
+            continue
+        out.add(w)
+        out |= ROLE_SYNONYMS.get(w, frozenset())
+    return out
+
+
+def _resolve_description(m: Mention, sent: SentInfo, state: State) -> str | None:
+    head = m.words[-1] if m.words else ""
+    want = "f" if head in FEMALE_ROLES else "m" if head in MALE_ROLES else None
+    wanted = _role_words(m.words)
+    scores = _candidates(sent, state, m.pos, want, False)
+    for key in list(state.people.by_key):
+        person = state.people.by_key[key]
+        overlap = len(wanted & _role_words(tuple(person.roles)))
+        if overlap and _compatible(person, want):
+            scores[key] = scores.get(key, 0.0) + 2.0 * overlap
+    for i, (_, key) in enumerate(reversed(state.speakers[-4:])):
+        if key in state.people.by_key:
+            scores[key] = scores.get(key, 0.0) + 0.5 * (0.6 ** i)
+    if not scores:
+        return None
+    best = max(scores, key=scores.get)  # type: ignore[arg-type]
+    _add_form(state, best, m.text)
+    return best
+
+
+def _org_words(name: str) -> list[str]:
+    return [w for w in re.findall(r"[\w’'&.-]+", name) if w.lower() not in ("the",)]
+
+
+def _resolve_org(m: Mention, state: State) -> str:
+    """``speaker_org``: orgs without a leading "The"; a shorter later form folds into an earlier longer one."""
+    words = _org_words(m.text)
+    while len(words) > 1 and m.kind == "org" and words[0].islower() and any(w[:1].isupper() for w in words[1:]):
+        words = words[1:]  # "The nonpartisan Commission on Presidential Debates" → "Commission on …"
+    if m.kind == "generic" or not words or not words[0][:1].isupper():
+        return " ".join(m.text.split())
+    if len(words) <= 3 and state.people.lookup(clean_name(m.text)[0]) is not None:
+        return resolve_person(m, state)  # a known person's surname the parser did not tag as a person
+    name = " ".join(words)
+    for key in state.orgs:
+        kw = key.split()
+        if kw[-len(words):] == words or (len(words) == 1 and words[0].isupper() and
+                                        "".join(w[0] for w in kw if w[0].isupper()) == words[0]):
+            _add_form(state, key, m.text)
+            return key
+    state.orgs[name] = words
+    _add_form(state, name, m.text)
+    return name
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Timeline of mentions (for pronouns): people and groups outside quotations
+
+
+def note_mentions(sent: SentInfo, state: State) -> None:
+    off = chunk_offset(sent)
+    for run, before in name_runs(sent) if sent.tokens else []:
+        pos = run[0].idx + off
+        if any(q.start <= pos < q.end and q.closed for q in sent.quotes):
+            continue  # names inside a quotation are not antecedents (an unclosed stray mark does not hide them)
+        surface = state.text[pos : run[-1].idx + len(run[-1].text) + off]
+        name, _ = clean_name(surface)
+        doc = run[0].doc
+        if run[0].i > 0 and doc[run[0].i - 1].text[:1].isupper() and doc[run[0].i - 1].pos_ == "ADJ":
+            surface = f"{doc[run[0].i - 1].text} {surface}"  # "Russian President Vladimir Putin"
+        person = state.people.lookup(name) if name else None
+        if person is None:
+            if any(t.ent_type_ in ("ORG", "NORP") for t in run):
+                state.timeline.append(Entry(sent.index, pos, _org_key(surface), "group", 0.7,
+                                             plural=run[-1].tag_ == "NNPS" or run[-1].ent_type_ == "NORP"))
+            continue
+        dep = run[-1].dep_
+        weight = 2.0 if dep in ("nsubj", "nsubjpass") else 0.6 if dep in ("pobj", "dobj") else 1.0
+        state.timeline.append(Entry(sent.index, pos, person.key, "person", weight))
+        _add_form(state, person.key, surface)
+    for tok in sent.tokens:
+        if tok.tag_ == "NNS" and tok.dep_ in ("nsubj", "nsubjpass") and not in_quote(sent, tok.idx + off):
+            state.timeline.append(Entry(sent.index, tok.idx + off, tok.text, "group", 1.0, plural=True))
+
+
+def _org_key(surface: str) -> str:
+    words = _org_words(surface)
+    return " ".join(words) if words else surface
+
+
+def learn_gender(state: State, speaker: str, cue: Cue) -> None:
+    """``speaker_pronoun`` evidence: "Morgan said she would run" makes Morgan female for later pronouns."""
+    person = state.people.by_key.get(speaker)
+    if person is not None and person.gender is None and cue.echo and cue.mention.kind == "person":
+        person.gender = "m" if cue.echo == "he" else "f"
