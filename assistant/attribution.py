@@ -122,7 +122,8 @@ def attribute_text(text: str) -> AttributedText:
 
 def _make_sent(i: int, s: int, e: int, p: int, text: str, quotes: list[QuoteSpan], chunks: list) -> SentInfo:
     mine = spans_in(quotes, s, e)
-    return SentInfo(i, s, e, p, mine, quoted_chars(mine, s, e), tokens_of(chunks, s, e))
+    tokens, offset = tokens_of(chunks, s, e)
+    return SentInfo(i, s, e, p, mine, quoted_chars(mine, s, e), tokens, offset=offset)
 
 
 

@@ -129,7 +129,8 @@ def build_index(
         store.write_metadata(build_dir, stored_docs, sentences)
         progress(0.93, "building the BM25 index")
         plain = [documents[s.doc].text[s.start : s.end] for s in sentences]
-        lexical.build(plain, build_dir / store.LEXICAL)
+        contexts = [context_text(documents[s.doc], sentences, i) for i, s in enumerate(sentences)]
+        lexical.build(plain, build_dir / store.LEXICAL, contexts=contexts)
         progress(0.95, "keeping copies of the sources")
         sources = build_dir / store.SOURCES
         sources.mkdir()

@@ -17,6 +17,8 @@ LEXICAL_WEIGHT = 0.4
 """Weight of the max-normalised BM25 score beside the cosine (the cosine's weight is 1)."""
 CONTEXT_WEIGHT = 0.5
 """Weight of the sentence's context window (itself and its neighbours in the paragraph), scored the same way."""
+SCORE_SCALE = (1 + LEXICAL_WEIGHT) * (1 + CONTEXT_WEIGHT)
+"""The score is divided by its largest possible value, so that a passage's reported score is at most 1."""
 NEAR_DUPLICATE = 0.9
 """Word-set Jaccard similarity at or above which a lower-ranked sentence repeats a better one and is left out."""
 
@@ -163,7 +165,7 @@ def fused_scores(index: LoadedIndex, question: str, question_vector: np.ndarray)
     else:  # an index built without lexical/context/: the window's best sentence score stands in (README)
         window_bm25 = window_max(bm25, index.before, index.after)
     lexical_part = _max_normalised(bm25) + CONTEXT_WEIGHT * _max_normalised(window_bm25)
-    return index.scoring_vectors @ question_vector + LEXICAL_WEIGHT * lexical_part
+    return (index.scoring_vectors @ question_vector + LEXICAL_WEIGHT * lexical_part) / SCORE_SCALE
 
 
 def top_order(scores: np.ndarray, wanted: int) -> np.ndarray:

@@ -437,3 +437,12 @@ def test_speaker_coordinated() -> None:
     text = "Senators Carl Lewis and Ann Roe met. But Mr. Lewis and Ms. Roe say other changes are needed."
     speaker, kind = who(text, "other changes are needed")
     assert kind == "indirect" and speaker == "Carl Lewis and Ann Roe"
+
+
+def test_writer_relatives_are_sources() -> None:
+    assert who('"We live in hard times," my father often said.', "We live in hard times") == ("my father", "direct")
+
+
+def test_subject_inside_the_quotation_is_skipped() -> None:
+    text = '"One of the brightest members of the entire council," Rep. Elijah E. Cummings (D-Md.) said in a call.'
+    assert who(text, "One of the brightest") == ("Elijah E. Cummings", "direct")

@@ -66,22 +66,21 @@ class SentInfo:
     own: str | None = None  # speaker from this sentence's own cue
     own_content: bool = False
     inside_marks: bool = False
+    offset: int = 0  # of the spaCy chunk holding ``tokens``
 
 
-def tokens_of(chunks: list[tuple[int, Any]], start: int, end: int) -> list[Any]:
+def tokens_of(chunks: list[tuple[int, Any]], start: int, end: int) -> tuple[list[Any], int]:
+    """The spaCy tokens covering ``[start, end)`` and the character offset of the chunk they come from."""
     for offset, doc in chunks:
         if offset <= start and end <= offset + len(doc.text):
             span = doc.char_span(start - offset, end - offset, alignment_mode="expand")
-            return list(span) if span is not None else []
-    return []
+            return (list(span) if span is not None else []), offset
+    return [], 0
 
 
 def chunk_offset(sent: SentInfo) -> int:
-    """Character offset of the spaCy chunk the sentence's tokens come from."""
-    if not sent.tokens:
-        return 0
-    tok = sent.tokens[0]
-    return sent.start - tok.idx if tok.idx <= sent.start else 0
+    """Character offset of the spaCy chunk the sentence's tokens come from (token.idx + offset = text index)."""
+    return sent.offset
 
 
 def in_quote(sent: SentInfo, pos: int) -> bool:
@@ -144,6 +143,11 @@ def is_person_run(run: list[Any], name: str, roles: list[str], people: People | 
 # Cues with spaCy
 
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
+_KIN = frozenset(
+    """father mother dad mom parents parent wife husband son daughter brother sister friend friends colleague
+    colleagues boss grandmother grandfather grandma grandpa uncle aunt cousin neighbor neighbour teacher doctor
+    lawyer partner family""".split()
+)
 _CONTENT_DEPS = ("ccomp", "parataxis")
 _PASSIVE_NOT_SPEECH = frozenset("say report believe think expect tell ask rumor rumour".split())
 _ACCUSE = frozenset("accuse blame criticize criticise warn blast slam charge deny praise thank".split())
@@ -208,8 +212,9 @@ def _verb_cue(text: str, sent: SentInfo, tok: Any) -> Cue | None:
     if passive and lemma in _PASSIVE_NOT_SPEECH:
         return None  # "is said to be", "was told"
     subj = _subject(tok)
-    if subj is not None and in_quote(sent, subj.idx + chunk_offset(sent)):
-        subj = None  # the parser took a word of the quotation for the speaker
+    if subj is not None and not _usable(sent, subj):
+        # the parser took a word of the quotation (or of another sentence) for the speaker: try another subject
+        subj = next((c for c in tok.children if c.dep_ in _SUBJ and _usable(sent, c)), None)
     if subj is None:
         return None
     if passive and lemma != "quote" and lemma not in SPEECH_VERBS:
@@ -222,6 +227,12 @@ def _verb_cue(text: str, sent: SentInfo, tok: Any) -> Cue | None:
     rank = 0 if tok.dep_ == "ROOT" else (1 if tok.dep_ in ("conj", "ccomp", "advcl", "xcomp", "parataxis") else 2)
     return Cue(tok.idx + chunk_offset(sent), lemma, _mention(text, sent, subj), content, rank=rank, echo=_echo(tok),
                verb_pos=tok.idx + chunk_offset(sent))
+
+
+def _usable(sent: SentInfo, tok: Any) -> bool:
+    """A subject must lie in this sentence (the parser's sentences may differ from ours) and outside quotations."""
+    pos = tok.idx + chunk_offset(sent)
+    return sent.start <= pos < sent.end and not in_quote(sent, pos)
 
 
 def _echo(tok: Any) -> str:
@@ -317,8 +328,8 @@ def _mention(text: str, sent: SentInfo, head: Any) -> Mention:
     if low in PRONOUNS_MALE | PRONOUNS_FEMALE | PRONOUNS_PLURAL | {"it"}:
         return Mention(head.text, "pronoun", pos, (low,), plural=low in PRONOUNS_PLURAL)
     toks = _phrase(head)
-    if any(t.dep_ == "poss" and t.lower_ in ("my", "our") for t in toks):
-        return Mention(head.text, "first_person", pos)  # "My reaction:" is the writer's
+    if any(t.dep_ == "poss" and t.lower_ in ("my", "our") for t in toks) and low not in _KIN:
+        return Mention(head.text, "first_person", pos)  # "My reaction:" is the writer's; "my father" is a source
     before = text[max(sent.start, toks[0].idx + off - 80) : toks[0].idx + off].rstrip()
     if before.endswith("("):
         named = re.search(r"([A-Z][\w.’'-]+(?:\s+(?:\"[^\"]+\"\s+)?[A-Z][\w.’'-]+){0,3})\s*\($", before)
@@ -438,7 +449,9 @@ _VERBS_RE = (
 )
 _NAME_RE = r"(?:[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3})"
 _SUBJ_RE = rf"(?:{_NAME_RE}|[Hh]e|[Ss]he|[Tt]hey|[Tt]he [a-z]+(?: [a-z]+)?|[Oo]fficials|[Ss]ources|[Aa] source)"
-_CUE_BEFORE = re.compile(rf"(?<![\w’'])(?P<subj>{_SUBJ_RE})\s+(?:\w+ly\s+)?(?:has\s+|had\s+)?(?P<verb>{_VERBS_RE})\b")
+_CUE_BEFORE = re.compile(
+    rf"(?<![\w’'])(?P<subj>{_SUBJ_RE})(?:\s*\([^()]{{1,30}}\))?\s+(?:\w+ly\s+)?(?:has\s+|had\s+)?(?P<verb>{_VERBS_RE})\b"
+)
 _CUE_AFTER = re.compile(rf"(?:^|[,:;]|\s\s)\s*(?P<verb>(?i:said|says|added|wrote|asked))\s+(?P<subj>{_NAME_RE})")
 _CUE_APPOS = re.compile(
     rf"(?P<subj>{_NAME_RE}),\s+(?:an?|the|one)\s[^,“”\"]{{1,100}},\s+(?:\w+ly\s+)?(?P<verb>{_VERBS_RE})\b"
