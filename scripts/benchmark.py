@@ -18,16 +18,10 @@ import time
 import urllib.request
 from pathlib import Path
 
-QUESTIONS = [
-    "What did Putin say about hackers?",
-    "Is the FBI looking into links between Russia and the Trump campaign?",
-    "Who was photographed sitting next to Putin?",
-    "What was reported about Jared Kushner?",
-    "Does Putin accuse America of interfering in elections abroad?",
-    "Where else has election interference been traced to Russia?",
-    "What did Putin say about the leak?",
-    "Who said 'I was one of the guests there'?",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from load_test import QUESTIONS as LOAD_QUESTIONS  # noqa: E402 - the questions about the bundled article
+
+QUESTIONS = LOAD_QUESTIONS[:8]
 
 
 def median_ms(fn, repeat: int) -> float:
