@@ -19,6 +19,7 @@ from .lexicon import (
     ROLE_NOUNS,
     SPEECH_ACTS,
     SPEECH_VERBS,
+    TITLES,
 )
 from .names import People, clean_name
 from .quotes import QuoteSpan, quoted_chars
@@ -72,7 +73,8 @@ class SentInfo:
 def tokens_of(chunks: list[tuple[int, Any]], start: int, end: int) -> tuple[list[Any], int]:
     """The spaCy tokens covering ``[start, end)`` and the character offset of the chunk they come from."""
     for offset, doc in chunks:
-        if offset <= start and end <= offset + len(doc.text):
+        length = doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0  # doc.text would rebuild the string
+        if offset <= start and end <= offset + length:
             span = doc.char_span(start - offset, end - offset, alignment_mode="expand")
             return (list(span) if span is not None else []), offset
     return [], 0
@@ -206,7 +208,8 @@ def _verb_cue(text: str, sent: SentInfo, tok: Any) -> Cue | None:
     lemma = tok.lemma_.lower()
     if lemma not in SPEECH_VERBS or tok.pos_ not in ("VERB", "AUX") or tok.dep_ in ("amod", "compound", "acl"):
         return None
-    children = list(tok.children)
+    off = chunk_offset(sent)
+    children = [c for c in tok.children if sent.start <= c.idx + off < sent.end]  # the parse may cross sentences
     deps = {c.dep_ for c in children}
     passive = "auxpass" in deps or "nsubjpass" in deps
     if passive and lemma in _PASSIVE_NOT_SPEECH:
@@ -222,6 +225,8 @@ def _verb_cue(text: str, sent: SentInfo, tok: Any) -> Cue | None:
     content = _has_content(sent, tok, children, lemma)
     if tok.dep_ == "relcl" and not sent.quotes:
         return None  # "a birther who has repeatedly claimed …": the sentence is about something else
+    if tok.dep_ == "xcomp" and tok.head.lemma_ in ("decline", "refuse"):
+        return None  # ``cue_negated``: "It declined to comment further."
     if "neg" in deps and lemma in ("respond", "comment", "answer", "return", "reply", "say", "confirm"):
         return None  # ``cue_negated``: "did not respond to my messages", "did not say whether"
     rank = 0 if tok.dep_ == "ROOT" else (1 if tok.dep_ in ("conj", "ccomp", "advcl", "xcomp", "parataxis") else 2)
@@ -289,9 +294,11 @@ def _has_content(sent: SentInfo, tok: Any, children: list[Any], lemma: str) -> b
         return True  # "The campaign called the charges unsubstantiated"
     if lemma in ("speak", "talk") and any(c.dep_ == "prep" and c.lower_ in ("of", "about") for c in children):
         return True  # "Roberts spoke of the legacy of racism"
-    if lemma in ("call", "point", "cite") and any(c.dep_ == "prep" and c.lower_ in ("for", "on", "to") or
-                                                  c.dep_ == "prt" for c in children):
-        return True
+    if lemma == "call" and any(c.dep_ == "prep" and c.lower_ in ("for", "on") for c in children):
+        return True  # "called for a recount", "called on Republicans to …" (not "called in to a town hall")
+    if lemma in ("point", "cite") and any(c.dep_ == "prep" and c.lower_ == "to" or c.dep_ == "prt" and
+                                          c.lower_ == "out" for c in children):
+        return True  # "pointed out that …", "pointed to the vote as …"
     if sent.quotes and sent.quoted >= 4:
         return True
     if any(c.dep_ == "punct" and c.text == ":" for c in children):
@@ -303,12 +310,19 @@ def _has_content(sent: SentInfo, tok: Any, children: list[Any], lemma: str) -> b
     if any(c.dep_ in ("advcl", "xcomp") and c.lower_ in ("saying", "adding", "arguing", "claiming") for c in children):
         return True
     if tok.dep_ == "ROOT":
-        first = sent.tokens[0]
-        if tok.i - first.i >= 4 and any(t.text in ",—–-" for t in sent.tokens if t.i < tok.i):
-            subj = _subject(tok)
-            if subj is not None and all(t.i >= tok.i - 12 for t in subj.subtree):
-                return True  # "Content here, the minister said."
+        return _content_before(sent, tok)
     return False
+
+
+def _content_before(sent: SentInfo, tok: Any) -> bool:
+    """"Content here, the minister said." (not "Jeremy Corbyn, the Labour leader, disagreed.")"""
+    subj = _subject(tok)
+    if subj is None or any(t.i < tok.i - 12 for t in subj.subtree):
+        return False
+    first_subj = min(t.i for t in subj.subtree)
+    before = [t for t in sent.tokens if t.i < first_subj and not t.is_quote]
+    words = [t for t in before if t.is_alpha]
+    return len(words) >= 3 and bool(before) and before[-1].text in ",—–-:"
 
 
 def _mention(text: str, sent: SentInfo, head: Any) -> Mention:
@@ -319,7 +333,8 @@ def _mention(text: str, sent: SentInfo, head: Any) -> Mention:
         head = head.head.head
         low = head.lower_
     appos = next((c for c in head.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
-    if appos is not None and head.pos_ != "PROPN":
+    if appos is not None and (head.pos_ != "PROPN" or head.ent_type_ != "PERSON" and appos.ent_type_ == "PERSON"
+                              and (low in ROLE_NOUNS or low in TITLES)):  # "The Prime Minister, Theresa May,"
         head = appos
         low = head.lower_
     pos = head.idx + off
