@@ -228,6 +228,9 @@ def first_pass_cues(sents: list[SentInfo], state: State) -> None:
                 learn_gender(state, speaker, cue)
                 if cue.mention.kind in ("pronoun", "description") and speaker in state.people.by_key:
                     state.timeline.append(Entry(sent.index, cue.pos, speaker, "person", 2.0))
+                elif cue.mention.kind in ("org", "generic"):  # "The company said …; it declined …"
+                    state.timeline.append(Entry(sent.index, cue.pos, speaker, "group", 1.5,
+                                                plural=cue.mention.plural))
                 break
             if cue.mention.kind == "first_person":
                 break

@@ -446,3 +446,38 @@ def test_writer_relatives_are_sources() -> None:
 def test_subject_inside_the_quotation_is_skipped() -> None:
     text = '"One of the brightest members of the entire council," Rep. Elijah E. Cummings (D-Md.) said in a call.'
     assert who(text, "One of the brightest") == ("Elijah E. Cummings", "direct")
+
+
+def test_speaker_description_learns_roles_from_appositions() -> None:
+    text = ("Carl Stone, the Republican nominee, toured Ohio. Gary Bell, a Libertarian, followed him. "
+            "Mayor Ann Fox greeted both. The Republican nominee said taxes would fall.")
+    assert who(text, "taxes would fall") == ("Carl Stone", "indirect")
+
+
+def test_speaker_description_without_role_words_prefers_the_main_person() -> None:
+    text = ("Carl Stone spoke in Ohio. Stone said the plan works. Stone said the plan is cheap. "
+            "Gary Bell attended. The candidate said the race is close.")
+    assert who(text, "the race is close") == ("Carl Stone", "indirect")
+
+
+def test_british_single_quotes_and_appositive_commas() -> None:
+    text = ("The Prime Minister, Theresa May, spoke in Brussels on Monday.\n\n"
+            "‘We will not accept a bad deal,’ she said. ‘The country’s future is at stake.’\n\n"
+            "Jeremy Corbyn, the Labour leader, disagreed. ‘This government has failed,’ he told MPs. "
+            "The prime minister said talks would go on.")
+    result = attribute_text(text)
+    assert find(result, "The country’s future").speaker == "Theresa May"
+    assert find(result, "Jeremy Corbyn, the Labour leader, disagreed").attribution == "narration"
+    assert find(result, "This government has failed").speaker == "Jeremy Corbyn"
+    assert find(result, "talks would go on").speaker == "Theresa May"
+
+
+def test_it_and_role_antecedents() -> None:
+    text = ("The White House said in a statement that the talks would resume.\n\n"
+            "The company said: “We are cooperating fully.” It declined to comment further. "
+            "It said the plant would reopen.\n\n"
+            "I asked the mayor whether the city was ready. “Absolutely,” he said.")
+    result = attribute_text(text)
+    assert find(result, "It declined to comment").attribution == "narration"
+    assert find(result, "the plant would reopen").speaker == "The company"
+    assert find(result, "Absolutely").speaker == "the mayor"

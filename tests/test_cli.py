@@ -112,3 +112,31 @@ def test_module_entry_point_exit_code(tmp_path: Path):
 def test_serve_refuses_remote_bind_without_flag(capsys):
     code, _, err = run(capsys, "serve", "--host", "0.0.0.0")
     assert code == 2 and "--allow-remote" in err
+
+
+def test_missing_default_index_is_built_from_the_bundled_article(capsys, tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("ASSISTANT_INDEX", str(tmp_path / "fresh-index"))
+    code, out, _ = run(capsys, "ask", "What did Putin say about hackers?", "-k", "1", "--json")
+    assert code == 0
+    assert "Hackers can be anywhere" in json.loads(out)["passages"][0]["text"]
+    assert (tmp_path / "fresh-index" / "manifest.json").is_file()
+
+
+def test_build_then_ask_a_new_folder(capsys, tmp_path: Path):
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "harbour.md").write_text(
+        "# Harbour reopens\n\nThe harbour reopened on Monday after the storm.\n\n"
+        "\u201cWe lost three boats,\u201d said fisherman Tom Berg. He added that the insurance would not pay.\n",
+        encoding="utf-8",
+    )
+    (texts / "notes.txt").write_text("date 2023-05-01 The council met. Nothing was decided.", encoding="utf-8")
+    index = tmp_path / "index"
+    code, out, err = run(capsys, "build", str(texts), "--index", str(index))
+    assert code == 0 and "2 document(s)" in out and "[100%] done" in err
+    code, out, _ = run(capsys, "ask", "How many boats were lost?", "--index", str(index), "-k", "1", "--json")
+    passage = json.loads(out)["passages"][0]
+    assert passage["doc_id"] == "harbour" and passage["doc_title"] == "Harbour reopens"
+    assert passage["speaker"] == "Tom Berg" and passage["attribution"] == "direct"
+    code, out, _ = run(capsys, "ask", "What did the council decide?", "--index", str(index), "-k", "1", "--json")
+    assert json.loads(out)["passages"][0]["date"] == "2023-05-01"

@@ -61,8 +61,13 @@ def test_thin_overlap_is_not_scored() -> None:
 
 def test_last_names() -> None:
     assert last_name("Mr. Obama") == "obama"
+    assert last_name("John G. Roberts Jr.") == "roberts"
     assert last_name("Sen. Ted Cruz of Texas") == "cruz"
     assert last_name("A spokeswoman for Hillary Clinton") == "spokeswoman"
+    assert last_name("Secretary of State John F. Kerry") == "kerry"
+    assert last_name("The nonpartisan Commission on Presidential Debates") == last_name(
+        "Commission on Presidential Debates")
+    assert last_name("Angelique Brunner, a developer") == "brunner"
     assert same_speaker("Barack Obama", "Mr. Obama’s")
     assert not same_speaker(None, "Obama")
 

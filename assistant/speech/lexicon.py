@@ -6,8 +6,9 @@ person when the text gives no title (Mr/Ms) and no pronoun evidence. They are no
 
 from __future__ import annotations
 
-# Lemmas of verbs that report speech or writing. Every cue still needs content (a clause, a quotation, a colon or
-# a preceding "…, X said"), so "added a goal" or "the index added 0.4 per cent" stay narration.
+# Lemmas of verbs that report speech, writing or a stated opinion ("believes that …", "a study found that …").
+# Every cue still needs content (a clause, a quotation, a colon or a preceding "…, X said"), so "added a goal" or
+# "the index added 0.4 per cent" stay narration; the writer's own "I think" is narration too.
 SPEECH_VERBS = frozenset(
     """say tell add argue state allege claim warn deny insist explain note write tweet post announce acknowledge
     admit suggest accuse report assert contend predict concede maintain recall urge declare reply respond answer
@@ -28,8 +29,6 @@ SPEECH_ACTS = frozenset(
     blame deny insist argue assert allege warn recommend demand tweet declare testify acknowledge admit concede
     reiterate threaten denounce dispute defend reference detail discuss""".split()
 )
-# Nouns that introduce reported speech: "according to", "in a statement".
-ACCORDING = ("according to",)
 
 TITLES = frozenset(
     """mr mrs ms miss mx dr prof professor sir dame lord lady sen senator rep representative gov governor
@@ -73,13 +72,6 @@ ROLE_SYNONYMS: dict[str, frozenset[str]] = {
     "nominee": frozenset({"candidate", "nominee"}),
     "president": frozenset({"president", "pres"}),
 }
-
-# Plural or generic sources that are their own speaker, written as they stand ("officials said").
-GENERIC_SOURCES = frozenset(
-    """officials official sources source spokesman spokeswoman spokesperson aides aide experts analysts police
-    prosecutors investigators authorities witnesses residents critics supporters opponents observers
-    economists scientists researchers lawmakers diplomats insiders people""".split()
-)
 
 PRONOUNS_MALE = frozenset({"he", "him", "his", "himself"})
 PRONOUNS_FEMALE = frozenset({"she", "her", "hers", "herself"})

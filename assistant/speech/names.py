@@ -167,8 +167,3 @@ class People:
         person.roles.update(r for r in roles if r)
         if person.gender is None:
             person.gender = gender_of(first or person.first, roles)
-
-
-def fold_full_names(people: People) -> None:
-    """Give a full name to people first seen by surname when a full form appears later (done by ``_find``)."""
-    return None

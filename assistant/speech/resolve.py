@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from .cues import (
     PERSON_EVIDENCE_TITLES,
@@ -24,6 +25,7 @@ from .lexicon import (
     PRONOUNS_FEMALE,
     PRONOUNS_MALE,
     PRONOUNS_PLURAL,
+    ROLE_NOUNS,
     ROLE_SYNONYMS,
 )
 from .names import People, Person, clean_name
@@ -51,6 +53,19 @@ class State:
     forms: dict[str, list[str]] = field(default_factory=dict)
 
 
+def _appositive_roles(tok: Any) -> list[str]:
+    """``speaker_description`` evidence: "Donald Trump, the Republican nominee," and "the Republican nominee,
+    Donald Trump," give the role words republican, nominee."""
+    nouns = [c for c in tok.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
+    if tok.dep_ == "appos" and (tok.head.pos_ == "NOUN" or tok.head.lower_ in ROLE_NOUNS):
+        nouns.append(tok.head)
+    words: list[str] = []
+    for noun in nouns:
+        words.extend(t.lower_ for t in noun.lefts if t.dep_ in ("amod", "compound") and t.is_alpha)
+        words.append(noun.lower_)
+    return words
+
+
 def register_people(text: str, sents: list[SentInfo]) -> People:
     """All people of the text: full names first (so "Putin" before "Vladimir Putin" still folds), then the rest."""
     people = People()
@@ -59,10 +74,10 @@ def register_people(text: str, sents: list[SentInfo]) -> People:
         for run, before in name_runs(sent):
             surface = text[run[0].idx + chunk_offset(sent) : run[-1].idx + len(run[-1].text) + chunk_offset(sent)]
             name, roles = clean_name(surface)
-            roles = before + roles
+            is_person = is_person_run(run, name, before + roles, None)
+            roles = before + roles + _appositive_roles(run[-1])
             if not name:
                 continue
-            is_person = is_person_run(run, name, roles, None)
             if len(name.split()) >= 2 and is_person:
                 people.add_full(surface, name, roles)
             elif len(name.split()) == 1:
@@ -136,6 +151,11 @@ def _candidates(sent: SentInfo, state: State, pos: int, want: str | None, plural
             person = state.people.by_key.get(e.key)
             if person is None or not _compatible(person, want):
                 continue
+        elif e.kind == "role":
+            head = e.key.split()[-1]
+            gender = "f" if head in FEMALE_ROLES else "m" if head in MALE_ROLES else None
+            if plural or (want is not None and gender is not None and gender != want):
+                continue
         elif not plural and want is not None:
             continue
         scores[e.key] = scores.get(e.key, 0.0) + e.weight * (0.5 ** (sent.index - e.sent))
@@ -158,7 +178,9 @@ def _resolve_pronoun(m: Mention, sent: SentInfo, state: State) -> str | None:
     plural = low in PRONOUNS_PLURAL
     if low == "it":
         recent = [e for e in state.timeline[-40:] if e.kind == "group" and not e.plural and e.pos < m.pos]
-        scores = {e.key: e.weight for e in recent}
+        scores = {}
+        for e in recent:
+            scores[e.key] = scores.get(e.key, 0.0) + e.weight * (0.5 ** (sent.index - e.sent))
         return max(scores, key=scores.get) if scores else None  # type: ignore[arg-type]
     scores = _candidates(sent, state, m.pos, want, plural)
     for i, (s_index, key) in enumerate(reversed(state.speakers[-6:])):
@@ -191,11 +213,17 @@ def _resolve_description(m: Mention, sent: SentInfo, state: State) -> str | None
     want = "f" if head in FEMALE_ROLES else "m" if head in MALE_ROLES else None
     wanted = _role_words(m.words)
     scores = _candidates(sent, state, m.pos, want, False)
+    matched = False
     for key in list(state.people.by_key):
         person = state.people.by_key[key]
-        overlap = len(wanted & _role_words(tuple(person.roles)))
+        overlap = len(wanted & {r for r in person.roles if r not in ("the", "a", "an", "former", "then")})
         if overlap and _compatible(person, want):
             scores[key] = scores.get(key, 0.0) + 2.0 * overlap
+            matched = True
+    if not matched:  # no role words to go on: the most mentioned compatible person is the likelier referent
+        for key, person in state.people.by_key.items():
+            if _compatible(person, want):
+                scores[key] = scores.get(key, 0.0) + 0.08 * min(person.count, 25)
     for i, (_, key) in enumerate(reversed(state.speakers[-4:])):
         if key in state.people.by_key:
             scores[key] = scores.get(key, 0.0) + 0.5 * (0.6 ** i)
@@ -257,8 +285,24 @@ def note_mentions(sent: SentInfo, state: State) -> None:
         state.timeline.append(Entry(sent.index, pos, person.key, "person", weight))
         _add_form(state, person.key, surface)
     for tok in sent.tokens:
-        if tok.tag_ == "NNS" and tok.dep_ in ("nsubj", "nsubjpass") and not in_quote(sent, tok.idx + off):
+        if in_quote(sent, tok.idx + off) or not sent.start <= tok.idx + off < sent.end:
+            continue
+        if tok.tag_ == "NNS" and tok.dep_ in ("nsubj", "nsubjpass"):
             state.timeline.append(Entry(sent.index, tok.idx + off, tok.text, "group", 1.0, plural=True))
+        elif tok.tag_ == "NN" and tok.lower_ in ROLE_NOUNS and any(c.lower_ == "the" for c in tok.children):
+            _note_role(sent, state, tok, off)
+
+
+def _note_role(sent: SentInfo, state: State, tok: Any, off: int) -> None:
+    """"I asked the mayor …": a role noun is an antecedent too: the known person it describes, else itself."""
+    words = tuple(t.lower_ for t in tok.lefts if t.dep_ in ("det", "amod", "compound")) + (tok.lower_,)
+    wanted = _role_words(words)
+    weight = 2.0 if tok.dep_ in ("nsubj", "nsubjpass") else 0.6
+    match = [p for p in state.people.by_key.values() if wanted & p.roles]
+    if match:
+        state.timeline.append(Entry(sent.index, tok.idx + off, max(match, key=lambda p: p.count).key, "person", weight))
+    elif tok.dep_ in ("dobj", "pobj", "nsubj", "nsubjpass"):
+        state.timeline.append(Entry(sent.index, tok.idx + off, " ".join(words), "role", weight))
 
 
 def _org_key(surface: str) -> str:
