@@ -17,8 +17,8 @@ Finding the cue of a sentence (speech/cues.py: ``parsed_cues`` on the spaCy pars
   "reported receiving" and "is said to be" stay narration.
 - ``cue_speech_act``: verbs that name a speech act need only an object ("cited his endorsements", "vowed not to
   repeat it", "called the charges unsubstantiated", "spoke of the legacy").
-- ``cue_negated``: "did not respond to my messages" is narration; a speech verb inside a relative clause ("a
-  birther who has claimed …") does not make the sentence speech.
+- ``cue_negated``: "did not respond to my messages", "it declined to comment" are narration; a speech verb inside
+  a relative clause ("a birther who has claimed …") does not make the sentence speech.
 - ``cue_according_to``: "according to X" → X.   ``cue_passive_quoted``: "X was quoted as saying …" → X.
 - ``cue_conjoined``: "X said … and criticized …", "X issued a statement saying …": the verb borrows the subject.
 - ``cue_dash_credit``: "“…” ― Name" / "“…” -Commissioner X" → the credited name.
@@ -31,8 +31,10 @@ Who the subject is (speech/resolve.py, speech/names.py):
   stripped ("Russian President Vladimir Putin", "Mr Putin", "Putin" → "Vladimir Putin"); nicknames, suffixes
   (Jr.), hyphenated names, "Hillary Clinton’s campaign manager Robby Mook" → "Robby Mook".
 - ``speaker_coordinated``: "Mr. Grassley and Mr. Leahy say" → both names.
-- ``speaker_pronoun``: he/she/they → the most salient compatible antecedent: gender (Mr/Ms, common first names,
-  "Morgan said she …" agreement), number, recency, subject and speaker roles; names inside quotations never count.
+- ``speaker_pronoun``: he/she/they/it → the most salient compatible antecedent: gender (Mr/Ms, common first names,
+  "Morgan said she …" agreement), number, recency, subject and speaker roles; names inside quotations never count;
+  an unnamed role ("I asked the mayor … “Absolutely,” he said") and an organisation that spoke ("The company
+  said …; it said …") are antecedents too.
 - ``speaker_description``: "the Russian leader", "the senator" → the person whose role words match, else the most
   salient compatible speaker.
 - ``speaker_org``: organisations and groups as written, without a leading "The" or adjectives ("The nonpartisan

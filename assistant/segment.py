@@ -49,7 +49,7 @@ _NEXT_WORD = re.compile(r"[\"“‘'«(\[]*([A-Za-z]+)")
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]")
 _LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+\S")
-_LINE_END = re.compile(r"[.!?…:][\"”’'»)\]]*[ \t]*$|[”\"][ \t\u00a0]*[―—–][ \t\u00a0]*[A-Z][^\n“”\"]{0,80}$")
+_LINE_END = re.compile(r"[.!?…:][\"”’'»)\]]*[ \t\r]*$|[”\"][ \t\u00a0]*[―—–][ \t\u00a0]*[A-Z][^\n“”\"]{0,80}$")
 
 
 def split_sentences(text: str) -> list[tuple[int, int, int]]:

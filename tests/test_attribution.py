@@ -287,21 +287,21 @@ def test_transcript_label() -> None:
 
 def test_colon_intro_block_quotation() -> None:
     text = ("Governor Paul Reed spoke at the rally. Reed added:\n\n"
-            "It is typical of the opposition. They know nothing.\n\nThe rally ended at noon.")
+            "The budget is late again. Nobody is surprised.\n\nThe rally ended at noon.")
     assert who(text, "Reed added:") == (None, "narration")
-    assert who(text, "They know nothing") == ("Paul Reed", "direct")
+    assert who(text, "Nobody is surprised") == ("Paul Reed", "direct")
     assert who(text, "The rally ended") == (None, "narration")
 
 
 def test_dash_credit_lines() -> None:
-    text = "“The plan is a fiasco. Nobody wants it.” ― Oscar P. Lane\n“I just hope it passes.” ― Jorge Falcon"
-    assert who(text, "Nobody wants it") == ("Oscar P. Lane", "direct")
-    assert who(text, "I just hope") == ("Jorge Falcon", "direct")
+    text = "“The bridge is a mess. Nobody uses it.” ― Ines P. Laurent\n“I just hope they fix it.” ― Tomas Brandt"
+    assert who(text, "Nobody uses it") == ("Ines P. Laurent", "direct")
+    assert who(text, "I just hope") == ("Tomas Brandt", "direct")
 
 
 def test_hyphenated_names() -> None:
-    text = "“Taxes will rise,” said Douglas Holtz-Eakin, an economist."
-    assert who(text, "Taxes will rise") == ("Douglas Holtz-Eakin", "direct")
+    text = "“Taxes will rise,” said Marta Ruiz-Ortega, an economist."
+    assert who(text, "Taxes will rise") == ("Marta Ruiz-Ortega", "direct")
 
 
 def test_reversed_opening_mark_and_stray_closer() -> None:
@@ -311,12 +311,12 @@ def test_reversed_opening_mark_and_stray_closer() -> None:
 
 
 def test_reader_you_is_not_a_speaker() -> None:
-    assert who("Would you think she must be wrong?", "Would you") == (None, "narration")
+    assert who("Would you trust a map that old?", "Would you") == (None, "narration")
 
 
 def test_follow_line_is_narration() -> None:
-    text = "“We won,” said Ann Cole.\n\nFollow Pam Key on Twitter @pamkey."
-    assert who(text, "Follow Pam Key") == (None, "narration")
+    text = "“We won,” said Ann Cole.\n\nFollow Dana Ruiz on Twitter @druiz."
+    assert who(text, "Follow Dana Ruiz") == (None, "narration")
 
 
 def test_long_text_degrades_to_patterns_and_stays_fast() -> None:
@@ -331,40 +331,40 @@ def test_long_text_degrades_to_patterns_and_stays_fast() -> None:
 
 
 def test_cue_cross_check_adjacent_name_beats_far_subject() -> None:
-    text = "To understand the real Henry Ford, Chief Justice Ann Roberts said, one should visit this museum."
-    assert who(text, "one should visit") == ("Ann Roberts", "indirect")
+    text = "To see the old harbour, Harbour Master Ann Roberts said, visitors should come early."
+    assert who(text, "visitors should come early") == ("Ann Roberts", "indirect")
 
 
 def test_cue_inverted_said_first() -> None:
-    assert who("Said Ellis: “I don’t get the sense she cares.”", "I don’t get") == ("Ellis", "direct")
+    assert who("Said Brennan: “I doubt the council cares.”", "I doubt") == ("Brennan", "direct")
 
 
 def test_cue_appositive_subject() -> None:
-    text = "“There is a disconnect in the ranks,” Flynn, a top campaign surrogate, said Thursday on the radio."
-    assert who(text, "There is a disconnect") == ("Flynn", "direct")
+    text = "“The ranks are unhappy,” Dorsey, a retired colonel, said Tuesday on the radio."
+    assert who(text, "The ranks are unhappy") == ("Dorsey", "direct")
 
 
 def test_cue_subject_before_object_name() -> None:
-    text = "Merrill says Machado promised to keep supporting the campaign."
-    assert who(text, "Merrill says") == ("Merrill", "indirect")
+    text = "Okafor says Lindqvist promised to keep backing the plan."
+    assert who(text, "Okafor says") == ("Okafor", "indirect")
 
 
 @pytest.mark.parametrize(
     "text, fragment, speaker, kind",
     [
         # cue_speech_act: the verb names a speech act, an object is content enough
-        ("Senator Ted Marsh cited his own endorsements from 88 generals.", "cited", "Ted Marsh", "indirect"),
-        ("Ban Li, the secretary general, vowed not to repeat that mistake.", "vowed", "Ban Li", "indirect"),
-        ("The campaign called the charges unsubstantiated.", "called the charges", "campaign", "indirect"),
-        ("Chief Justice John Hale spoke of the legacy of racism.", "spoke of", "John Hale", "indirect"),
+        ("Senator Ted Marsh cited his own endorsements from 40 mayors.", "cited", "Ted Marsh", "indirect"),
+        ("Kofi Lee, the league president, vowed not to repeat the error.", "vowed", "Kofi Lee", "indirect"),
+        ("The union called the claims baseless.", "called the claims", "union", "indirect"),
+        ("Chief Judge John Hale spoke of the flood of 1927.", "spoke of", "John Hale", "indirect"),
         # cue_negated
-        ("Hope Park, a campaign spokeswoman, did not respond to my messages.", "did not respond", None, "narration"),
+        ("Lena Park, a club spokeswoman, did not respond to my emails.", "did not respond", None, "narration"),
         # a speech verb in a relative clause does not make the sentence speech
         ("He is a birther who has repeatedly claimed that the moon is cheese.", "birther", None, "narration"),
         ("Editor’s note: Mr. Grant said he is a liar, the council said.", "Editor’s note", None, "narration"),
         # speaker_org: a leading adjective and "The" go, the "on …" part of the name stays
-        ("The nonpartisan Commission on Fair Debates says there was a problem with the microphone.",
-         "there was a problem", "Commission on Fair Debates", "indirect"),
+        ("The independent Commission on River Safety says there was a problem with the locks.",
+         "there was a problem", "Commission on River Safety", "indirect"),
     ],
 )
 def test_more_rules(text: str, fragment: str, speaker: str | None, kind: str) -> None:
@@ -374,15 +374,15 @@ def test_more_rules(text: str, fragment: str, speaker: str | None, kind: str) ->
 
 
 def test_sentence_initial_word_is_not_part_of_a_name() -> None:
-    text = "Donald Trump spoke first. But Trump said the plan was dead."
+    text = "Mark Ellery spoke first. But Ellery said the plan was dead."
     result = attribute_text(text)
-    assert find(result, "the plan was dead").speaker == "Donald Trump"
-    assert "But Trump" not in result.aliases.get("Donald Trump", [])
+    assert find(result, "the plan was dead").speaker == "Mark Ellery"
+    assert "But Ellery" not in result.aliases.get("Mark Ellery", [])
 
 
 def test_role_words_do_not_make_a_party_a_person() -> None:
-    text = "Indiana Gov. Mike Pence spoke on Fox. The Indiana governor said Democrats are to blame."
-    assert who(text, "Democrats are to blame") == ("Mike Pence", "indirect")
+    text = "Ohio Gov. Mark Ellery spoke on the radio. The Ohio governor said Democrats are to blame."
+    assert who(text, "Democrats are to blame") == ("Mark Ellery", "indirect")
 
 
 def test_pronoun_without_nearby_antecedent_takes_the_last_compatible_person() -> None:
@@ -393,40 +393,40 @@ def test_pronoun_without_nearby_antecedent_takes_the_last_compatible_person() ->
 
 
 def test_speaker_parenthesis_party_label() -> None:
-    text = 'His niece, state Del. Marcia "Cia" Price (D-Newport News), shouted: "We have his back."'
-    speaker, kind = who(text, "We have his back")
-    assert kind == "direct" and speaker is not None and speaker.endswith("Price")
+    text = 'His cousin, state Del. Rosa "Ro" Vance (D-Fairfax), shouted: "We have her back."'
+    speaker, kind = who(text, "We have her back")
+    assert kind == "direct" and speaker is not None and speaker.endswith("Vance")
 
 
 def test_writer_possessive_and_dateline_are_not_speakers() -> None:
-    assert who("My reaction: “He has refused to apologize.”", "refused")[0] != "My reaction"
-    text = "WASHINGTON (AP) — The state tax commissioner says no one released the returns."
-    assert who(text, "no one released")[0] != "WASHINGTON"
+    assert who("My verdict: “The plan will not work.”", "will not work")[0] != "My verdict"
+    text = "DENVER (AP) — The state water board says the reservoir is full."
+    assert who(text, "the reservoir is full")[0] != "DENVER"
 
 
 def test_direct_cue_after_credit_past_a_long_quotation() -> None:
-    text = ("“He is not fit to lead. He answers to no one.” ― Carla Mendez\n"
-            "“Nobody wants a man like that. We work hard. To quote a singer ‘money is all they have.” "
-            "And that is all he has “the root of all evil’.” ― Lina Torres.")
-    assert who(text, "We work hard") == ("Lina Torres", "direct")
-    assert who(text, "He answers to no one") == ("Carla Mendez", "direct")
+    text = ("“The park is closed again. Nobody told us.” ― Carla Mendez\n"
+            "“The rent is too high. We cannot pay. As my aunt said ‘nothing is free.” "
+            "And that is the whole story “the end of it’.” ― Lina Torres.")
+    assert who(text, "We cannot pay") == ("Lina Torres", "direct")
+    assert who(text, "Nobody told us") == ("Carla Mendez", "direct")
 
 
 def test_names_after_a_possessive_or_lower_case_role() -> None:
-    text = "“We are ahead,” said Hillary Clinton’s campaign manager Robby Moon. Moon said the polls were wrong."
+    text = "“We are ahead,” said Senator Alma Reyes’s campaign manager Robby Moon. Moon said the polls were wrong."
     result = attribute_text(text)
     assert find(result, "We are ahead").speaker == "Robby Moon"
     assert find(result, "the polls were wrong").speaker == "Robby Moon"
 
 
 def test_suffix_is_not_the_surname() -> None:
-    text = "Martin Luther King Jr. spoke in 1963. King said the dream was alive."
-    assert who(text, "the dream was alive") == ("Martin Luther King Jr.", "indirect")
+    text = "Robert Alan Hale Jr. spoke in 1963. Hale said the dam would hold."
+    assert who(text, "the dam would hold") == ("Robert Alan Hale Jr.", "indirect")
 
 
 def test_dateline_is_not_a_speaker() -> None:
-    text = "LOS ANGELES, Sept. 28 (UPI) — In a preview clip, the singer Mary J. Blige says she will perform."
-    assert who(text, "preview clip")[0] != "LOS ANGELES"
+    text = "BOSTON, Oct. 3 (UPI) — In a short clip, the singer Nora Vale says she will perform."
+    assert who(text, "short clip")[0] != "BOSTON"
 
 
 def test_junk_subjects_are_not_speakers() -> None:
@@ -440,12 +440,13 @@ def test_speaker_coordinated() -> None:
 
 
 def test_writer_relatives_are_sources() -> None:
-    assert who('"We live in hard times," my father often said.', "We live in hard times") == ("my father", "direct")
+    text = '"Money does not grow on trees," my grandmother often said.'
+    assert who(text, "Money does not grow") == ("my grandmother", "direct")
 
 
 def test_subject_inside_the_quotation_is_skipped() -> None:
-    text = '"One of the brightest members of the entire council," Rep. Elijah E. Cummings (D-Md.) said in a call.'
-    assert who(text, "One of the brightest") == ("Elijah E. Cummings", "direct")
+    text = '"One of the finest judges in the whole state," Rep. Dana K. Holt (R-Ky.) said in a call.'
+    assert who(text, "One of the finest") == ("Dana K. Holt", "direct")
 
 
 def test_speaker_description_learns_roles_from_appositions() -> None:
@@ -481,3 +482,23 @@ def test_it_and_role_antecedents() -> None:
     assert find(result, "It declined to comment").attribution == "narration"
     assert find(result, "the plant would reopen").speaker == "The company"
     assert find(result, "Absolutely").speaker == "the mayor"
+
+
+def test_names_with_surname_first_and_titles_in_the_middle() -> None:
+    text = ("Chinese Premier Wen Bao met Kenyan Trade Minister Wanjiru Kamau-Otieno on Tuesday.\n\n"
+            "“Trade will double,” Wen said. “Kamau-Otieno agrees,” the premier added.")
+    result = attribute_text(text)
+    assert find(result, "Trade will double").speaker == "Wen Bao"
+    assert {"Wen"} <= set(result.aliases["Wen Bao"])
+
+
+def test_headline_run_is_not_a_name() -> None:
+    text = "Lopez Says River Plan Will Fail\n\nThe mayor, Ana Lopez, spoke on Monday. Lopez said the plan would fail."
+    assert who(text, "the plan would fail") == ("Ana Lopez", "indirect")
+
+
+def test_speaker_pronoun_centring_on_previous_subject() -> None:
+    text = ("Premier Wen Bao met Trade Minister Wanjiru Kamau in Nairobi on Tuesday.\n\n"
+            "“Trade will double,” Wen said. The premier added that loans would be cheaper.\n\n"
+            "Kamau was more cautious. She told reporters the terms were still open.")
+    assert who(text, "the terms were still open") == ("Wanjiru Kamau", "indirect")

@@ -60,16 +60,15 @@ def test_thin_overlap_is_not_scored() -> None:
 
 
 def test_last_names() -> None:
-    assert last_name("Mr. Obama") == "obama"
-    assert last_name("John G. Roberts Jr.") == "roberts"
-    assert last_name("Sen. Ted Cruz of Texas") == "cruz"
-    assert last_name("A spokeswoman for Hillary Clinton") == "spokeswoman"
-    assert last_name("Secretary of State John F. Kerry") == "kerry"
-    assert last_name("The nonpartisan Commission on Presidential Debates") == last_name(
-        "Commission on Presidential Debates")
-    assert last_name("Angelique Brunner, a developer") == "brunner"
-    assert same_speaker("Barack Obama", "Mr. Obama’s")
-    assert not same_speaker(None, "Obama")
+    assert last_name("Mr. Lee") == "lee"
+    assert last_name("John G. Hale Jr.") == "hale"
+    assert last_name("Sen. Ted Marsh of Ohio") == "marsh"
+    assert last_name("A spokeswoman for Mayor Tim Lo") == "spokeswoman"
+    assert last_name("Secretary of State Jane Q. Doe") == "doe"
+    assert last_name("The independent Commission on River Safety") == last_name("Commission on River Safety")
+    assert last_name("Ana Brand, a developer") == "brand"
+    assert same_speaker("Barack Lee", "Mr. Lee’s")
+    assert not same_speaker(None, "Lee")
 
 
 def test_report(tmp_path: Path) -> None:
@@ -97,6 +96,6 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_acronyms_match() -> None:
-    assert same_speaker("International Monetary Fund", "The IMF")
-    assert same_speaker("IMF", "the International Monetary Fund")
-    assert not same_speaker("Donald Trump", "The IMF")
+    assert same_speaker("World Weather Agency", "The WWA")
+    assert same_speaker("WWA", "the World Weather Agency")
+    assert not same_speaker("Jane Doe", "The WWA")

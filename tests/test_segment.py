@@ -110,3 +110,9 @@ def test_fast_on_long_text() -> None:
     for _ in range(20):
         split_sentences(text)
     assert (time.perf_counter() - started) / 20 < 0.01
+
+
+def test_windows_line_endings() -> None:
+    text = "First line ends here.\r\nSecond paragraph.\r\n\r\nThird one."
+    assert [(text[s:e], p) for s, e, p in split_sentences(text)] == [
+        ("First line ends here.", 1), ("Second paragraph.", 2), ("Third one.", 3)]

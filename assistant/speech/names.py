@@ -16,8 +16,12 @@ from dataclasses import dataclass, field
 
 from .lexicon import FEMALE_NAMES, FEMALE_ROLES, FEMALE_TITLES, MALE_NAMES, MALE_ROLES, MALE_TITLES, TITLES
 
+_HEADLINE_VERBS = frozenset(
+    "says said tells told asks asked calls called slams blasts urges wins will would is are was were has have".split()
+)
 _FUNCTION_WORDS = frozenset(
-    "but and or so then when if as in on at the a an while after before because since though yet also".split()
+    "but and or so then when if as in on at the a an while after before because since though yet also said says"
+    " asked added".split()
 )
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _NAME_TOKEN = re.compile(r"^[A-Z][\w'’.\-]*$")
@@ -48,16 +52,23 @@ def clean_name(surface: str) -> tuple[str, list[str]]:
     words = surface.replace("\n", " ").split()
     if words:
         words[-1] = _POSSESSIVE.sub("", words[-1])
+    stop = next((k for k, w in enumerate(words) if k > 0 and w.lower() in _HEADLINE_VERBS), None)
+    if stop is not None:
+        words = words[:stop]  # a title-case headline run: "Obama Says African-American Museum …" → "Obama"
     roles: list[str] = []
     while len(words) > 1 and words[0].lower() in _FUNCTION_WORDS:
         words.pop(0)  # "But Trump", "When Putin" (a sentence-initial word tagged as part of the name)
     while len(words) > 1 and _is_role_word(words):
         roles.append(words.pop(0).rstrip(".").lower())
-    cut = max((k for k, w in enumerate(words[:-1]) if w[:1].islower() or _POSSESSIVE.search(w)), default=-1)
+    cut = max((k for k, w in enumerate(words[:-1]) if w[:1].islower() or _POSSESSIVE.search(w)
+               or w.rstrip(".").lower() in TITLES), default=-1)  # "… Finance Minister Ngozi Okonjo-Iweala"
     if cut >= 0:  # "Hillary Clinton’s campaign manager Robby Mook" → "Robby Mook"
         roles.extend(w.rstrip(".").lower() for w in words[: cut + 1])
         words = words[cut + 1 :]
+    first_known = bool(words) and (words[0].lower() in MALE_NAMES or words[0].lower() in FEMALE_NAMES)
     for k in range(1, len(words) - 1):
+        if first_known:
+            break  # "Robert Alan Hale": a middle name is no reason to cut
         if words[k].lower() in MALE_NAMES or words[k].lower() in FEMALE_NAMES:
             roles.extend(w.rstrip(".").lower() for w in words[:k])  # "State John F. Kerry" → "John F. Kerry"
             words = words[k:]
@@ -157,8 +168,10 @@ class People:
                 self.by_key[person.key] = person
                 return person
             return None
-        if not same:
-            return None
+        if not same:  # "Xi" for "Xi Jinping", "Melanie" for "Melanie Austin": a bare name that is a first name
+            same = [p for p in self.by_key.values() if p.first and p.first.lower() == surname.lower()]
+            if len(same) != 1:
+                return None
         return max(same, key=lambda p: p.count)
 
     def _note(self, person: Person, surface: str, roles: list[str], first: str | None) -> None:

@@ -172,6 +172,19 @@ def _fallback_person(state: State, pos: int, want: str | None) -> dict[str, floa
     return {}
 
 
+def _previous_subject(sent: SentInfo, state: State, want: str | None) -> str | None:
+    """The one compatible person who is the subject of the previous sentence, if there is exactly one."""
+    keys = set()
+    for e in reversed(state.timeline):
+        if e.sent < sent.index - 1:
+            break
+        if e.sent == sent.index - 1 and e.kind == "person" and e.weight >= 2.0:
+            person = state.people.by_key.get(e.key)
+            if person is not None and _compatible(person, want):
+                keys.add(e.key)
+    return keys.pop() if len(keys) == 1 else None
+
+
 def _resolve_pronoun(m: Mention, sent: SentInfo, state: State) -> str | None:
     low = m.words[0] if m.words else m.text.lower()
     want = "m" if low in PRONOUNS_MALE else "f" if low in PRONOUNS_FEMALE else None
@@ -182,11 +195,15 @@ def _resolve_pronoun(m: Mention, sent: SentInfo, state: State) -> str | None:
         for e in recent:
             scores[e.key] = scores.get(e.key, 0.0) + e.weight * (0.5 ** (sent.index - e.sent))
         return max(scores, key=scores.get) if scores else None  # type: ignore[arg-type]
-    scores = _candidates(sent, state, m.pos, want, plural)
-    for i, (s_index, key) in enumerate(reversed(state.speakers[-6:])):
+    centre = None if plural else _previous_subject(sent, state, want)
+    if centre is not None:  # ``speaker_pronoun`` centring: "Okonjo was cautious. She told reporters …"
+        scores = {centre: 1.0}
+    else:
+        scores = _candidates(sent, state, m.pos, want, plural)
+    for i, (s_index, key) in enumerate(reversed(state.speakers[-6:]) if centre is None else []):
         if key in scores or (not plural and key in state.people.by_key and
                              _compatible(state.people.by_key[key], want)):
-            scores[key] = scores.get(key, 0.0) + 1.5 * (0.6 ** i) * (0.7 ** max(0, sent.index - s_index))
+            scores[key] = scores.get(key, 0.0) + 1.0 * (0.6 ** i) * (0.7 ** max(0, sent.index - s_index))
     if not scores and not plural:
         scores = _fallback_person(state, m.pos, want)
     if not scores:
