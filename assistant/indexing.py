@@ -33,10 +33,9 @@ class BuildSummary:
     seconds: float
 
     def __str__(self) -> str:
-        rate = self.sentences / self.seconds if self.seconds else 0.0
         return (
             f"built {self.index_dir}: {self.documents} document(s), {self.sentences} sentences, "
-            f"{self.speakers} speaker(s), model {self.model}, {self.seconds:.1f} s ({rate:.0f} sentences/s)"
+            f"{self.speakers} speaker(s), model {self.model}, {self.seconds:.1f} s (model loading included)"
         )
 
 

@@ -47,6 +47,11 @@ def thread_count() -> int:
     return _int_env("ASSISTANT_THREADS", 1)
 
 
+def concurrency() -> int:
+    """Requests the web app works on at once: ``ASSISTANT_CONCURRENCY``, default 4 (README, reliability)."""
+    return _int_env("ASSISTANT_CONCURRENCY", 4)
+
+
 def build_thread_count() -> int:
     """Torch threads while embedding a build: ``ASSISTANT_BUILD_THREADS``, default every core."""
     return _int_env("ASSISTANT_BUILD_THREADS", os.cpu_count() or 1)

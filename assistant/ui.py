@@ -325,9 +325,11 @@ def serve(
     port: int | None = 7860,
     auth: tuple[str, str] | None = None,
     prevent_thread_lock: bool = False,
-    concurrency: int = 4,
+    concurrency: int | None = None,
 ) -> gr.Blocks:
-    """Launch the UI (loopback by default; never a public share link)."""
+    """Launch the UI (loopback by default; never a public share link). ``concurrency``: questions answered at
+    once (default ``settings.concurrency()``, chosen by measurement: README, reliability)."""
+    concurrency = concurrency or settings.concurrency()
     demo = build_app(index_dir)
     demo.queue(default_concurrency_limit=concurrency, max_size=256)
     demo.launch(
