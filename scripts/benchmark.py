@@ -34,19 +34,24 @@ def median_ms(fn, repeat: int) -> float:
 
 
 def question_costs(assistant, questions: list[str], repeat: int) -> tuple[float, float]:
-    """Median ms of the full ask() and of its floor (encode the question + FAISS search)."""
+    """Median ms of the full ask() and of its floor (encode the question + FAISS search), measured alternately."""
     from assistant import embedding
 
     index = assistant.index
     k = 5
-
-    def floor(q: str) -> None:
-        vector = embedding.encode(index.model, [q])
-        index.dense.search(vector, k)
-
-    full = statistics.median(median_ms(lambda q=q: assistant.ask(q, k=k), repeat) for q in questions)
-    base = statistics.median(median_ms(lambda q=q: floor(q), repeat) for q in questions)
-    return full, base
+    full: list[float] = []
+    base: list[float] = []
+    for _ in range(3):  # warm both paths
+        assistant.ask(questions[0], k=k)
+    for _ in range(repeat):
+        for q in questions:
+            t = time.perf_counter()
+            assistant.ask(q, k=k)
+            full.append((time.perf_counter() - t) * 1000)
+            t = time.perf_counter()
+            index.dense.search(embedding.encode(index.model, [q]), k)
+            base.append((time.perf_counter() - t) * 1000)
+    return statistics.median(full), statistics.median(base)
 
 
 def busy_process() -> subprocess.Popen:
@@ -54,8 +59,10 @@ def busy_process() -> subprocess.Popen:
 
 
 def thread_table(assistant, questions: list[str]) -> list[tuple[int, bool, float]]:
+    """Median ms per question for 1 and 2 torch threads, on an idle machine and beside one busy process."""
     from assistant import embedding
 
+    question_costs(assistant, questions, repeat=2)  # warm-up, not recorded
     rows = []
     for threads in (1, 2):
         embedding.set_threads(threads)
@@ -107,11 +114,11 @@ def main() -> None:
     from assistant import Assistant, embedding
     from assistant.documents import bundled_article, read_documents
     from assistant.indexing import analyse
-    from assistant.settings import default_model, thread_count
+    from assistant.settings import build_thread_count, default_model, thread_count
 
     t = time.perf_counter()
     embedding.load_model(default_model())
-    print(f"threads (ASSISTANT_THREADS): {thread_count()}")
+    print(f"threads: {thread_count()} per question (ASSISTANT_THREADS), {build_thread_count()} in builds (ASSISTANT_BUILD_THREADS)")
     print(f"model load: {time.perf_counter() - t:.2f} s (import included)")
 
     sources = [args.docs] if args.docs else [bundled_article()]
@@ -120,9 +127,13 @@ def main() -> None:
     texts = [documents[s.doc].text[s.start : s.end] for s in sentences]
     while len(texts) < 1000:
         texts = texts * 2
+    from assistant.settings import build_thread_count
+
+    embedding.set_threads(build_thread_count())  # the build encodes with these threads too
     t = time.perf_counter()
     embedding.encode(default_model(), texts)
     raw = len(texts) / (time.perf_counter() - t)
+    embedding.set_threads()
 
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
