@@ -47,7 +47,6 @@ class LoadedIndex:
     before: np.ndarray  # per sentence: the index of the sentence before it in its paragraph (itself if none)
     after: np.ndarray  # … and after it
     speakers: list[SpeakerEntry]
-    doc_offsets: list[int]  # index of each document's first sentence
 
     @property
     def build_id(self) -> str:
@@ -109,16 +108,12 @@ def _load_once(index_dir: Path) -> LoadedIndex:
     except Exception:  # noqa: BLE001 - any failure to read the BM25 files is a damaged index
         raise store.IndexProblem(index_dir, f"has an unreadable {store.LEXICAL}/ index") from None
     vectors = dense.reconstruct_n(0, dense.ntotal) if dense.ntotal else np.zeros((0, dense.d), np.float32)
-    offsets: list[int] = []
-    for i, s in enumerate(sentences):
-        if s.number == 1:
-            offsets.append(i)
     before, after = window_neighbours(sentences)
     return LoadedIndex(
         index_dir=index_dir, manifest=manifest, documents=documents, sentences=sentences, dense=dense,
         vectors=vectors, lexical=lex, context_vectors=window_vectors(vectors, before, after),
         context_lexical=context_lex, before=before, after=after,
-        speakers=speaker_table(documents, sentences), doc_offsets=offsets,
+        speakers=speaker_table(documents, sentences),
     )
 
 

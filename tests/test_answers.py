@@ -8,7 +8,7 @@ import pytest
 
 from assistant.answers import compose_reply, escape_markdown, is_who_said
 from assistant.errors import AssistantError
-from assistant.schema import Answer, Passage
+from assistant.schema import Passage
 from assistant.speakers import SpeakerEntry, match_speakers
 
 

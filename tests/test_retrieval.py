@@ -39,7 +39,7 @@ def _index(paragraphs: list[list[str]], vectors: np.ndarray, context_index: bool
         vectors=vectors, lexical=lexical.in_memory([text[s.start : s.end] for s in sentences]),
         context_vectors=retrieval.window_vectors(vectors, before, after),
         context_lexical=lexical.in_memory(windows) if context_index else None, before=before, after=after,
-        speakers=[], doc_offsets=[0],
+        speakers=[],
     )
 
 
