@@ -76,6 +76,7 @@ from .speech.cues import (
     pattern_cues,
     tokens_of,
 )
+from .speech.lexicon import ROLE_NOUNS, TITLES
 from .speech.nlp import parse_chunks
 from .speech.quotes import QuoteSpan, quote_spans, quoted_chars, spans_in
 from .speech.resolve import Entry, State, learn_gender, note_mentions, register_people, resolve, resolve_person
@@ -155,6 +156,13 @@ def _is_headline(text: str, sent: SentInfo, sents: list[SentInfo]) -> bool:
     return capital >= 0.75 or (body[-1:] not in ".!?”\"’" and len(sents) > 1 and not sent.quotes)
 
 
+def _named(speaker: str | None) -> bool:
+    """A speaker that is a name, not only a title or role ("Mayor", "Officials")."""
+    if not speaker:
+        return False
+    return any(w.lower().strip(".") not in TITLES | ROLE_NOUNS for w in speaker.split())
+
+
 def _is_scare(text: str, sent: SentInfo) -> bool:
     """Short quotations ("so-called “deal”") with no cue in the sentence are not speech."""
     if sent.cues:
@@ -185,7 +193,8 @@ def _assign(sents: list[SentInfo], state: State) -> None:
     groups = _quote_groups(text, sents)
     block: tuple[str, int] | None = None  # ``colon_intro``: (speaker, paragraph) of a block quotation
     for sent in sents:
-        if _is_headline(text, sent, sents) or _BYLINE.search(text[sent.start : sent.end]) and not sent.quotes:
+        headline = _is_headline(text, sent, sents) and not _named(sent.own)  # "…, Ann Lee Says." keeps Ann Lee
+        if headline or _BYLINE.search(text[sent.start : sent.end]) and not sent.quotes:
             sent.own = None
             sent.speaker, sent.attribution = None, "narration"
             continue

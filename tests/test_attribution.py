@@ -501,3 +501,15 @@ def test_speaker_pronoun_centring_on_previous_subject() -> None:
             "“Trade will double,” Wen said. The premier added that loans would be cheaper.\n\n"
             "Kamau was more cautious. She told reporters the terms were still open.")
     assert who(text, "the terms were still open") == ("Wanjiru Kamau", "indirect")
+
+
+def test_headline_with_a_named_speaker_keeps_the_speaker() -> None:
+    text = "Harbour Plan Will Cut Jobs, Union Leader Maria Okafor Says\n\nThe union met on Monday. Nothing was agreed."
+    speaker, attribution = who(text, "Harbour Plan Will Cut Jobs")
+    assert speaker == "Maria Okafor" and attribution == "indirect"
+
+
+@pytest.mark.parametrize("verb", ["expects", "knows", "ruled"])
+def test_stated_views_with_a_clause_are_reported_speech(verb: str) -> None:
+    text = f"The council met on Monday.\n\nJudge Tom Reyes {verb} that the permit was never valid."
+    assert who(text, "the permit was never valid") == ("Tom Reyes", "indirect")

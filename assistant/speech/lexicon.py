@@ -19,7 +19,8 @@ SPEECH_VERBS = frozenset(
     complain grumble muse opine posit theorize theorise write inform notify assure advise recount
     quote relate characterize characterise dismiss reject question wonder conclude point believe think feel fear worry
     hope doubt find show cite learn acknowledge recommend propose condemn praise brand label dub denounce dispute
-    defend reference detail discuss talk speak""".split()
+    defend reference detail discuss talk speak expect know understand recognize recognise realize realise
+    indicate signal anticipate assume suspect imagine rule determine""".split()
 )
 # Verbs that name a speech act by themselves: an object or a to-infinitive is enough content ("Trump cited his
 # endorsements", "she vowed not to repeat that mistake", "the senator proposes allowing parents to deduct …").
