@@ -75,19 +75,14 @@ class LoadedIndex:
 
 def load_index(index_dir: Path, attempts: int = 3) -> LoadedIndex:
     """Load and verify ``index_dir``; retried when a rebuild swapped the directory while it was being read."""
-    last: store.IndexProblem | None = None
-    for attempt in range(attempts):
+    for _ in range(attempts - 1):
         try:
             return _load_once(index_dir)
-        except store.IndexProblem as problem:
-            last = problem
-            manifest_now = index_dir / store.MANIFEST
-            if attempt + 1 < attempts and manifest_now.exists():
-                time.sleep(0.05)
-                continue
-            raise
-    assert last is not None
-    raise last
+        except store.IndexProblem:
+            if not (index_dir / store.MANIFEST).exists():
+                raise
+            time.sleep(0.05)
+    return _load_once(index_dir)
 
 
 def _load_once(index_dir: Path) -> LoadedIndex:
