@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import threading
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -12,34 +11,11 @@ from . import embedding, settings, store
 from .answers import make_answer
 from .documents import bundled_article, read_documents
 from .errors import AssistantError
+from .limits import check_k, clean_question
 from .indexing import BuildSummary, Progress, build_index
 from .retrieval import LoadedIndex, load_index, rank
 from .schema import Answer, Document
 from .speakers import SpeakerEntry, match_speakers
-
-MAX_QUESTION_CHARS = 2_000
-MAX_K = 50
-
-
-def clean_question(question: object) -> str:
-    """Validate a question: text, not empty, not too long; control characters become spaces."""
-    if not isinstance(question, str):
-        raise AssistantError("the question must be text.")
-    cleaned = "".join(" " if unicodedata.category(ch) in ("Cc", "Cs") else ch for ch in question).strip()
-    if all(unicodedata.category(ch) in ("Cf", "Zs", "Mn") for ch in cleaned):  # only invisible characters
-        raise AssistantError("the question is empty; type a question about the article.")
-    if len(cleaned) > MAX_QUESTION_CHARS:
-        raise AssistantError(
-            f"the question is {len(cleaned):,} characters long; the limit is {MAX_QUESTION_CHARS:,}."
-        )
-    return cleaned
-
-
-def check_k(k: object) -> int:
-    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
-        raise AssistantError(f"k must be a whole number from 1 to {MAX_K}, not {k!r}.")
-    return k
-
 
 def _manifest_stamp(index_dir: Path) -> tuple[int, int] | None:
     try:

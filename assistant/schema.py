@@ -89,10 +89,34 @@ class Answer:
     question: str
     answer: str
     passages: list[Passage] = field(default_factory=list)
+    found: bool = True  # False when nothing in the index answers; ``passages`` are then only the closest
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "question": self.question,
             "answer": self.answer,
+            "found": self.found,
             "passages": [p.to_dict() for p in self.passages],
+        }
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """One indexed document as listed (``assistant documents``): no text, so that listing a big index is cheap."""
+
+    id: str
+    title: str
+    date: str | None
+    source: str
+    sentences: int
+    speakers: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "date": self.date,
+            "source": self.source,
+            "sentences": self.sentences,
+            "speakers": list(self.speakers),
         }
