@@ -53,6 +53,11 @@ class Score:
     sentences: int = 0
     unscored: int = 0
     seconds: float = 0.0
+    parse_seconds: float = 0.0
+    list_listed: int = 0  # speakers we list, summed over articles
+    list_true: int = 0  # ... of which speak in the gold
+    list_gold: int = 0  # named gold sources, summed over articles
+    list_found: int = 0  # ... of which we list
     narration_total: int = 0
     narration_right: int = 0
     speech_total: int = 0
@@ -170,17 +175,37 @@ def same_speaker(ours: str | None, gold: str | None) -> bool:
 
 
 def score_articles(articles: list[dict[str, Any]]) -> Score:
+    from .speech import nlp
+
     score = Score()
     for article in articles:
         text = article["text"]
+        parse_before = nlp.PARSE_TIME.seconds
         started = time.perf_counter()
         ours = attribute_text(text).sentences
         score.seconds += time.perf_counter() - started
+        score.parse_seconds += nlp.PARSE_TIME.seconds - parse_before
         score.articles += 1
         labels = gold_labels(article, [(s.start, s.end) for s in ours])
         for sent, gold in zip(ours, labels):
             _score_one(score, article, sent, gold)
+        _score_list(score, article, {s.speaker for s in ours if s.speaker})
     return score
+
+
+def _score_list(score: Score, article: dict[str, Any], listed: set[str]) -> None:
+    """Per-article speaker list: a listed speaker is true when it matches the source of any gold attribution of
+    the article; recall counts the named gold sources (one per last name) that we list."""
+    attributions = [a for a in article.get("attributions", []) if isinstance(a, dict) and a.get("source")]
+    sources = [a["source"] for a in attributions]
+    named: dict[str, str] = {}
+    for a in attributions:
+        if a.get("has_source", True) and a.get("source_looks_named") and not a.get("source_is_pronoun"):
+            named.setdefault(last_name(a["source"]), a["source"])
+    score.list_listed += len(listed)
+    score.list_true += sum(1 for ours in listed if any(same_speaker(ours, g) for g in sources))
+    score.list_gold += len(named)
+    score.list_found += sum(1 for g in named.values() if any(same_speaker(ours, g) for ours in listed))
 
 
 def _score_one(score: Score, article: dict[str, Any], sent: Any, gold: GoldSentence) -> None:
@@ -237,8 +262,12 @@ def format_report(score: Score, path: str | Path) -> str:
             r, t = score.speaker[bucket]
             target = "   target >= 92%" if bucket == "all" else ""
             lines.append(f"  {bucket:<28} {_pct(r, t)}{target}")
+    lines.append("speaker list per article (a listed speaker is false when it is no source in the gold):")
+    lines.append(f"  precision                    {_pct(score.list_true, score.list_listed)}")
+    lines.append(f"  recall (named gold sources)  {_pct(score.list_found, score.list_gold)}")
     per = 1000.0 * score.seconds / score.articles if score.articles else 0.0
-    lines.append(f"time per article: {per:.0f} ms (spaCy model load not included)")
+    share = score.parse_seconds / score.seconds if score.seconds else 0.0
+    lines.append(f"time per article: {per:.0f} ms, of which spaCy's parse {share:.0%} (model load not included)")
     lines.append(ANCHORS)
     return "\n".join(lines)
 
@@ -247,11 +276,134 @@ def evaluate_file(path: str | Path) -> str:
     """The printed report of ``assistant eval speakers FILE.jsonl``."""
     from .speech.nlp import load_nlp
 
+    if _is_written(path):
+        texts = read_written(path)
+        load_nlp()
+        return format_written(score_written(texts), path, len(texts))
     articles = read_articles(path)
     load_nlp()
     return format_report(score_articles(articles), path)
 
 
+def _is_written(path: str | Path) -> bool:
+    """The written set's format starts with '=== '; PolNeAR-style files are JSON Lines."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read(4) == "=== "
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 def iter_errors(path: str | Path) -> Iterator[dict[str, Any]]:
     """Every mistake, for error analysis during development."""
     yield from score_articles(read_articles(path)).errors
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The written generalisation set (tests/generalisation/texts.txt): every sentence labelled by hand
+
+
+@dataclass
+class WrittenText:
+    """One invented text: its id, failure class, text and gold ``(start, end, speakers, attribution)`` per sentence;
+    ``speakers`` is a tuple of accepted names (empty for narration)."""
+
+    id: str
+    kind: str
+    text: str
+    gold: list[tuple[int, int, tuple[str, ...], str]]
+
+
+def read_written(path: str | Path) -> list[WrittenText]:
+    """Parse the set's format (see tests/generalisation/README.md)."""
+    p = Path(path)
+    if not p.is_file():
+        raise AssistantError(f"{p} does not exist or is not a file.")
+    texts: list[WrittenText] = []
+    blocks = re.split(r"^=== ", p.read_text(encoding="utf-8"), flags=re.M)
+    for block in blocks[1:]:
+        header, _, body = block.partition("\n")
+        ident, _, kind = header.strip().partition(" ")
+        text, gold = "", []
+        for paragraph in re.split(r"\n\s*\n", body.strip()):
+            if text:
+                text += "\n\n"
+            for k, line in enumerate(l for l in paragraph.splitlines() if l.strip()):
+                sentence, *label = [part.strip() for part in line.split("||")]
+                if k:
+                    text += " "
+                speakers = tuple(x.strip() for x in label[0].split(" / ")) if label else ()
+                attribution = {"d": "direct", "i": "indirect"}[label[1]] if label else "narration"
+                gold.append((len(text), len(text) + len(sentence), speakers, attribution))
+                text += sentence
+        texts.append(WrittenText(ident, kind.strip() or "-", text, gold))
+    if not texts:
+        raise AssistantError(f"{p} holds no texts (expected '=== id class' headers).")
+    return texts
+
+
+def _norm(name: str) -> str:
+    name = " ".join(name.replace("’", "'").lower().split())
+    return name[4:] if name.startswith("the ") else name
+
+
+@dataclass
+class WrittenScore:
+    sentences: int = 0
+    speaker_right: int = 0  # right speaker (or narration kept as narration)
+    kind_right: int = 0  # narration vs speech right
+    speech: int = 0
+    speech_right: int = 0  # speech sentences with the right speaker
+    listed: int = 0
+    listed_true: int = 0
+    gold_speakers: int = 0
+    gold_found: int = 0
+    per_kind: dict[str, list[int]] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+
+def score_written(texts: list[WrittenText]) -> WrittenScore:
+    """Sentence speaker accuracy, narration vs speech, and per-text speaker-list precision/recall (exact canonical
+    names, case and a leading "the" aside)."""
+    score = WrittenScore()
+    for item in texts:
+        ours = {s.start: s for s in attribute_text(item.text).sentences}
+        gold_sets = [{_norm(x) for x in speakers} for _, _, speakers, _ in item.gold if speakers]
+        for start, end, speakers, attribution in item.gold:
+            sent = ours.get(start)
+            got = sent.speaker if sent is not None and sent.end == end else "<split differs>"
+            right = (not speakers and got is None) or (bool(got) and _norm(got or "") in {_norm(x) for x in speakers})
+            kind_right = (got is None) == (not speakers)
+            score.sentences += 1
+            score.speaker_right += int(right)
+            score.kind_right += int(kind_right)
+            if speakers:
+                score.speech += 1
+                score.speech_right += int(right)
+            counts = score.per_kind.setdefault(item.kind, [0, 0])
+            counts[0] += int(right)
+            counts[1] += 1
+            if not right:
+                score.errors.append(f"{item.id}: {item.text[start:end][:70]!r} want {speakers or 'narration'}, "
+                                    f"got {got}")
+        listed = {_norm(s.speaker) for s in ours.values() if s.speaker}
+        uniq = {frozenset(g) for g in gold_sets}
+        score.listed += len(listed)
+        score.listed_true += sum(1 for name in listed if any(name in g for g in uniq))
+        score.gold_speakers += len(uniq)
+        score.gold_found += sum(1 for g in uniq if g & listed)
+        score.errors.extend(f"{item.id}: listed {name!r}, who does not speak" for name in sorted(listed)
+                            if not any(name in g for g in uniq))
+    return score
+
+
+def format_written(score: WrittenScore, path: str | Path, texts: int) -> str:
+    lines = [f"Speaker attribution on the written set {path}", f"texts: {texts}; sentences: {score.sentences}"]
+    lines.append(f"sentences with the right speaker (narration included): {_pct(score.speaker_right, score.sentences)}")
+    lines.append(f"narration vs speech accuracy:   {_pct(score.kind_right, score.sentences)}")
+    lines.append(f"speaker right on speech sentences: {_pct(score.speech_right, score.speech)}")
+    lines.append(f"speaker list precision: {_pct(score.listed_true, score.listed)}   "
+                 f"recall: {_pct(score.gold_found, score.gold_speakers)}")
+    for kind, (right, total) in sorted(score.per_kind.items()):
+        lines.append(f"  {kind:<14} {_pct(right, total)}")
+    return "\n".join(lines)

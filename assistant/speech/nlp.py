@@ -7,11 +7,23 @@ Measured on this machine (2 shared cores): loading ``en_core_web_sm`` takes ~2.5
 from __future__ import annotations
 
 import os
+import time
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 MAX_TEXT = 400_000  # longer texts fall back to the regex cues (parsing 1 MB would take about a minute)
 MAX_CHUNK = 50_000  # characters per spaCy call; long texts are parsed paragraph group by paragraph group
+
+
+@dataclass
+class ParseTime:
+    """Seconds spent inside spaCy since the process started (the speaker evaluation reports the share)."""
+
+    seconds: float = 0.0
+
+
+PARSE_TIME = ParseTime()
 
 
 @lru_cache(maxsize=1)
@@ -52,8 +64,11 @@ def parse_chunks(text: str, paragraphs: list[tuple[int, int]]) -> list[tuple[int
         g_end = p_end
     groups.append((g_start, g_end))
     pieces = [text[a:b] for a, b in groups]
+    started = time.perf_counter()
     try:
         docs = list(nlp.pipe(pieces))
     except Exception:
         return []
+    finally:
+        PARSE_TIME.seconds += time.perf_counter() - started
     return [(a, doc) for (a, _), doc in zip(groups, docs)]
