@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from . import settings
-from .errors import AssistantError
+from .errors import AssistantError, printable
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -129,7 +129,7 @@ def cmd_attribute(args: argparse.Namespace) -> None:
     from .attribution import attribute
     from .documents import read_document
 
-    document = read_document(args.file)
+    document = read_document(args.file)  # a folder, device, FIFO or non-text file is one clear line
     for s in attribute(document.text):
         if args.json:
             print(json.dumps(s.to_dict(), ensure_ascii=False))
@@ -138,13 +138,38 @@ def cmd_attribute(args: argparse.Namespace) -> None:
             print(f"¶{s.paragraph:<3d} {s.attribution:<9} {who:<24} {s.text}")
 
 
+def _check_port(host: str, port: int) -> None:
+    """Refuse an invalid or busy port with one line, before the index and the page are loaded."""
+    import socket
+
+    if not 1 <= port <= 65535:
+        raise AssistantError(f"--port must be a number from 1 to 65535, not {port}.")
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        raise AssistantError(f"cannot serve on {printable(host, 100)}: not a known host name or address.") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        if hasattr(socket, "SO_REUSEADDR"):
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            reason = "it is already in use" if error.errno in (98, 48, 10048) else (error.strerror or str(error))
+            raise AssistantError(
+                f"cannot serve on {printable(host, 100)} port {port}: {reason}; choose another with --port."
+            ) from None
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
+    host = printable(args.host, 100)
+    if args.host not in LOOPBACK and not args.allow_remote:
+        raise AssistantError(f"refusing to bind {host}: add --allow-remote to serve beyond this machine.")
+    _check_port(args.host, args.port)  # before the heavy imports and the index: a busy port fails at once
     from .ui import serve
 
-    if args.host not in LOOPBACK and not args.allow_remote:
-        raise AssistantError(f"refusing to bind {args.host}: add --allow-remote to serve beyond this machine.")
     if args.host not in LOOPBACK:
-        print(f"warning: serving on {args.host}: anyone who can reach this port can use the app.", file=sys.stderr)
+        print(f"warning: serving on {host}: anyone who can reach this port can use the app.", file=sys.stderr)
     auth = None
     if args.auth is not None:
         user, sep, password = args.auth.partition(":")
@@ -175,16 +200,57 @@ COMMANDS = {
 }
 
 
+def _say(line: str) -> None:
+    """One line on stderr, whatever the terminal's encoding can show."""
+    try:
+        print(line, file=sys.stderr, flush=True)
+    except UnicodeEncodeError:
+        encoding = getattr(sys.stderr, "encoding", None) or "ascii"
+        print(line.encode(encoding, "backslashreplace").decode(encoding), file=sys.stderr, flush=True)
+
+
+def _os_error_line(error: OSError) -> str:
+    import errno
+
+    reason = error.strerror or str(error) or type(error).__name__
+    if error.errno == errno.ENOSPC:
+        reason = "the disk is full (no space left on device)"
+    elif error.errno in (errno.EACCES, errno.EPERM):
+        reason = "permission denied"
+    elif error.errno == errno.EROFS:
+        reason = "the file system is read-only"
+    where = [printable(f) for f in (error.filename, getattr(error, "filename2", None)) if f is not None]
+    return f"{reason}: {' -> '.join(where)}" if where else reason
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. Every failure is one line on stderr (paths escaped) and exit code 2, never a traceback
+    (``ASSISTANT_DEBUG=1`` shows the traceback of an unexpected error)."""
+    import os
+
     args = make_parser().parse_args(argv)
     try:
         COMMANDS[args.command](args)
     except AssistantError as error:
-        print(f"error: {error}", file=sys.stderr)
+        _say(f"error: {printable(str(error), 2000)}")
         return 2
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        _say("interrupted")
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as error:
+        _say(f"error: {_os_error_line(error)}")
+        return 2
+    except UnicodeError as error:
+        _say(f"error: a file name, path or text is not valid UTF-8 ({printable(str(error), 200)}).")
+        return 2
+    except MemoryError:
+        _say("error: out of memory; try fewer or smaller texts.")
+        return 2
+    except Exception as error:  # noqa: BLE001 - the contract: one line, exit 2, never a traceback
+        if os.environ.get("ASSISTANT_DEBUG"):
+            raise
+        _say(f"error: unexpected {type(error).__name__}: {printable(str(error), 300)} (ASSISTANT_DEBUG=1 shows more)")
+        return 2
     return 0

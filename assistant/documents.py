@@ -1,20 +1,64 @@
-"""Reading source texts into Documents: decoding, a leading ``date YYYY-MM-DD``, titles and ids."""
+"""Reading source texts into Documents: decoding, a leading ``date YYYY-MM-DD``, titles and ids.
+
+What is refused, with one clear line (:class:`AssistantError`), before any work is done:
+- anything that is not a regular file: folders, devices (``/dev/zero``, also through a ``.txt`` symlink), FIFOs,
+  sockets; they are checked with ``stat`` and again on the opened descriptor (opened non-blocking, so a FIFO can
+  never hang the reader), and at most ``MAX_FILE_BYTES + 1`` bytes are ever read;
+- files over ``MAX_FILE_BYTES``, pasted texts over ``MAX_PASTE_BYTES`` (the same number), builds over the file,
+  byte or sentence limits of :mod:`assistant.limits`;
+- binary data, UTF-16/32, invalid UTF-8; texts that are empty or hold only invisible characters.
+
+How texts are normalised: a BOM anywhere is dropped, line ends become ``\\n`` (CRLF, CR, NEL, U+2028; U+2029
+becomes a blank line), other control characters and lone surrogates become spaces, then NFC.
+
+Ids: the file name without its extension, NFKC-normalised, invisible format characters (zero-width, bidi controls)
+dropped, anything but letters, digits, ``_``, ``.`` and ``-`` replaced by ``-``, at most ``MAX_ID_BYTES`` bytes.
+Two names that give the same id (``my report.txt`` and ``my-report.txt``, ``Report.txt`` and ``report.txt``: ids are
+compared case-insensitively) never share it: the later one gets ``-2``, ``-3``… and :func:`id_notes` /
+:func:`place_documents` say so.
+
+Dates: a leading ``date YYYY-MM-DD`` is metadata only when it is a real calendar day from 1800-01-01 to
+2100-12-31 (``limits.valid_date``); otherwise (``2017-02-31``, ``9999-12-31``) the line stays part of the text.
+"""
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .errors import AssistantError
+from .errors import BIDI_CONTROLS, AssistantError, printable
+from .limits import (
+    MAX_BUILD_FILES,
+    MAX_BUILD_SENTENCES,
+    MAX_FILE_BYTES,
+    MAX_ID_BYTES,
+    MAX_TITLE_CHARS,
+    check_build,
+    check_file_size,
+    check_paste,
+    estimate_sentences,
+    is_invisible,
+    valid_date,
+)
 from .schema import Document
 
+__all__ = [
+    "MAX_FILE_BYTES", "MAX_ID_BYTES", "TEXT_SUFFIXES", "Header", "bundled_article", "clean_text", "collect_files",
+    "decode", "id_notes", "make_document", "parse_header", "place_documents", "read_document", "read_documents",
+    "readable_title", "slug", "title_of", "unique_ids",
+]
+
 TEXT_SUFFIXES = (".txt", ".md")
-MAX_FILE_BYTES = 5_000_000
+PASTED_SOURCES = ("", "pasted.txt")
+"""Sources of texts that have no name of their own (pasted): they never replace another text of the same id."""
 
 _HEADER = re.compile(r"\A[\ufeff\s]*date[ \t]*:?[ \t]*(\d{4}-\d{2}-\d{2})\b[ \t]*\n?[ \t]*", re.IGNORECASE)
-_MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+_MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(\S[^\n]*)", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -26,32 +70,64 @@ class Header:
 
 
 def parse_header(text: str) -> Header:
-    """Find a leading ``date YYYY-MM-DD`` (metadata, not part of the first sentence)."""
+    """Find a leading ``date YYYY-MM-DD`` (metadata, not part of the first sentence). An impossible or
+    out-of-range date (``2017-02-31``, ``9999-12-31``) is not metadata: the line stays in the text."""
     match = _HEADER.match(text)
-    if match is None:
+    if match is None or not valid_date(match.group(1)):
         return Header(date=None, body_start=0)
     return Header(date=match.group(1), body_start=match.end())
 
 
+_UTF16_32_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+
+
 def decode(data: bytes, name: str) -> str:
-    """Decode UTF-8 (with or without BOM); anything else is a clear error."""
-    if b"\x00" in data:
-        raise AssistantError(f"{name} looks like a binary file, not UTF-8 text.")
+    """Decode UTF-8 (with or without BOM); binary data, UTF-16/32 and invalid UTF-8 are clear errors.
+
+    A text is binary when a NUL byte comes in its first 8,000 bytes (git's rule); a stray NUL further on becomes
+    a space like any other control character.
+    """
+    shown = printable(name)
+    utf16 = data.startswith(_UTF16_32_BOMS)
+    if utf16 or b"\x00" in data[:8000]:
+        hint = " (it may be UTF-16: save it as UTF-8)" if utf16 else ""
+        raise AssistantError(f"{shown} looks like a binary file, not UTF-8 text{hint}.")
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise AssistantError(
-            f"{name} is not valid UTF-8 text (bad byte at position {exc.start}); save it as UTF-8 and try again."
+            f"{shown} is not valid UTF-8 text (bad byte at position {exc.start}); save it as UTF-8 and try again."
         ) from None
-    return text
+
+
+_LINE_ENDS = re.compile(r"\r\n?|[\x85\u2028]")
 
 
 def clean_text(text: str) -> str:
-    """Control characters (except line ends, tabs and form feeds) and lone surrogates become spaces (same length)."""
-    return "".join(
-        " " if (unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f") or unicodedata.category(ch) == "Cs" else ch
-        for ch in text
+    """The stored form of a text: BOMs dropped, line ends ``\\n`` (U+2029 a blank line), control characters
+    (except ``\\n``, tabs and form feeds) and lone surrogates become spaces, NFC."""
+    if "\ufeff" in text:
+        text = text.replace("\ufeff", "")
+    if "\r" in text or "\x85" in text or "\u2028" in text:
+        text = _LINE_ENDS.sub("\n", text)
+    if "\u2029" in text:
+        text = text.replace("\u2029", "\n\n")
+    if not text.isprintable():
+        text = "".join(
+            " " if (unicodedata.category(ch) == "Cc" and ch not in "\n\t\f") or unicodedata.category(ch) == "Cs"
+            else ch
+            for ch in text
+        )
+    return unicodedata.normalize("NFC", text)
+
+
+def clean_name(name: str) -> str:
+    """A name or title for display: NFC, bidi controls dropped, control characters and runs of white space become
+    one space."""
+    name = "".join(
+        " " if unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") else ch for ch in name if ch not in BIDI_CONTROLS
     )
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", name)).strip()
 
 
 def readable_title(doc_id: str) -> str:
@@ -60,85 +136,267 @@ def readable_title(doc_id: str) -> str:
     return words[:1].upper() + words[1:] if words else doc_id
 
 
+def _heading_text(line: str) -> str:
+    """``Title ##`` → ``Title`` (a closing run of ``#`` after white space), in linear time."""
+    line = line.rstrip(" \t")
+    stripped = line.rstrip("#")
+    if stripped != line and (not stripped or stripped[-1] in " \t"):
+        line = stripped.rstrip(" \t")
+    return line
+
+
 def title_of(text: str, doc_id: str) -> str:
-    """A markdown heading in the text if it has one, else the id made readable."""
-    match = _MD_HEADING.search(text)
-    if match:
-        return match.group(1).strip()
+    """The first markdown heading in the text that shows something, else the id made readable; bidi controls
+    dropped, at most MAX_TITLE_CHARS characters."""
+    for match in _MD_HEADING.finditer(text):
+        title = clean_name(_heading_text(match.group(1)[: 4 * MAX_TITLE_CHARS]))
+        if not is_invisible(title):
+            return title[:MAX_TITLE_CHARS].rstrip() if len(title) > MAX_TITLE_CHARS else title
     return readable_title(doc_id)
 
 
 def make_document(text: str, doc_id: str, source: str = "") -> Document:
-    """A Document from already decoded text (control characters cleaned); an empty body is an error."""
+    """A Document from already decoded text (a file's or a pasted one): the same byte limit as a file, normalised
+    (see :func:`clean_text`); an empty or invisible-only body, or one over the sentence limit, is an error."""
+    name = printable(source or doc_id)
+    check_paste(text, source or doc_id)
     text = clean_text(text)
     header = parse_header(text)
-    if not text[header.body_start :].strip():
-        raise AssistantError(f"{source or doc_id} is empty: there is no text to index.")
+    body = text[header.body_start :]
+    if not body.strip():
+        raise AssistantError(f"{name} is empty: there is no text to index.")
+    if is_invisible(body):
+        raise AssistantError(f"{name} is empty: it holds only invisible characters, no text to index.")
+    sentences = estimate_sentences(body)
+    if sentences > MAX_BUILD_SENTENCES:
+        raise AssistantError(
+            f"{name} holds about {sentences:,} sentences; the limit is {MAX_BUILD_SENTENCES:,} sentences per build."
+        )
     return Document(id=doc_id, title=title_of(text, doc_id), date=header.date, text=text, source=source)
 
 
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _unreadable(path: Path, error: OSError) -> AssistantError:
+    reason = error.strerror or type(error).__name__
+    return AssistantError(f"{printable(path)} cannot be read: {reason[:1].lower()}{reason[1:]}.")
+
+
+def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file, at most ``limit``; anything else (folder, device, FIFO, socket, a symlink to
+    one, a file over the limit) is refused before reading. Never blocks on a FIFO, never reads past ``limit + 1``."""
+    name = printable(path)
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise AssistantError(f"{name} is a broken link: its target does not exist.") from None
+        raise AssistantError(f"{name} does not exist.") from None
+    except OSError as error:
+        raise _unreadable(path, error) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise AssistantError(f"{name} is {_kind(info.st_mode)}, not a text file; refusing to read it.")
+    check_file_size(info.st_size, name)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as error:
+        raise _unreadable(path, error) from None
+    try:
+        opened = os.fstat(fd)
+        if not stat.S_ISREG(opened.st_mode):  # swapped between the stat and the open
+            raise AssistantError(f"{name} is {_kind(opened.st_mode)}, not a text file; refusing to read it.")
+        chunks: list[bytes] = []
+        total = 0
+        while total <= limit:
+            try:
+                chunk = os.read(fd, min(1 << 20, limit + 1 - total))
+            except OSError as error:
+                raise _unreadable(path, error) from None
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+    finally:
+        os.close(fd)
+    if total > limit:  # it grew after the stat
+        check_file_size(total, name)
+    return b"".join(chunks)
+
+
 def read_document(path: Path, doc_id: str | None = None) -> Document:
-    """Read one ``.txt``/``.md`` file."""
-    if not path.exists():
-        raise AssistantError(f"{path} does not exist.")
+    """Read one ``.txt``/``.md`` file (a regular file, within the limits)."""
+    path = Path(path)
+    if not os.path.lexists(path):
+        raise AssistantError(f"{printable(path)} does not exist.")
+    if os.path.isdir(path):
+        raise AssistantError(f"{printable(path)} is a folder, not a .txt or .md file.")
     if path.suffix.lower() not in TEXT_SUFFIXES:
-        raise AssistantError(f"{path} is not a .txt or .md file.")
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise AssistantError(f"{path} is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes per file.")
-    text = decode(path.read_bytes(), str(path))
+        raise AssistantError(f"{printable(path)} is not a .txt or .md file.")
+    text = decode(read_bytes(path), str(path))
     return make_document(text, doc_id or slug(path.stem), source=path.name)
 
 
-MAX_ID_BYTES = 100
+def _cut(text: str, max_bytes: int) -> str:
+    return text.encode("utf-8", "surrogatepass")[:max_bytes].decode("utf-8", "ignore").rstrip("-.")
 
 
 def slug(name: str) -> str:
-    """A safe document id from a file name (at most MAX_ID_BYTES bytes, so that ``sources/<id>.txt`` fits a file name)."""
-    cleaned = re.sub(r"[^\w.-]+", "-", name, flags=re.UNICODE).strip("-.")
-    cleaned = cleaned.encode("utf-8")[:MAX_ID_BYTES].decode("utf-8", "ignore").rstrip("-.")
-    return cleaned or "document"
+    """A safe document id from a file name: NFKC, zero-width and bidi characters dropped, every run of characters
+    other than letters, digits, combining marks, ``_``, ``.`` and ``-`` becomes ``-``; at most MAX_ID_BYTES bytes
+    (so that ``sources/<id>.txt`` fits a file name)."""
+    name = unicodedata.normalize("NFKC", str(name)[: 4 * MAX_ID_BYTES])  # a file name has ≤ 255 bytes; titles more
+    out: list[str] = []
+    replaced = False
+    for ch in name:
+        category = unicodedata.category(ch)
+        if category == "Cf":  # zero-width characters, bidi controls, soft hyphens: they show nothing
+            continue
+        keep = ch.isalnum() or ch in "_.-" or (category[0] == "M" and out and not replaced)
+        if keep:
+            out.append(ch)
+            replaced = False
+        elif not replaced:
+            out.append("-")
+            replaced = True
+    cleaned = "".join(out).strip("-.")
+    return _cut(cleaned, MAX_ID_BYTES) or "document"
+
+
+def unique_ids(stems: list[str], taken: Iterable[str] = ()) -> list[str]:
+    """Make ids unique within one index (and apart from ``taken``): ``a``, ``a-2``, ``a-3``… Ids differing only in
+    case count as the same (``sources/<id>.txt`` must not collide on a case-insensitive file system)."""
+    used = {t.casefold() for t in taken}
+    counters: dict[str, int] = {}
+    ids: list[str] = []
+    for stem in stems:
+        base = slug(stem)
+        candidate = base
+        key = base.casefold()
+        while candidate.casefold() in used:
+            counters[key] = counters.get(key, 1) + 1
+            suffix = f"-{counters[key]}"
+            candidate = _cut(base, MAX_ID_BYTES - len(suffix)) + suffix
+        used.add(candidate.casefold())
+        ids.append(candidate)
+    return ids
+
+
+def id_notes(names: Sequence[str], ids: Sequence[str]) -> list[str]:
+    """One line for every name whose id is not its plain slug (another text had it): what it is indexed as."""
+    notes = []
+    for name, doc_id in zip(names, ids):
+        wanted = slug(Path(name).stem if Path(name).suffix.lower() in TEXT_SUFFIXES else name)
+        if wanted != doc_id:
+            notes.append(f"{printable(name, 80)} is indexed as {doc_id} ({wanted} is another text's id).")
+    return notes
+
+
+def place_documents(existing: Sequence[object], new: Sequence[Document]) -> tuple[list[Document], list[str]]:
+    """Ids for ``new`` documents added beside ``existing`` ones (Documents or stored documents: ``id``, ``source``,
+    ``text``), and one note per decision. A new document with an indexed id replaces that document only when it is
+    the same text, or comes from a file of the same name; otherwise (``my-report.txt`` beside ``my report.txt``, a
+    second untitled paste) it gets a free id (``-2``…) and a note says so. Never silent."""
+    by_key = {str(getattr(d, "id")).casefold(): d for d in existing}
+    used = {str(getattr(d, "id")) for d in existing}
+    placed: list[Document] = []
+    notes: list[str] = []
+    for document in new:
+        old = by_key.get(document.id.casefold())
+        if old is not None:
+            old_source = str(getattr(old, "source", "") or "")
+            same_text = getattr(old, "text", None) == document.text
+            same_file = old_source == document.source and document.source not in PASTED_SOURCES
+            if same_text or same_file:
+                used.discard(str(getattr(old, "id")))
+                what = "the same text as" if same_text else "a new version of"
+                notes.append(f"{printable(document.source or document.id, 80)} replaces {getattr(old, 'id')} "
+                             f"({what} the indexed one).")
+            else:
+                fresh = unique_ids([document.id], taken=used | {d.id for d in placed})[0]
+                notes.append(
+                    f"{printable(document.source or document.id, 80)} is indexed as {fresh}: {document.id} is "
+                    f"already {printable(old_source or 'another text', 80)}."
+                )
+                document = replace(document, id=fresh, title=document.title)
+        used.add(document.id)
+        placed.append(document)
+    return placed, notes
+
+
+def _walk(folder: Path) -> list[Path]:
+    """``.txt``/``.md`` entries under ``folder`` (not following folder links; hidden files and folders skipped)."""
+    found: list[Path] = []
+
+    def fail(error: OSError) -> None:
+        raise _unreadable(Path(error.filename or folder), error)
+
+    for root, dirs, names in os.walk(folder, onerror=fail, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in names:
+            if not name.startswith(".") and os.path.splitext(name)[1].lower() in TEXT_SUFFIXES:
+                path = Path(root) / name
+                if not os.path.isdir(path):
+                    found.append(path)
+                    if len(found) > MAX_BUILD_FILES:
+                        check_build(files=len(found))
+    return sorted(found)
 
 
 def collect_files(sources: list[Path]) -> list[Path]:
-    """Expand folders into their ``.txt``/``.md`` files (sorted); missing paths and empty folders are errors."""
+    """Expand folders into their ``.txt``/``.md`` files (sorted; hidden ones skipped); missing paths, empty folders
+    and more than MAX_BUILD_FILES files are errors. Special files are kept, for :func:`read_document` to refuse."""
     files: list[Path] = []
     for source in sources:
-        if source.is_dir():
-            found = sorted(p for p in source.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
+        source = Path(source)
+        try:
+            is_dir = stat.S_ISDIR(os.stat(source).st_mode)
+        except FileNotFoundError:
+            if os.path.islink(source):
+                raise AssistantError(f"{printable(source)} is a broken link: its target does not exist.") from None
+            raise AssistantError(f"{printable(source)} does not exist.") from None
+        except OSError as error:
+            raise _unreadable(source, error) from None
+        if is_dir:
+            found = _walk(source)
             if not found:
-                raise AssistantError(f"{source} holds no .txt or .md files.")
+                raise AssistantError(f"{printable(source)} holds no .txt or .md files.")
             files.extend(found)
-        elif source.exists():
-            files.append(source)
         else:
-            raise AssistantError(f"{source} does not exist.")
+            files.append(source)
+        check_build(files=len(files))
     if not files:
         raise AssistantError("no source files were given.")
     return files
 
 
-def unique_ids(stems: list[str]) -> list[str]:
-    """Make ids unique within one index: ``a``, ``a-2``, ``a-3``…"""
-    seen: dict[str, int] = {}
-    ids: list[str] = []
-    taken = set()
-    for stem in stems:
-        base = slug(stem)
-        candidate = base
-        while candidate in taken:
-            seen[base] = seen.get(base, 1) + 1
-            candidate = f"{base}-{seen[base]}"
-        taken.add(candidate)
-        ids.append(candidate)
-    return ids
-
-
-def read_documents(sources: list[Path]) -> list[Document]:
-    """Read every file under ``sources`` into Documents with unique ids."""
+def read_documents(sources: list[Path], notes: list[str] | None = None) -> list[Document]:
+    """Read every file under ``sources`` into Documents with unique ids. The build limits (files, total bytes,
+    sentences) are checked before the texts are analysed; renamed ids are added to ``notes`` if given."""
     files = collect_files(sources)
+    total = 0
+    for f in files:
+        try:
+            total += os.stat(f).st_size
+        except OSError:
+            pass  # read_document names the problem
+    check_build(files=len(files), size=total)
     ids = unique_ids([f.stem for f in files])
-    return [read_document(f, doc_id) for f, doc_id in zip(files, ids)]
+    documents = [read_document(f, doc_id) for f, doc_id in zip(files, ids)]
+    check_build(sentences=sum(estimate_sentences(d.text) for d in documents))
+    if notes is not None:
+        notes.extend(id_notes([f.name for f in files], ids))
+    return documents
 
 
 def bundled_article() -> Path:
