@@ -32,9 +32,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import BIDI_CONTROLS, AssistantError, printable
+from . import limits
 from .limits import (
-    MAX_BUILD_FILES,
-    MAX_BUILD_SENTENCES,
     MAX_FILE_BYTES,
     MAX_ID_BYTES,
     MAX_TITLE_CHARS,
@@ -101,6 +100,8 @@ def decode(data: bytes, name: str) -> str:
 
 
 _LINE_ENDS = re.compile(r"\r\n?|[\x85\u2028]")
+_CONTROLS_TO_SPACE = {c: " " for c in [*range(0x20), *range(0x7F, 0xA0)] if chr(c) not in "\n\t\f"}
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def clean_text(text: str) -> str:
@@ -112,12 +113,9 @@ def clean_text(text: str) -> str:
         text = _LINE_ENDS.sub("\n", text)
     if "\u2029" in text:
         text = text.replace("\u2029", "\n\n")
-    if not text.isprintable():
-        text = "".join(
-            " " if (unicodedata.category(ch) == "Cc" and ch not in "\n\t\f") or unicodedata.category(ch) == "Cs"
-            else ch
-            for ch in text
-        )
+    text = text.translate(_CONTROLS_TO_SPACE)
+    if _SURROGATE.search(text):
+        text = _SURROGATE.sub(" ", text)
     return unicodedata.normalize("NFC", text)
 
 
@@ -168,9 +166,10 @@ def make_document(text: str, doc_id: str, source: str = "") -> Document:
     if is_invisible(body):
         raise AssistantError(f"{name} is empty: it holds only invisible characters, no text to index.")
     sentences = estimate_sentences(body)
-    if sentences > MAX_BUILD_SENTENCES:
+    if sentences > limits.MAX_BUILD_SENTENCES:
         raise AssistantError(
-            f"{name} holds about {sentences:,} sentences; the limit is {MAX_BUILD_SENTENCES:,} sentences per build."
+            f"{name} holds about {sentences:,} sentences; the limit is {limits.MAX_BUILD_SENTENCES:,} sentences "
+            "per build."
         )
     return Document(id=doc_id, title=title_of(text, doc_id), date=header.date, text=text, source=source)
 
@@ -295,10 +294,13 @@ def unique_ids(stems: list[str], taken: Iterable[str] = ()) -> list[str]:
 def id_notes(names: Sequence[str], ids: Sequence[str]) -> list[str]:
     """One line for every name whose id is not its plain slug (another text had it): what it is indexed as."""
     notes = []
+    given: dict[str, str] = {}
     for name, doc_id in zip(names, ids):
         wanted = slug(Path(name).stem if Path(name).suffix.lower() in TEXT_SUFFIXES else name)
         if wanted != doc_id:
-            notes.append(f"{printable(name, 80)} is indexed as {doc_id} ({wanted} is another text's id).")
+            holder = given.get(wanted.casefold(), wanted)
+            notes.append(f"{printable(name, 80)} is indexed as {doc_id} ({holder} is another text's id).")
+        given.setdefault(doc_id.casefold(), doc_id)
     return notes
 
 
@@ -348,7 +350,7 @@ def _walk(folder: Path) -> list[Path]:
                 path = Path(root) / name
                 if not os.path.isdir(path):
                     found.append(path)
-                    if len(found) > MAX_BUILD_FILES:
+                    if len(found) > limits.MAX_BUILD_FILES:
                         check_build(files=len(found))
     return sorted(found)
 

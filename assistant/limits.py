@@ -172,15 +172,16 @@ def check_build(files: int = 0, size: int = 0, sentences: int = 0) -> None:
 
 
 _SENTENCE_END = re.compile(r"[.!?…。！？]+")
-_LINE = re.compile(r"\S[^\n]*")
+_LINE_START = re.compile(r"\n\s*(?=\S)")
 
 
 def estimate_sentences(text: str) -> int:
-    """A cheap, linear upper estimate of the sentences in ``text``: runs of sentence punctuation plus lines.
-
-    Used to refuse a build that would exceed MAX_BUILD_SENTENCES before any text is segmented or embedded.
-    """
-    return sum(1 for _ in _SENTENCE_END.finditer(text)) + sum(1 for _ in _LINE.finditer(text))
+    """A cheap, linear upper estimate of the sentences in ``text``: runs of sentence punctuation plus lines that
+    hold something. Used to refuse a build over MAX_BUILD_SENTENCES before any text is segmented or embedded."""
+    quick = sum(text.count(mark) for mark in ".!?…。！？\n") + 1  # an upper bound of the estimate, in C
+    if quick <= MAX_BUILD_SENTENCES:
+        return quick
+    return len(_SENTENCE_END.findall(text)) + len(_LINE_START.findall(text)) + 1
 
 
 def valid_date(value: str) -> bool:
