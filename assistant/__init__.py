@@ -6,15 +6,15 @@ from . import settings as _settings  # noqa: F401 - sets offline mode and thread
 from .errors import AssistantError
 from .schema import Answer, Document, Passage, Sentence
 
-__all__ = ["Answer", "Assistant", "AssistantError", "Document", "Passage", "Sentence", "attribute", "attribute_text"]
+__all__ = ["Answer", "Assistant", "analyse", "AssistantError", "Document", "Passage", "Sentence", "attribute", "attribute_text"]
 __version__ = "0.1.0"
 
 
 def __getattr__(name: str):  # noqa: ANN202 - lazy exports keep `import assistant` light
-    if name == "Assistant":
-        from .api import Assistant
+    if name in ("Assistant", "analyse"):
+        from . import api
 
-        return Assistant
+        return getattr(api, name)
     if name in ("attribute", "attribute_text"):
         from . import attribution
 

@@ -12,8 +12,8 @@ from .errors import AssistantError
 from .questions import SpeakerQuestion, looks_like_a_name, parse_speaker_question
 from .schema import Answer, Passage
 
-if TYPE_CHECKING:  # the index object make_passages reads (the lead's store)
-    from .retrieval import LoadedIndex
+if TYPE_CHECKING:  # the index snapshot make_passages reads
+    from .store.snapshot import Location, Snapshot
 
 _WHO_SAID = re.compile(
     r"^\W*who\s+(?:(?:has|had|did|was|is)\s+)?"
@@ -36,21 +36,11 @@ def escape_markdown(text: str) -> str:
     return escaped.replace("\n", " ")
 
 
-def make_passages(index: LoadedIndex, ranked: list[tuple[int, float]]) -> list[Passage]:
-    passages: list[Passage] = []
-    for rank, (i, score) in enumerate(ranked, start=1):
-        s = index.sentences[i]
-        document = index.documents[s.doc]
-        passages.append(
-            Passage(
-                rank=rank, score=score, text=index.text(i), speaker=s.speaker,
-                attribution=s.attribution,  # type: ignore[arg-type]
-                doc_id=document.id, doc_title=document.title, date=document.date,
-                paragraph=s.paragraph, sentence=s.number, start=s.start, end=s.end,
-                context_before=index.neighbour(i, -1), context_after=index.neighbour(i, +1),
-            )
-        )
-    return passages
+def make_passages(index: Snapshot, ranked: list[tuple[Location, float]]) -> list[Passage]:
+    """The ranked sentences as Passages with their citations and context (``retrieval.passage_at``)."""
+    from .retrieval import passage_at
+
+    return [passage_at(index, loc, rank, score) for rank, (loc, score) in enumerate(ranked, start=1)]
 
 
 def speaker_label(passage: Passage) -> str:
@@ -240,6 +230,6 @@ def compose_reply(question: str, passages: list[Passage], found: bool = True, pl
     return "\n\n".join(lines)
 
 
-def make_answer(question: str, index: LoadedIndex, ranked: list[tuple[int, float]], plan: Plan | None = None) -> Answer:
+def make_answer(question: str, index: Snapshot, ranked: list[tuple[Location, float]], plan: Plan | None = None) -> Answer:
     """The Answer from ranked sentences (``plan``: from :func:`plan_question`; default: a plain question)."""
     return finish_answer(plan or Plan(question, len(ranked), len(ranked), None), make_passages(index, ranked))

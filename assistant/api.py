@@ -2,37 +2,58 @@
 
 from __future__ import annotations
 
-import os
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import embedding, settings, store
+import numpy as np
+
+from . import embedding, indexing, settings
 from .answers import make_answer, plan_question
 from .documents import bundled_article, read_documents
-from .errors import AssistantError
+from .errors import AssistantError, printable
+from .indexing import Progress
 from .limits import check_k, clean_question
-from .indexing import BuildSummary, Progress, build_index
-from .retrieval import LoadedIndex, load_index, rank
-from .schema import Answer, Document
+from .retrieval import passage_at, rank
+from .schema import Answer, Document, DocumentInfo, Passage
 from .speakers import SpeakerEntry, match_speakers
+from .store import Change, IndexProblem, SegmentCache, Snapshot, open_snapshot
+from .store import manifest as manifest_file
+from .store import verify as verify_index
+from .store.snapshot import Location
 
-def _manifest_stamp(index_dir: Path) -> tuple[int, int] | None:
-    try:
-        st = os.stat(index_dir / store.MANIFEST)
-    except OSError:
-        return None
-    return (st.st_ino, st.st_mtime_ns)
+CHECK_INTERVAL = 0.2
+"""Seconds between looks at the manifest on disk: another process's change is seen within this (and < 1 s)."""
+
+
+def _load(index_dir: Path, cache: SegmentCache, attempts: int = 3) -> Snapshot:
+    """Open the snapshot the manifest names; retried when a change replaced segments while they were opened."""
+    for _ in range(attempts - 1):
+        try:
+            return open_snapshot(index_dir, cache)
+        except IndexProblem:
+            if not (index_dir / manifest_file.MANIFEST).exists():
+                raise
+            time.sleep(0.05)
+    return open_snapshot(index_dir, cache)
 
 
 class Assistant:
-    """Questions over one index directory. Safe to share between threads; notices a rebuilt index on disk."""
+    """Questions over one index directory. Safe to share between threads; sees changes made by other processes."""
 
-    def __init__(self, index: LoadedIndex, model: str | None = None) -> None:
-        self._check_model(index, model)
-        self._index = index
-        self._stamp = _manifest_stamp(index.index_dir)
+    def __init__(self, index_dir: Path, model: str | None = None) -> None:
+        self.index_dir = Path(index_dir)
+        self._cache = SegmentCache()
+        self._snapshot = _load(self.index_dir, self._cache)
+        self._stamp = manifest_file.stamp(self.index_dir)
+        self._checked = time.monotonic()
         self._reload_lock = threading.Lock()
+        if model is not None and model != self._snapshot.model:
+            raise AssistantError(
+                f"index {printable(self.index_dir)} was built with model {self._snapshot.model!r}, not {model!r}; "
+                f"rebuild it with: assistant build SOURCES --index {printable(self.index_dir)} --model {model}"
+            )
 
     # ----- construction -----
     @classmethod
@@ -44,10 +65,10 @@ class Assistant:
         progress: Progress | None = None,
         show_bar: bool = False,
     ) -> Assistant:
-        """Build an index from ``.txt``/``.md`` files or folders and open it."""
+        """Build (replace) the index from ``.txt``/``.md`` files or folders and open it."""
         documents = read_documents([Path(s) for s in sources])
-        summary = cls.build_documents(documents, index_dir, model, progress, show_bar)
-        return cls.load(summary.index_dir)
+        change = cls.build_documents(documents, index_dir, model, progress, show_bar)
+        return cls.load(change.index_dir)
 
     @staticmethod
     def build_documents(
@@ -56,15 +77,15 @@ class Assistant:
         model: str | None = None,
         progress: Progress | None = None,
         show_bar: bool = False,
-    ) -> BuildSummary:
-        """Build an index from Documents already read (the UI's pasted texts); replaces ``index_dir`` atomically."""
+    ) -> Change:
+        """Replace the whole index with Documents already read (texts indexed before are not analysed again)."""
         chosen = model or settings.default_model()
-        return build_index(documents, Path(index_dir), chosen, progress or (lambda f, m: None), show_bar)
+        return indexing.build(documents, Path(index_dir), chosen, progress or (lambda f, m: None), show_bar)
 
     @classmethod
     def load(cls, index_dir: str | Path = "index", model: str | None = None) -> Assistant:
         """Open an existing index; a missing, damaged or foreign index is an AssistantError naming the fix."""
-        return cls(load_index(Path(index_dir)), model)
+        return cls(Path(index_dir), model)
 
     @classmethod
     def open(cls, index_dir: str | Path | None = None, model: str | None = None) -> Assistant:
@@ -74,43 +95,73 @@ class Assistant:
             return cls.build([bundled_article()], directory, model)
         return cls.load(directory, model)
 
-    @staticmethod
-    def _check_model(index: LoadedIndex, model: str | None) -> None:
-        if model is not None and model != index.model:
-            raise AssistantError(
-                f"index {index.index_dir} was built with model {index.model!r}, not {model!r}; "
-                f"rebuild it with: assistant build SOURCES --index {index.index_dir} --model {model}"
-            )
+    # ----- changes -----
+    def add(self, sources: Sequence[str | Path], progress: Progress | None = None) -> Change:
+        """Analyse only these files (or folders of them) and add them; an id already indexed is replaced."""
+        return self.add_documents(read_documents([Path(s) for s in sources]), progress)
+
+    def add_documents(self, documents: Sequence[Document], progress: Progress | None = None) -> Change:
+        change = indexing.add(documents, self.index_dir, self.index.model, progress or (lambda f, m: None))
+        self._refresh(force=True)
+        return change
+
+    def remove(self, doc_ids: Sequence[str]) -> Change:
+        """Take documents out of the index by id."""
+        if isinstance(doc_ids, str):
+            doc_ids = [doc_ids]
+        change = indexing.remove(list(doc_ids), self.index_dir)
+        self._refresh(force=True)
+        return change
+
+    def import_analysed(self, directories: Sequence[str | Path], progress: Progress | None = None) -> Change:
+        """Add analysed directories (``assistant analyse`` output) to this index."""
+        if isinstance(directories, (str, Path)):
+            directories = [directories]
+        change = indexing.import_dirs([Path(d) for d in directories], self.index_dir, progress or (lambda f, m: None))
+        self._refresh(force=True)
+        return change
+
+    def verify(self) -> dict[str, int]:
+        """Check every file of the index against its checksums (loading checks only sizes)."""
+        return verify_index(self.index_dir)
 
     # ----- the index in use -----
-    @property
-    def index(self) -> LoadedIndex:
-        """The current index; reloaded when a build has replaced it on disk (a damaged new one keeps the old)."""
-        stamp = _manifest_stamp(self._index.index_dir)
+    def _refresh(self, force: bool = False) -> Snapshot:
+        now = time.monotonic()
+        if not force and now - self._checked < CHECK_INTERVAL:
+            return self._snapshot
+        self._checked = now
+        stamp = manifest_file.stamp(self.index_dir)
         if stamp is not None and stamp != self._stamp:
             with self._reload_lock:
-                if _manifest_stamp(self._index.index_dir) != self._stamp:
+                if manifest_file.stamp(self.index_dir) != self._stamp:
                     try:
-                        fresh = load_index(self._index.index_dir)
+                        fresh = _load(self.index_dir, self._cache)
                     except AssistantError:
-                        return self._index
-                    self._index = fresh
-                    self._stamp = _manifest_stamp(fresh.index_dir)
-        return self._index
+                        return self._snapshot  # a damaged new manifest: keep answering from the last good one
+                    self._snapshot = fresh
+                    self._stamp = manifest_file.stamp(self.index_dir)
+        return self._snapshot
+
+    @property
+    def index(self) -> Snapshot:
+        """The current snapshot; a change on disk is picked up (only its new segments are opened)."""
+        return self._refresh()
 
     def warm_up(self) -> None:
         """Load the embedding model and run it once, so that the first question is as fast as the rest."""
         embedding.encode(self.index.model, ["warm up"])
 
     def info(self) -> dict[str, object]:
-        """Figures of the index in use: documents, sentences, speakers, model, build time."""
-        index = self.index
+        """Figures of the index in use: documents, sentences, speakers, model, when it last changed."""
+        index = self._refresh(force=True)
         counts = index.manifest.get("counts", {})
         return {
             "index": str(index.index_dir),
-            "documents": counts.get("documents", len(index.documents)),
-            "sentences": counts.get("sentences", len(index.sentences)),
-            "speakers": counts.get("speakers", len(index.speakers)),
+            "documents": counts.get("documents", 0),
+            "sentences": counts.get("sentences", 0),
+            "speakers": counts.get("speakers", 0),
+            "segments": len(index.segments),
             "model": index.model,
             "created": index.manifest.get("created"),
             "build_id": index.build_id,
@@ -119,8 +170,36 @@ class Assistant:
     def speakers(self) -> list[SpeakerEntry]:
         return self.index.speakers
 
-    def documents(self) -> list[store.StoredDocument]:
-        return self.index.documents
+    def documents(self) -> list[DocumentInfo]:
+        """The indexed documents (no text): id, title, date, source, sentences, speakers."""
+        return self.index.documents()
+
+    def document(self, doc_id: str) -> Document | None:
+        """One document with its text, or None."""
+        index = self.index
+        found = index.document_index.get(doc_id) if isinstance(doc_id, str) else None
+        if found is None:
+            return None
+        record = index.segments[found[0]].document(found[1])
+        return Document(id=record.id, title=record.title, date=record.date, text=record.text, source=record.source)
+
+    def quotes(self, speaker: str) -> list[Passage]:
+        """Every sentence of a speaker (a name or alias), newest document first, each in document order."""
+        index = self.index
+        names = match_speakers(speaker, index.speakers)
+        found: list[tuple[Location, str]] = []
+        for i, seg in enumerate(index.segments):
+            codes = seg.speaker_codes(names)
+            if not len(codes):
+                continue
+            rows = np.flatnonzero(np.isin(seg.speaker, codes))
+            live = index.live[i]
+            if live is not None:
+                rows = rows[live[rows]]
+            found.extend((Location(i, int(r)), seg.doc_meta(int(seg.doc[r])).date or "") for r in rows)
+        found.sort(key=lambda item: (item[0].segment, item[0].row))  # index order: documents kept together
+        found.sort(key=lambda item: item[1], reverse=True)  # newest date first (stable: order kept within a date)
+        return [passage_at(index, loc, n, 1.0) for n, (loc, _) in enumerate(found, start=1)]
 
     # ----- questions -----
     def ask(self, question: str, k: int = 5, speaker: str | None = None) -> Answer:
@@ -128,10 +207,10 @@ class Assistant:
         return self.ask_many([question], k=k, speaker=speaker)[0]
 
     def ask_many(self, questions: Sequence[str], k: int = 5, speaker: str | None = None) -> list[Answer]:
-        """Answer several questions with one batched encoding (all from the same index version)."""
+        """Answer several questions with one batched encoding (all from the same index snapshot)."""
         cleaned = [clean_question(q) for q in questions]
         k = check_k(k)
-        index = self.index  # one version for the whole batch: no mixed answers during a rebuild
+        index = self.index  # one snapshot for the whole batch: no mixed answers during a change
         # answers.plan_question: the speaker filter, "What did X say …?" questions, room for left-out cue sentences
         plans = [plan_question(q, index.speakers, k, speaker) for q in cleaned]
         vectors = embedding.encode(index.model, cleaned, batch_size=64)
@@ -142,9 +221,30 @@ class Assistant:
         ]
 
     @staticmethod
-    def _check_dimension(index: LoadedIndex, dimension: int) -> None:
-        if dimension != index.manifest["dimension"]:
+    def _check_dimension(index: Snapshot, dimension: int) -> None:
+        if dimension != index.dimension:
             raise AssistantError(
-                f"index {index.index_dir} holds {index.manifest['dimension']}-dimensional vectors but model "
-                f"{index.model!r} makes {dimension}; rebuild it with: assistant build SOURCES --index {index.index_dir}"
+                f"index {printable(index.index_dir)} holds {index.dimension}-dimensional vectors but model "
+                f"{index.model!r} makes {dimension}; rebuild it with: assistant build SOURCES --index {printable(index.index_dir)}"
             )
+
+
+def analyse(
+    sources: Sequence[str | Path],
+    out: str | Path,
+    model: str | None = None,
+    ray: str | None = None,
+    progress: Progress | None = None,
+) -> tuple[int, int, float]:
+    """Segment, attribute and embed texts into the analysed form at ``out`` (no index is touched).
+
+    Returns (documents, sentences, seconds). ``ray`` ("local" or a cluster address) runs the work on Ray."""
+    chosen = model or settings.default_model()
+    if ray is not None:
+        try:
+            from .distributed import analyse_on_ray
+        except ImportError:
+            raise AssistantError('Ray is not installed; install it with: pip install -e ".[cluster]"') from None
+        return analyse_on_ray([Path(s) for s in sources], Path(out), chosen, ray, progress)
+    documents = read_documents([Path(s) for s in sources])
+    return indexing.analyse_to_dir(documents, Path(out), chosen, progress or (lambda f, m: None))

@@ -51,6 +51,31 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--allow-remote", action="store_true", help="required to bind an address other than loopback")
     serve.add_argument("--auth", default=None, help="require a login, USER:PASSWORD")
 
+    add = commands.add_parser("add", help="analyse only these texts and add them to the index (same id: replaced)")
+    add.add_argument("sources", nargs="+", type=Path)
+    add.add_argument("--index", type=Path, default=None)
+
+    remove = commands.add_parser("remove", help="take documents out of the index")
+    remove.add_argument("doc_ids", nargs="+", metavar="DOC_ID")
+    remove.add_argument("--index", type=Path, default=None)
+
+    documents = commands.add_parser("documents", help="the indexed documents: id, title, date, sentences, speakers")
+    documents.add_argument("--index", type=Path, default=None)
+    documents.add_argument("--json", action="store_true")
+
+    analyse = commands.add_parser("analyse", help="segment, attribute and embed texts into the analysed form (no index)")
+    analyse.add_argument("sources", nargs="+", type=Path)
+    analyse.add_argument("--out", type=Path, required=True, help="the analysed directory to write")
+    analyse.add_argument("--model", default=None, help="embedding model name or path (default: packaged all-MiniLM-L6-v2)")
+    analyse.add_argument("--ray", default=None, metavar="ADDRESS|local", help="run the work on a Ray cluster")
+
+    import_ = commands.add_parser("import", help="add analysed directories to the index (created if missing)")
+    import_.add_argument("analysed", nargs="+", type=Path, metavar="ANALYSED_DIR")
+    import_.add_argument("--index", type=Path, default=None)
+
+    verify = commands.add_parser("verify", help="check every file of the index against its checksums")
+    verify.add_argument("--index", type=Path, default=None)
+
     evaluate = commands.add_parser("eval", help="evaluation commands")
     kinds = evaluate.add_subparsers(dest="kind", required=True, parser_class=_Parser)
     eval_speakers = kinds.add_parser("speakers", help="speaker attribution against gold attributions (PolNeAR format)")
@@ -75,22 +100,78 @@ def _open(args: argparse.Namespace):  # noqa: ANN202
     return Assistant.load(args.index)
 
 
+def _progress_printer():  # noqa: ANN202 - a progress callback for the terminal
+    last = [-1]
+
+    def progress(fraction: float, message: str) -> None:
+        percent = int(fraction * 100)
+        if percent // 10 != last[0] // 10 or fraction >= 0.9:
+            print(f"[{percent:3d}%] {printable(message, 300)}", file=sys.stderr, flush=True)
+            last[0] = percent
+
+    return progress
+
+
 def cmd_build(args: argparse.Namespace) -> None:
     from .api import Assistant
     from .documents import bundled_article, read_documents
 
     sources = args.sources or [bundled_article()]
     documents = read_documents(sources)
-    last = [-1]
+    change = Assistant.build_documents(documents, _index_dir(args), args.model, _progress_printer())
+    print(f"built {change}")
 
-    def progress(fraction: float, message: str) -> None:
-        percent = int(fraction * 100)
-        if percent // 10 != last[0] // 10 or fraction >= 0.9:
-            print(f"[{percent:3d}%] {message}", file=sys.stderr, flush=True)
-            last[0] = percent
 
-    summary = Assistant.build_documents(documents, _index_dir(args), args.model, progress)
-    print(summary)
+def cmd_add(args: argparse.Namespace) -> None:
+    from . import indexing
+    from .documents import read_documents
+
+    documents = read_documents(args.sources)
+    print(indexing.add(documents, _index_dir(args), None, _progress_printer()))
+
+
+def cmd_remove(args: argparse.Namespace) -> None:
+    from . import indexing
+
+    print(indexing.remove(args.doc_ids, _index_dir(args)))
+
+
+def cmd_documents(args: argparse.Namespace) -> None:
+    from .store import open_snapshot
+
+    infos = open_snapshot(_index_dir(args)).documents()
+    if args.json:
+        print(json.dumps([d.to_dict() for d in infos], ensure_ascii=False, indent=2))
+        return
+    if not infos:
+        print("The index holds no documents.")
+    for d in infos:
+        speakers = ", ".join(d.speakers[:4]) + (f" (+{len(d.speakers) - 4})" if len(d.speakers) > 4 else "")
+        print(f"{printable(d.id, 80)}  {d.date or '-':10}  {d.sentences:5d} sentences  {printable(d.title, 60)}"
+              f"{'  — ' + printable(speakers, 120) if speakers else ''}")
+
+
+def cmd_analyse(args: argparse.Namespace) -> None:
+    from .api import analyse
+
+    documents, sentences, seconds = analyse(args.sources, args.out, model=args.model, ray=args.ray, progress=_progress_printer())
+    rate = sentences / seconds if seconds > 0 else 0.0
+    print(f"analysed {documents} document(s), {sentences:,} sentences into {printable(args.out)} "
+          f"({seconds:.1f} s, {rate:.0f} sentences/s)")
+
+
+def cmd_import(args: argparse.Namespace) -> None:
+    from . import indexing
+
+    print(indexing.import_dirs(args.analysed, _index_dir(args), _progress_printer()))
+
+
+def cmd_verify(args: argparse.Namespace) -> None:
+    from .store import verify
+
+    checked = verify(_index_dir(args))
+    print(f"{printable(_index_dir(args))}: ok ({checked['segments']} segment(s), {checked['files']} files, "
+          f"{checked['bytes']:,} bytes checked)")
 
 
 def cmd_ask(args: argparse.Namespace) -> None:
@@ -196,6 +277,12 @@ COMMANDS = {
     "speakers": cmd_speakers,
     "attribute": cmd_attribute,
     "serve": cmd_serve,
+    "add": cmd_add,
+    "remove": cmd_remove,
+    "documents": cmd_documents,
+    "analyse": cmd_analyse,
+    "import": cmd_import,
+    "verify": cmd_verify,
     "eval": cmd_eval,
 }
 

@@ -51,7 +51,7 @@ THRESHOLD = 0.5
 
 
 def _stem(word: str) -> str:
-    from .lexical import tokenize
+    from .store.bm25 import tokenize
 
     stems = tokenize(word)
     return stems[0] if stems else word.lower()
@@ -83,7 +83,7 @@ def name_words(text: str) -> list[str]:
 
 
 def _window_words(passage: Passage) -> set[str]:
-    from .lexical import tokenize
+    from .store.bm25 import tokenize
 
     return set(tokenize(" ".join((passage.context_before, passage.text, passage.context_after))))
 

@@ -1,161 +1,135 @@
-"""A loaded index and the ranking of its sentences for a question: dense + lexical, fused, filtered, de-duplicated."""
+"""Ranking the sentences of an index snapshot for a question: dense + lexical, fused, filtered, de-duplicated.
+
+score(sentence) =  cos(q, sentence) + LEXICAL_WEIGHT · bm25(q, sentence) / max bm25
+                 + CONTEXT_WEIGHT · [cos(q, window) + LEXICAL_WEIGHT · bm25(q, window) / max bm25(window)]
+
+where the sentence vector embeds "document title: sentence" (segment.embedding_text) and the window is the sentence
+with the one before and after it in the same paragraph; the window's vector is the normalised sum of those
+sentences' vectors and its BM25 is over the window's text. Chosen on ReQA SQuAD by
+scripts/retrieval_experiments.py: picked on one half of the articles, confirmed on the other (README).
+
+Which sentences are scored:
+- a segment without an ANN index (small: store/segment.py ANN_MIN_SENTENCES) is scored whole, exactly;
+- a large segment contributes candidates: the ANN's best rows for the dense part, and the best rows by BM25 over
+  the question's rarer terms (sentence and window postings); the fused score above is then computed exactly for
+  those candidates only, the maxima of the BM25 terms taken over everything scored;
+- with a speaker filter, every sentence of those speakers is scored exactly (no candidate step can drop one).
+"""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
-from functools import cached_property
-from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-from . import lexical, store
-from .speakers import SpeakerEntry, speaker_table
+from .schema import Passage
+from .store import bm25
+from .store.segment import CONTEXT_WEIGHT, Segment
+from .analysed import ATTRIBUTIONS
+from .store.snapshot import Location, Snapshot
 
 LEXICAL_WEIGHT = 0.4
 """Weight of the max-normalised BM25 score beside the cosine (the cosine's weight is 1)."""
-CONTEXT_WEIGHT = 0.5
-"""Weight of the sentence's context window (itself and its neighbours in the paragraph), scored the same way."""
 SCORE_SCALE = (1 + LEXICAL_WEIGHT) * (1 + CONTEXT_WEIGHT)
 """The score is divided by its largest possible value, so that a passage's reported score is at most 1."""
 NEAR_DUPLICATE = 0.9
 """Word-set Jaccard similarity at or above which a lower-ranked sentence repeats a better one and is left out."""
-
-# score(sentence) =  cos(q, sentence) + LEXICAL_WEIGHT · bm25(q, sentence) / max bm25
-#                  + CONTEXT_WEIGHT · [cos(q, window) + LEXICAL_WEIGHT · bm25(q, window) / max bm25(window)]
-# where the sentence vector embeds "document title: sentence" (indexing.embedding_text) and the window is the
-# sentence with the one before and after it in the same paragraph. The window's vector is the normalised mean of
-# the three sentence vectors (derived at load time); its BM25 is over the window's text when the build saved
-# lexical/context/ (indexing.context_text), else the best sentence BM25 within the window. Chosen on ReQA SQuAD
-# by scripts/retrieval_experiments.py: picked on one half of the articles, confirmed on the other (README).
+DENSE_CANDIDATES = 200
+"""Rows a large segment's ANN index proposes per question (measured: README, scale)."""
+LEXICAL_CANDIDATES = 100
+"""Rows proposed by each of the two BM25 postings of a large segment."""
+RARE_POSTING = 50_000
+"""Terms with at most this many postings in a segment propose lexical candidates (the rarest term always does)."""
+NPROBE = 24
+"""IVF lists searched per question in a large segment."""
 
 
 @dataclass
-class LoadedIndex:
-    """Everything a question needs, read from one index directory and checked against its manifest."""
+class Scored:
+    """Raw score parts of some rows of one segment."""
 
-    index_dir: Path
-    manifest: dict[str, Any]
-    documents: list[store.StoredDocument]
-    sentences: list[store.StoredSentence]
-    dense: Any  # faiss.Index
-    vectors: np.ndarray
-    lexical: lexical.LexicalIndex
-    context_vectors: np.ndarray  # per sentence: its window's mean vector, normalised
-    context_lexical: lexical.LexicalIndex | None  # per sentence: BM25 over its window's text, if the build saved it
-    before: np.ndarray  # per sentence: the index of the sentence before it in its paragraph (itself if none)
-    after: np.ndarray  # … and after it
-    speakers: list[SpeakerEntry]
-
-    @property
-    def build_id(self) -> str:
-        return str(self.manifest["build_id"])
-
-    @property
-    def model(self) -> str:
-        return str(self.manifest["model"])
-
-    @cached_property
-    def scoring_vectors(self) -> np.ndarray:
-        """``vectors + CONTEXT_WEIGHT · context_vectors``: both cosines of the score in one product."""
-        return np.ascontiguousarray(self.vectors + CONTEXT_WEIGHT * self.context_vectors, dtype=np.float32)
-
-    def text(self, i: int) -> str:
-        s = self.sentences[i]
-        return self.documents[s.doc].text[s.start : s.end]
-
-    def neighbour(self, i: int, step: int) -> str:
-        """The sentence ``step`` away within the same document, or ''."""
-        j = i + step
-        if 0 <= j < len(self.sentences) and self.sentences[j].doc == self.sentences[i].doc:
-            return self.text(j)
-        return ""
+    segment: int
+    rows: np.ndarray
+    dense: np.ndarray
+    lexical: np.ndarray
+    window_lexical: np.ndarray
+    max_lexical: float | None = None  # the maxima over more rows than these (a filtered exact segment)
+    max_window: float | None = None
 
 
-def load_index(index_dir: Path, attempts: int = 3) -> LoadedIndex:
-    """Load and verify ``index_dir``; retried when a rebuild swapped the directory while it was being read."""
-    for _ in range(attempts - 1):
-        try:
-            return _load_once(index_dir)
-        except store.IndexProblem:
-            if not (index_dir / store.MANIFEST).exists():
-                raise
-            time.sleep(0.05)
-    return _load_once(index_dir)
+def _live(snapshot: Snapshot, i: int, rows: np.ndarray) -> np.ndarray:
+    live = snapshot.live[i]
+    return rows if live is None else rows[live[rows]]
 
 
-def _load_once(index_dir: Path) -> LoadedIndex:
+def _candidates(seg: Segment, query: bm25.QueryTerms, window_query: bm25.QueryTerms, vector: np.ndarray) -> np.ndarray:
     import faiss
 
-    manifest = store.read_manifest(index_dir)
-    store.verify_files(index_dir, manifest)
-    documents, sentences = store.read_metadata(index_dir)
-    try:
-        dense = faiss.read_index(str(index_dir / store.VECTORS))
-    except RuntimeError:
-        raise store.IndexProblem(index_dir, f"has an unreadable {store.VECTORS}") from None
-    if dense.ntotal != len(sentences) or dense.d != manifest["dimension"]:
-        raise store.IndexProblem(index_dir, "has vectors that do not match its sentences")
-    try:
-        lex = lexical.load(index_dir / store.LEXICAL, len(sentences))
-        context_lex = lexical.load_context(index_dir / store.LEXICAL, len(sentences))
-    except Exception:  # noqa: BLE001 - any failure to read the BM25 files is a damaged index
-        raise store.IndexProblem(index_dir, f"has an unreadable {store.LEXICAL}/ index") from None
-    vectors = dense.reconstruct_n(0, dense.ntotal) if dense.ntotal else np.zeros((0, dense.d), np.float32)
-    before, after = window_neighbours(sentences)
-    return LoadedIndex(
-        index_dir=index_dir, manifest=manifest, documents=documents, sentences=sentences, dense=dense,
-        vectors=vectors, lexical=lex, context_vectors=window_vectors(vectors, before, after),
-        context_lexical=context_lex, before=before, after=after,
-        speakers=speaker_table(documents, sentences),
-    )
+    found = [bm25.best_rows(seg.lexical, query, LEXICAL_CANDIDATES, RARE_POSTING),
+             bm25.best_rows(seg.window_lexical, window_query, LEXICAL_CANDIDATES, RARE_POSTING)]
+    params = faiss.SearchParametersIVF(nprobe=NPROBE)
+    _, ids = seg.ann.search(vector.reshape(1, -1).astype(np.float32), DENSE_CANDIDATES, params=params)
+    found.append(ids[0][ids[0] >= 0])
+    return np.unique(np.concatenate(found).astype(np.int64))
 
 
-def window_neighbours(sentences: list[store.StoredSentence]) -> tuple[np.ndarray, np.ndarray]:
-    """For each sentence, the index of the sentence before and after it in its paragraph (itself at an edge)."""
-    n = len(sentences)
-    before = np.arange(n)
-    after = np.arange(n)
-    for i in range(1, n):
-        a, b = sentences[i - 1], sentences[i]
-        if a.doc == b.doc and a.paragraph == b.paragraph:
-            before[i] = i - 1
-            after[i - 1] = i
-    return before, after
+def score_parts(
+    snapshot: Snapshot, question: str, vector: np.ndarray, allowed_speakers: set[str] | None = None
+) -> list[Scored]:
+    """The raw parts of the score for every row that is scored (see the module docstring)."""
+    segments = snapshot.segments
+    query = bm25.QueryTerms.of(question, [s.lexical for s in segments])
+    window_query = bm25.QueryTerms.of(question, [s.window_lexical for s in segments])
+    parts: list[Scored] = []
+    for i, seg in enumerate(segments):
+        if seg.size == 0:
+            continue
+        if seg.ann is None:
+            rows = _live(snapshot, i, np.arange(seg.size))
+            dense = seg.dense[rows] @ vector if snapshot.live[i] is not None else seg.dense @ vector
+            lexical = bm25.score_all(seg.lexical, query)[rows]
+            window = bm25.score_all(seg.window_lexical, window_query)[rows]
+            if allowed_speakers is not None:  # the maxima stay those of the whole segment, as before filtering
+                keep = np.isin(seg.speaker[rows], seg.speaker_codes(allowed_speakers))
+                parts.append(
+                    Scored(i, rows[keep], dense[keep], lexical[keep], window[keep],
+                           float(lexical.max(initial=0.0)), float(window.max(initial=0.0)))
+                )
+                continue
+        else:
+            if allowed_speakers is not None:
+                rows = np.flatnonzero(np.isin(seg.speaker, seg.speaker_codes(allowed_speakers)))
+            else:
+                rows = _candidates(seg, query, window_query, vector)
+            rows = _live(snapshot, i, rows)
+            dense = seg.dense_rows(rows) @ vector
+            lexical = bm25.score_rows(seg.lexical, query, rows)
+            window = bm25.score_rows(seg.window_lexical, window_query, rows)
+        parts.append(Scored(i, rows, dense, lexical, window))
+    return parts
 
 
-def window_vectors(vectors: np.ndarray, before: np.ndarray, after: np.ndarray) -> np.ndarray:
-    """The normalised sum of each sentence's vector and its in-paragraph neighbours' (each counted once)."""
-    n = len(vectors)
-    total = vectors.copy()
-    has_before = before != np.arange(n)
-    has_after = after != np.arange(n)
-    total[has_before] += vectors[before[has_before]]
-    total[has_after] += vectors[after[has_after]]
-    norms = np.linalg.norm(total, axis=1, keepdims=True)
-    return np.divide(total, norms, out=np.zeros_like(total), where=norms > 0).astype(np.float32)
+def _max(parts: list[Scored], field: str, override: str) -> float:
+    values = [getattr(p, override) if getattr(p, override) is not None else float(getattr(p, field).max(initial=0.0)) for p in parts]
+    return max(values, default=0.0)
 
 
-def _max_normalised(scores: np.ndarray) -> np.ndarray:
-    top = float(scores.max()) if scores.size else 0.0
-    return scores / top if top > 0 else scores
-
-
-def window_max(scores: np.ndarray, before: np.ndarray, after: np.ndarray) -> np.ndarray:
-    """Each sentence's best score within its window (itself and its in-paragraph neighbours)."""
-    return np.maximum(scores, np.maximum(scores[before], scores[after]))
-
-
-def fused_scores(index: LoadedIndex, question: str, question_vector: np.ndarray) -> np.ndarray:
-    """The score of every sentence for ``question`` (see the formula at the top of this module)."""
-    bm25 = index.lexical.scores(question)
-    if index.context_lexical is not None:
-        window_bm25 = index.context_lexical.scores(question)
-    else:  # an index built without lexical/context/: the window's best sentence score stands in (README)
-        window_bm25 = window_max(bm25, index.before, index.after)
-    lexical_part = _max_normalised(bm25) + CONTEXT_WEIGHT * _max_normalised(window_bm25)
-    return (index.scoring_vectors @ question_vector + LEXICAL_WEIGHT * lexical_part) / SCORE_SCALE
+def fused(parts: list[Scored]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(segment, row, score) of every scored row, in index order (segments in manifest order, rows ascending)."""
+    if not parts:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0, dtype=np.float32)
+    top = _max(parts, "lexical", "max_lexical")
+    top_window = _max(parts, "window_lexical", "max_window")
+    seg_ids, rows, scores = [], [], []
+    for p in parts:
+        lexical = p.lexical / top if top > 0 else p.lexical
+        window = p.window_lexical / top_window if top_window > 0 else p.window_lexical
+        score = (p.dense + LEXICAL_WEIGHT * (lexical + CONTEXT_WEIGHT * window)) / SCORE_SCALE
+        seg_ids.append(np.full(len(p.rows), p.segment, dtype=np.int64))
+        rows.append(np.asarray(p.rows, dtype=np.int64))
+        scores.append(np.asarray(score, dtype=np.float32))
+    return np.concatenate(seg_ids), np.concatenate(rows), np.concatenate(scores)
 
 
 def top_order(scores: np.ndarray, wanted: int) -> np.ndarray:
@@ -173,7 +147,7 @@ def top_order(scores: np.ndarray, wanted: int) -> np.ndarray:
 
 
 def words(text: str) -> frozenset[str]:
-    return frozenset(lexical.tokenize(text))
+    return frozenset(bm25.tokenize(text))
 
 
 def near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -183,18 +157,19 @@ def near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
     return len(a & b) >= NEAR_DUPLICATE * len(a | b)
 
 
-def select(index: LoadedIndex, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
-    """The ``k`` best sentences by ``scores``, skipping near-duplicates of better ones."""
+def select(snapshot: Snapshot, seg_ids: np.ndarray, rows: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[Location, float]]:
+    """The ``k`` best rows by ``scores``, skipping near-duplicates of better ones."""
     wanted = k
     while True:
         order = top_order(scores, 2 * wanted + 8)
-        chosen: list[tuple[int, float]] = []
+        chosen: list[tuple[Location, float]] = []
         kept: list[frozenset[str]] = []
         for i in order:
-            seen = words(index.text(int(i)))
+            seg = snapshot.segments[int(seg_ids[i])]
+            seen = words(seg.sentence_text(int(rows[i])))
             if any(near_duplicate(seen, other) for other in kept):
                 continue
-            chosen.append((int(i), float(scores[i])))
+            chosen.append((Location(int(seg_ids[i]), int(rows[i])), float(scores[i])))
             kept.append(seen)
             if len(chosen) == k:
                 return chosen
@@ -204,17 +179,36 @@ def select(index: LoadedIndex, scores: np.ndarray, k: int) -> list[tuple[int, fl
 
 
 def rank(
-    index: LoadedIndex,
+    snapshot: Snapshot,
     question: str,
-    question_vector: np.ndarray,
+    vector: np.ndarray,
     k: int,
     allowed_speakers: set[str] | None = None,
-) -> list[tuple[int, float]]:
-    """The ``k`` best sentences as (sentence index, score); ties break by position; near-duplicates dropped."""
-    if not index.sentences or k <= 0:
+) -> list[tuple[Location, float]]:
+    """The ``k`` best sentences as (location, score); ties break by position; near-duplicates dropped."""
+    if k <= 0 or not snapshot.segments:
         return []
-    scores = fused_scores(index, question, question_vector)
-    if allowed_speakers is not None:
-        mask = np.array([s.speaker in allowed_speakers for s in index.sentences])
-        scores = np.where(mask, scores, -np.inf)
-    return select(index, scores, k)
+    seg_ids, rows, scores = fused(score_parts(snapshot, question, vector, allowed_speakers))
+    return select(snapshot, seg_ids, rows, scores, k)
+
+
+def passage_at(snapshot: Snapshot, location: Location, rank: int, score: float) -> Passage:
+    """The sentence at ``location`` as a cited Passage, with the sentences around it in its document."""
+    seg = snapshot.segments[location.segment]
+    doc, number, start, end, paragraph, speaker, attribution = seg.row(location.row)
+    meta = seg.doc_meta(doc)
+    text = seg.text(doc)
+
+    def neighbour(step: int) -> str:
+        row = location.row + step
+        if 0 <= row < seg.size and int(seg.doc[row]) == doc:
+            _, _, s, e, *_ = seg.row(row)
+            return text[s:e]
+        return ""
+
+    return Passage(
+        rank=rank, score=score, text=text[start:end], speaker=seg.speaker_name(speaker),
+        attribution=ATTRIBUTIONS[attribution],  # type: ignore[arg-type]
+        doc_id=meta.id, doc_title=meta.title, date=meta.date, paragraph=paragraph, sentence=number,
+        start=start, end=end, context_before=neighbour(-1), context_after=neighbour(+1),
+    )

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import AssistantError
-from .store import StoredDocument, StoredSentence
 
 
 @dataclass
@@ -28,27 +27,6 @@ class SpeakerEntry:
             "documents": self.documents,
             "aliases": self.aliases,
         }
-
-
-def speaker_table(documents: list[StoredDocument], sentences: list[StoredSentence]) -> list[SpeakerEntry]:
-    """Every canonical speaker, most quoted first (ties by name)."""
-    table: dict[str, SpeakerEntry] = {}
-    for s in sentences:
-        if not s.speaker:
-            continue
-        entry = table.setdefault(s.speaker, SpeakerEntry(name=s.speaker))
-        entry.sentences += 1
-        entry.direct += s.attribution == "direct"
-        entry.indirect += s.attribution == "indirect"
-        doc_id = documents[s.doc].id
-        if doc_id not in entry.documents:
-            entry.documents.append(doc_id)
-    for document in documents:
-        for name, aliases in document.aliases.items():
-            if name in table:
-                merged = set(table[name].aliases) | {a for a in aliases if a != name}
-                table[name].aliases = sorted(merged, key=str.lower)
-    return sorted(table.values(), key=lambda e: (-e.sentences, e.name.lower()))
 
 
 def _fold(text: str) -> str:

@@ -1,0 +1,193 @@
+"""BM25 over a growing set of segments: per-segment postings on disk, global statistics at question time.
+
+The scores equal ``bm25s``'s Lucene variant (Robertson et al.; Lucene's idf), which the ranking was tuned with::
+
+    idf(t)        = ln(1 + (N − df(t) + 0.5) / (df(t) + 0.5))
+    bm25(t, d)    = idf(t) · tf(t, d) / (tf(t, d) + k1 · (1 − b + b · |d| / avgdl))
+    bm25(q, d)    = Σ over the question's tokens (repeats count again) of bm25(t, d)
+
+with ``N``, ``df`` and ``avgdl`` taken over every segment of the index (as Lucene does, a deleted sentence still
+counts until a merge drops it). A text without words is one token long, as in ``bm25s``.
+
+A segment keeps, per indexed text: its token count (``lengths.npy``); and per term, sorted by a stable 64-bit hash
+of the term (``terms.npy``), the slice ``indptr[t]:indptr[t+1]`` of ``docs.npy`` (row numbers, ascending) and
+``tfs.npy`` (term frequencies). Everything is memory-mapped: a question touches only its own terms' postings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+K1 = 0.9
+B = 0.4
+_WORD = re.compile(r"\w+", re.UNICODE)
+FILES = ("terms.npy", "indptr.npy", "docs.npy", "tfs.npy", "lengths.npy")
+
+
+@lru_cache(maxsize=1)
+def _stemmer():  # noqa: ANN202 - PyStemmer has no type hints
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    return _stemmer().stemWord(word)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased, stemmed words (stop words and numbers kept)."""
+    return [_stem(w) for w in _WORD.findall(text.lower().replace("’", "'"))]
+
+
+def term_hash(term: str) -> int:
+    """A stable 64-bit key for a term (the same in every process and on every machine)."""
+    return int.from_bytes(hashlib.blake2b(term.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def write_postings(texts: list[str], directory: Path) -> None:
+    """Index ``texts`` (row ``i`` is ``texts[i]``) into ``directory``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    postings: dict[str, list[tuple[int, int]]] = {}
+    lengths = np.zeros(len(texts), dtype=np.int32)
+    for row, text in enumerate(texts):
+        tokens = tokenize(text)
+        lengths[row] = len(tokens) or 1
+        for term, tf in Counter(tokens).items():
+            postings.setdefault(term, []).append((row, tf))
+    hashed = sorted((term_hash(t), t) for t in postings)
+    terms = np.array([h for h, _ in hashed], dtype=np.uint64)
+    indptr = np.zeros(len(hashed) + 1, dtype=np.int64)
+    docs = np.empty(sum(len(p) for p in postings.values()), dtype=np.int32)
+    tfs = np.empty(len(docs), dtype=np.float32)
+    at = 0
+    for i, (_, term) in enumerate(hashed):
+        rows = postings[term]
+        docs[at : at + len(rows)] = [r for r, _ in rows]
+        tfs[at : at + len(rows)] = [f for _, f in rows]
+        at += len(rows)
+        indptr[i + 1] = at
+    for name, array in zip(FILES, (terms, indptr, docs, tfs, lengths)):
+        np.save(directory / name, array)
+
+
+@dataclass
+class Postings:
+    """One segment's postings, memory-mapped."""
+
+    terms: np.ndarray
+    indptr: np.ndarray
+    docs: np.ndarray
+    tfs: np.ndarray
+    lengths: np.ndarray
+
+    @classmethod
+    def open(cls, directory: Path) -> Postings:
+        arrays = [np.load(directory / name, mmap_mode="r") for name in FILES]
+        return cls(*arrays)
+
+    @property
+    def size(self) -> int:
+        return len(self.lengths)
+
+    def slot(self, key: int) -> int:
+        """The term's position, or -1 when the segment does not have it."""
+        i = int(np.searchsorted(self.terms, np.uint64(key)))
+        return i if i < len(self.terms) and int(self.terms[i]) == key else -1
+
+    def df(self, key: int) -> int:
+        i = self.slot(key)
+        return int(self.indptr[i + 1] - self.indptr[i]) if i >= 0 else 0
+
+    def posting(self, key: int) -> tuple[np.ndarray, np.ndarray]:
+        i = self.slot(key)
+        if i < 0:
+            return np.zeros(0, np.int32), np.zeros(0, np.float32)
+        lo, hi = int(self.indptr[i]), int(self.indptr[i + 1])
+        return self.docs[lo:hi], self.tfs[lo:hi]
+
+
+@dataclass(frozen=True)
+class QueryTerms:
+    """A question's terms with their global weights: ``(hash, repeats · idf)``, and the global ``avgdl``."""
+
+    weighted: list[tuple[int, float]]
+    avgdl: float
+
+    @classmethod
+    def of(cls, question: str, segments: list[Postings]) -> QueryTerms:
+        counts = Counter(term_hash(t) for t in tokenize(question))
+        n = sum(p.size for p in segments)
+        total = sum(float(p.lengths.sum()) if p.size else 0.0 for p in segments)
+        weighted = []
+        for key, repeats in counts.items():
+            df = sum(p.df(key) for p in segments)
+            if df:
+                weighted.append((key, repeats * float(np.log(1 + (n - df + 0.5) / (df + 0.5)))))
+        return cls(weighted, total / n if n else 1.0)
+
+
+def _tf_part(tf: np.ndarray, lengths: np.ndarray, avgdl: float) -> np.ndarray:
+    return tf / (tf + K1 * (1 - B + B * lengths / avgdl))
+
+
+def score_all(postings: Postings, query: QueryTerms) -> np.ndarray:
+    """BM25 of every row of the segment."""
+    scores = np.zeros(postings.size, dtype=np.float32)
+    for key, weight in query.weighted:
+        docs, tfs = postings.posting(key)
+        if len(docs):
+            scores[docs] += (weight * _tf_part(tfs, postings.lengths[docs], query.avgdl)).astype(np.float32)
+    return scores
+
+
+def score_rows(postings: Postings, query: QueryTerms, rows: np.ndarray) -> np.ndarray:
+    """BM25 of the given rows only (sorted ascending or not): a binary search per term and row."""
+    scores = np.zeros(len(rows), dtype=np.float32)
+    if not len(rows):
+        return scores
+    lengths = postings.lengths[rows]
+    for key, weight in query.weighted:
+        docs, tfs = postings.posting(key)
+        if not len(docs):
+            continue
+        at = np.searchsorted(docs, rows)
+        inside = at < len(docs)
+        hit = np.zeros(len(rows), dtype=bool)
+        hit[inside] = docs[at[inside]] == rows[inside]
+        if hit.any():
+            tf = np.asarray(tfs[at[hit]], dtype=np.float32)
+            scores[hit] += (weight * _tf_part(tf, lengths[hit], query.avgdl)).astype(np.float32)
+    return scores
+
+
+def best_rows(postings: Postings, query: QueryTerms, wanted: int, max_posting: int) -> np.ndarray:
+    """Rows likely to score best: BM25 restricted to the rarer terms (postings up to ``max_posting`` long, and
+    always the rarest term), top ``wanted``. Used as candidates in a large segment, then scored exactly."""
+    parts = [(postings.df(key), key, weight) for key, weight in query.weighted]
+    parts = [p for p in parts if p[0] > 0]
+    if not parts:
+        return np.zeros(0, dtype=np.int64)
+    parts.sort()
+    chosen = [p for i, p in enumerate(parts) if i == 0 or p[0] <= max_posting]
+    all_docs, all_scores = [], []
+    for _, key, weight in chosen:
+        docs, tfs = postings.posting(key)
+        all_docs.append(np.asarray(docs, dtype=np.int64))
+        all_scores.append(weight * _tf_part(np.asarray(tfs), postings.lengths[docs], query.avgdl))
+    docs = np.concatenate(all_docs)
+    scores = np.concatenate(all_scores)
+    unique, inverse = np.unique(docs, return_inverse=True)
+    summed = np.bincount(inverse, weights=scores)
+    if len(unique) > wanted:
+        keep = np.argpartition(-summed, wanted)[:wanted]
+        unique = unique[keep]
+    return unique

@@ -1,0 +1,159 @@
+"""The commit point of an index: ``manifest.json``, which names the live segments and their deletions.
+
+A change writes new segments first, then a new manifest to a temporary name, fsyncs it, and renames it over the old
+one (one atomic step). A reader reads the manifest once and keeps that snapshot. Writers take ``.lock`` (an
+exclusive ``flock``) so that two changes never interleave; the second waits, then gets a clear message.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from ..errors import AssistantError, printable
+
+FORMAT = "article-assistant-index"
+FORMAT_VERSION = 2
+MANIFEST = "manifest.json"
+LOCK = ".lock"
+MARKER = ".article-assistant-index"
+"""Written into every index folder when it is created: only folders with it (or an old manifest of ours) are ours."""
+SEGMENTS = "segments"
+LOCK_WAIT_SECONDS = 60.0
+
+
+def rebuild_hint(index_dir: Path) -> str:
+    return f"rebuild it with: assistant build SOURCES --index {printable(index_dir)}"
+
+
+class IndexProblem(AssistantError):
+    """The index directory cannot be used as it is."""
+
+    def __init__(self, index_dir: Path, problem: str) -> None:
+        super().__init__(f"index {printable(index_dir)} {problem}; {rebuild_hint(index_dir)}")
+        self.index_dir = index_dir
+        self.problem = problem
+
+
+def fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def read(index_dir: Path) -> dict[str, Any]:
+    """The manifest, checked for format, version and field types; every problem names the rebuild command."""
+    path = index_dir / MANIFEST
+    if not index_dir.exists():
+        raise IndexProblem(index_dir, "does not exist")
+    if not index_dir.is_dir():
+        raise IndexProblem(index_dir, "is not a directory")
+    if not path.is_file():
+        raise IndexProblem(index_dir, f"has no {MANIFEST}")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise IndexProblem(index_dir, f"has a corrupt {MANIFEST}") from None
+    except OSError as exc:
+        raise IndexProblem(index_dir, f"has an unreadable {MANIFEST} ({exc.strerror})") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise IndexProblem(index_dir, f"has a {MANIFEST} that is not an article-assistant manifest")
+    version = manifest.get("format_version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise IndexProblem(index_dir, f"has a {MANIFEST} without a format version")
+    if version > FORMAT_VERSION:
+        raise IndexProblem(
+            index_dir, f"was written by a newer version of the assistant (format {version}, this one reads {FORMAT_VERSION})"
+        )
+    if version < FORMAT_VERSION:
+        raise IndexProblem(index_dir, f"uses an old index format ({version}; this version reads {FORMAT_VERSION})")
+    check_fields(index_dir, manifest)
+    return manifest
+
+
+def check_fields(index_dir: Path, manifest: dict[str, Any]) -> None:
+    def bad(what: str) -> IndexProblem:
+        return IndexProblem(index_dir, f"has a {MANIFEST} with a bad {what}")
+
+    if not isinstance(manifest.get("model"), str) or not manifest["model"]:
+        raise bad("model")
+    dim = manifest.get("dimension")
+    if isinstance(dim, bool) or not isinstance(dim, int) or dim <= 0:
+        raise bad("dimension")
+    if isinstance(manifest.get("generation"), bool) or not isinstance(manifest.get("generation"), int):
+        raise bad("generation")
+    segments = manifest.get("segments")
+    if not isinstance(segments, list):
+        raise bad("segment list")
+    for seg in segments:
+        if not isinstance(seg, dict) or not isinstance(seg.get("name"), str) or "/" in seg["name"] or seg["name"].startswith("."):
+            raise bad("segment entry")
+        for key in ("documents", "sentences"):
+            if isinstance(seg.get(key), bool) or not isinstance(seg.get(key), int) or seg[key] < 0:
+                raise bad(f"segment {key} count")
+        deleted = seg.get("deleted", [])
+        if not isinstance(deleted, list) or not all(isinstance(d, int) and not isinstance(d, bool) for d in deleted):
+            raise bad("deletion list")
+        files = seg.get("files")
+        if not isinstance(files, dict) or not all(
+            isinstance(v, dict) and isinstance(v.get("size"), int) and isinstance(v.get("sha256"), str) for v in files.values()
+        ):
+            raise bad("file list")
+
+
+def write(index_dir: Path, manifest: dict[str, Any], before_rename: Callable[[], None] = lambda: None) -> None:
+    """Replace the manifest in one atomic step (temporary file, fsync, rename, fsync of the folder)."""
+    manifest = {**manifest, "format": FORMAT, "format_version": FORMAT_VERSION}
+    tmp = index_dir / f".{MANIFEST}.tmp-{os.getpid()}"
+    with tmp.open("w", encoding="utf-8") as handle:
+        json.dump(manifest, handle, indent=1, ensure_ascii=False)
+        handle.flush()
+        os.fsync(handle.fileno())
+    before_rename()
+    os.replace(tmp, index_dir / MANIFEST)
+    fsync_dir(index_dir)
+
+
+def stamp(index_dir: Path) -> tuple[int, int, int] | None:
+    """Changes whenever a new manifest is committed (a rename gives a new inode)."""
+    try:
+        st = os.stat(index_dir / MANIFEST)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+@contextmanager
+def writer_lock(index_dir: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
+    """Hold the index's writer lock; another writer waits up to ``wait`` seconds, then gets a clear message."""
+    path = index_dir / LOCK
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise AssistantError(f"cannot lock index {printable(index_dir)}: {exc.strerror}.") from None
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise AssistantError(
+                        f"index {printable(index_dir)} is being changed by another process; try again when it is done."
+                    ) from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock

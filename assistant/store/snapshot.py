@@ -1,0 +1,205 @@
+"""A reader's view of an index: the segments one manifest names, minus its deletions. It never changes.
+
+Opening checks the manifest and every file's presence and size (cheap); it does not read or hash the data
+(``verify`` does). Segments are shared between snapshots through a cache keyed by name, so that seeing another
+process's change opens only the new segments.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..schema import DocumentInfo
+from ..speakers import SpeakerEntry
+from . import manifest as manifest_file
+from .manifest import IndexProblem
+from .segment import Segment
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a sentence lives: segment position in the snapshot and row in the segment."""
+
+    segment: int
+    row: int
+
+
+class SegmentCache:
+    """Opened segments by name, shared by the snapshots of one index (segments are immutable)."""
+
+    def __init__(self) -> None:
+        self._open: dict[str, Segment] = {}
+        self._lock = threading.Lock()
+
+    def get(self, directory: Path) -> Segment:
+        with self._lock:
+            seg = self._open.get(directory.name)
+            if seg is None:
+                seg = Segment(directory)
+                self._open[directory.name] = seg
+            return seg
+
+    def keep_only(self, names: set[str]) -> None:
+        with self._lock:
+            for name in [n for n in self._open if n not in names]:
+                del self._open[name]  # still usable by an older snapshot that holds it
+
+
+class Snapshot:
+    """The index as one committed manifest describes it."""
+
+    def __init__(self, index_dir: Path, manifest: dict[str, Any], segments: list[Segment]) -> None:
+        self.index_dir = index_dir
+        self.manifest = manifest
+        self.segments = segments
+        self.deleted: list[set[int]] = [set(s.get("deleted", [])) for s in manifest["segments"]]
+        self.live: list[np.ndarray | None] = []
+        for seg, gone in zip(segments, self.deleted):
+            if gone:
+                self.live.append(~np.isin(seg.doc, np.fromiter(gone, dtype=np.int64)))
+            else:
+                self.live.append(None)
+
+    @property
+    def model(self) -> str:
+        return str(self.manifest["model"])
+
+    @property
+    def dimension(self) -> int:
+        return int(self.manifest["dimension"])
+
+    @property
+    def generation(self) -> int:
+        return int(self.manifest["generation"])
+
+    @property
+    def build_id(self) -> str:
+        return f"{self.manifest.get('index_id', '')}-{self.generation}"
+
+    @property
+    def size(self) -> int:
+        """Live sentences."""
+        return int(self.manifest.get("counts", {}).get("sentences", sum(s.size for s in self.segments)))
+
+    def is_live_doc(self, segment: int, ord_: int) -> bool:
+        return ord_ not in self.deleted[segment]
+
+    @cached_property
+    def document_index(self) -> dict[str, tuple[int, int]]:
+        """Live document id → (segment position, ord)."""
+        index: dict[str, tuple[int, int]] = {}
+        for i, seg in enumerate(self.segments):
+            for row in seg.document_rows():
+                if row.ord not in self.deleted[i]:
+                    index[row.id] = (i, row.ord)
+        return index
+
+    @cached_property
+    def reusable(self) -> dict[tuple[str, str, str], tuple[int, int]]:
+        """(text sha256, analysis key, title) → where an already analysed live document is kept."""
+        found: dict[tuple[str, str, str], tuple[int, int]] = {}
+        for i, seg in enumerate(self.segments):
+            for row in seg.document_rows():
+                if row.ord not in self.deleted[i]:
+                    found[(row.sha256, row.analysis, row.title)] = (i, row.ord)
+        return found
+
+    def documents(self) -> list[DocumentInfo]:
+        """Live documents in index order, each with its speakers (most quoted first)."""
+        infos: list[DocumentInfo] = []
+        for i, seg in enumerate(self.segments):
+            by_doc: dict[int, list[tuple[int, str]]] = {}
+            for ord_, name, count, _, _ in seg.doc_speakers():
+                by_doc.setdefault(ord_, []).append((-count, name))
+            for row in seg.document_rows():
+                if row.ord in self.deleted[i]:
+                    continue
+                speakers = [name for _, name in sorted(by_doc.get(row.ord, []))]
+                infos.append(DocumentInfo(row.id, row.title, row.date, row.source, row.sentences, speakers))
+        return infos
+
+    @cached_property
+    def speakers(self) -> list[SpeakerEntry]:
+        """Every canonical speaker of the live documents, most quoted first (ties by name)."""
+        table: dict[str, SpeakerEntry] = {}
+        aliases: dict[str, set[str]] = {}
+        for i, seg in enumerate(self.segments):
+            ids = {r.ord: r.id for r in seg.document_rows()}
+            for ord_, name, count, direct, indirect in seg.doc_speakers():
+                if ord_ in self.deleted[i]:
+                    continue
+                entry = table.setdefault(name, SpeakerEntry(name=name))
+                entry.sentences += count
+                entry.direct += direct
+                entry.indirect += indirect
+                if ids[ord_] not in entry.documents:
+                    entry.documents.append(ids[ord_])
+            for ord_, doc_aliases in seg.aliases():
+                if ord_ in self.deleted[i]:
+                    continue
+                for name, names in doc_aliases.items():
+                    aliases.setdefault(name, set()).update(a for a in names if a != name)
+        for name, entry in table.items():
+            entry.aliases = sorted(aliases.get(name, set()), key=str.lower)
+        return sorted(table.values(), key=lambda e: (-e.sentences, e.name.lower()))
+
+    def close(self) -> None:
+        for seg in self.segments:
+            seg.close()
+
+
+def open_snapshot(index_dir: Path, cache: SegmentCache | None = None) -> Snapshot:
+    """Read the manifest and open its segments (checking presence and sizes, not checksums)."""
+    cache = cache or SegmentCache()
+    manifest = manifest_file.read(index_dir)
+    segments: list[Segment] = []
+    for entry in manifest["segments"]:
+        directory = index_dir / manifest_file.SEGMENTS / entry["name"]
+        for name, info in entry["files"].items():
+            path = directory / name
+            try:
+                size = path.stat().st_size
+            except OSError:
+                raise IndexProblem(index_dir, f"is missing {manifest_file.SEGMENTS}/{entry['name']}/{name}") from None
+            if size != info["size"]:
+                raise IndexProblem(index_dir, f"has a damaged {manifest_file.SEGMENTS}/{entry['name']}/{name} (its size changed)")
+        try:
+            seg = cache.get(directory)
+        except IndexProblem:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any unreadable segment file is a damaged index
+            raise IndexProblem(index_dir, f"has an unreadable segment {entry['name']} ({type(exc).__name__})") from None
+        if seg.size != entry["sentences"]:
+            raise IndexProblem(index_dir, f"has a segment {entry['name']} that does not match its manifest")
+        segments.append(seg)
+    cache.keep_only({e["name"] for e in manifest["segments"]})
+    return Snapshot(index_dir, manifest, segments)
+
+
+def verify(index_dir: Path) -> dict[str, int]:
+    """Check every file of the index against the checksums in its manifest; returns what was checked."""
+    from .segment import _sha256_file
+
+    manifest = manifest_file.read(index_dir)
+    files = 0
+    total = 0
+    for entry in manifest["segments"]:
+        directory = index_dir / manifest_file.SEGMENTS / entry["name"]
+        for name, info in entry["files"].items():
+            path = directory / name
+            if not path.is_file():
+                raise IndexProblem(index_dir, f"is missing {manifest_file.SEGMENTS}/{entry['name']}/{name}")
+            if _sha256_file(path) != info["sha256"]:
+                raise IndexProblem(
+                    index_dir, f"has a damaged {manifest_file.SEGMENTS}/{entry['name']}/{name} (its checksum does not match the manifest)"
+                )
+            files += 1
+            total += info["size"]
+    open_snapshot(index_dir).close()
+    return {"segments": len(manifest["segments"]), "files": files, "bytes": total}
