@@ -13,7 +13,8 @@ Which sentences are scored:
 - a large segment contributes candidates: the ANN's best rows for the dense part, and the best rows by BM25 over
   the question's rarer terms (sentence and window postings); the fused score above is then computed exactly for
   those candidates only, the maxima of the BM25 terms taken over everything scored;
-- with a speaker filter, every sentence of those speakers is scored exactly (no candidate step can drop one).
+- with a speaker filter, only that speaker's sentences are candidates: all of them where they are few (and in
+  small segments), else the ANN's best among them (an ID selector inside the search) and their best by BM25.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ RARE_POSTING = 50_000
 """Terms with at most this many postings in a segment propose lexical candidates (the rarest term always does)."""
 NPROBE = 24
 """IVF lists searched per question in a large segment."""
+FILTER_SCAN = 3_000
+"""A speaker with at most this many sentences in a large segment has all of them scored exactly."""
 
 
 @dataclass
@@ -63,11 +66,35 @@ def _live(snapshot: Snapshot, i: int, rows: np.ndarray) -> np.ndarray:
 
 
 def _candidates(seg: Segment, query: bm25.QueryTerms, window_query: bm25.QueryTerms, vector: np.ndarray) -> np.ndarray:
+    """A large segment's candidates: the ANN's best rows and the best rows by BM25 over the rarer terms."""
     import faiss
 
     found = [bm25.best_rows(seg.lexical, query, LEXICAL_CANDIDATES, RARE_POSTING),
              bm25.best_rows(seg.window_lexical, window_query, LEXICAL_CANDIDATES, RARE_POSTING)]
     params = faiss.SearchParametersIVF(nprobe=NPROBE)
+    _, ids = seg.ann.search(vector.reshape(1, -1).astype(np.float32), DENSE_CANDIDATES, params=params)
+    found.append(ids[0][ids[0] >= 0])
+    return np.unique(np.concatenate(found).astype(np.int64))
+
+
+def _filtered_candidates(
+    seg: Segment, rows: np.ndarray, query: bm25.QueryTerms, window_query: bm25.QueryTerms, vector: np.ndarray
+) -> np.ndarray:
+    """Candidates among ``rows`` (a speaker's sentences in a large segment): all of them when they are few;
+    else the ANN's best among them only (an ID selector inside the search, not a filter after it) and their
+    best by BM25. Either way nothing outside ``rows`` can be returned, and none of them is skipped unseen."""
+    import faiss
+
+    if len(rows) <= FILTER_SCAN:
+        return rows
+    lexical = bm25.score_rows(seg.lexical, query, rows)
+    window = bm25.score_rows(seg.window_lexical, window_query, rows)
+    found = [rows[np.argsort(-lexical)[:LEXICAL_CANDIDATES]], rows[np.argsort(-window)[:LEXICAL_CANDIDATES]]]
+    mask = np.zeros(seg.size, dtype=bool)
+    mask[rows] = True
+    bitmap = np.packbits(mask, bitorder="little")
+    selector = faiss.IDSelectorBitmap(seg.size, faiss.swig_ptr(bitmap))
+    params = faiss.SearchParametersIVF(nprobe=NPROBE, sel=selector)
     _, ids = seg.ann.search(vector.reshape(1, -1).astype(np.float32), DENSE_CANDIDATES, params=params)
     found.append(ids[0][ids[0] >= 0])
     return np.unique(np.concatenate(found).astype(np.int64))
@@ -98,10 +125,10 @@ def score_parts(
                 continue
         else:
             if allowed_speakers is not None:
-                rows = np.flatnonzero(np.isin(seg.speaker, seg.speaker_codes(allowed_speakers)))
+                rows = _live(snapshot, i, np.flatnonzero(np.isin(seg.speaker, seg.speaker_codes(allowed_speakers))))
+                rows = _filtered_candidates(seg, rows, query, window_query, vector)
             else:
-                rows = _candidates(seg, query, window_query, vector)
-            rows = _live(snapshot, i, rows)
+                rows = _live(snapshot, i, _candidates(seg, query, window_query, vector))
             dense = seg.dense_rows(rows) @ vector
             lexical = bm25.score_rows(seg.lexical, query, rows)
             window = bm25.score_rows(seg.window_lexical, window_query, rows)

@@ -7,40 +7,46 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant import lexical, retrieval, store
+from assistant import retrieval
+from assistant.analysed import Analysed, DocRecord
+from assistant.store import IndexWriter, Snapshot, bm25, open_snapshot
+from assistant.store import segment as segment_module
 
 
-def _sentences(paragraphs: list[list[str]], doc: int = 0) -> tuple[str, list[store.StoredSentence]]:
-    """A document text and its StoredSentences from paragraphs of sentences."""
-    text, out, number = "", [], 0
+def _analysed(paragraphs: list[list[str]], vectors: np.ndarray, speakers: list[str | None] | None = None) -> Analysed:
+    """One synthetic document from paragraphs of sentences, with the given (normalised) sentence vectors."""
+    text, rows = "", []
     for p, sentences in enumerate(paragraphs, start=1):
         if text:
             text += "\n\n"
         for j, sentence in enumerate(sentences):
             if j:
                 text += " "
-            number += 1
-            out.append(store.StoredSentence(doc, number, len(text), len(text) + len(sentence), p, None, "narration"))
+            rows.append((len(text), len(text) + len(sentence), p))
             text += sentence
-    return text, out
-
-
-def _index(paragraphs: list[list[str]], vectors: np.ndarray, context_index: bool = True) -> retrieval.LoadedIndex:
-    """A LoadedIndex over one synthetic document with the given (normalised) sentence vectors."""
-    from assistant.indexing import context_text
-    from assistant.schema import Document
-
-    text, sentences = _sentences(paragraphs)
-    document = store.StoredDocument("doc", "Doc", None, text, "doc.txt")
-    before, after = retrieval.window_neighbours(sentences)
-    windows = [context_text(Document("doc", "Doc", None, text), sentences, i) for i in range(len(sentences))]
-    return retrieval.LoadedIndex(
-        index_dir=Path("."), manifest={}, documents=[document], sentences=sentences, dense=None,
-        vectors=vectors, lexical=lexical.in_memory([text[s.start : s.end] for s in sentences]),
-        context_vectors=retrieval.window_vectors(vectors, before, after),
-        context_lexical=lexical.in_memory(windows) if context_index else None, before=before, after=after,
-        speakers=[],
+    n = len(rows)
+    speakers = speakers or [None] * n
+    names = sorted({s for s in speakers if s})
+    return Analysed(
+        documents=[DocRecord("doc", "Doc", None, "doc.txt", text)], doc=np.zeros(n, np.int32),
+        number=np.arange(1, n + 1, dtype=np.int32), start=np.array([r[0] for r in rows], np.int32),
+        end=np.array([r[1] for r in rows], np.int32), paragraph=np.array([r[2] for r in rows], np.int32),
+        speaker=np.array([names.index(s) if s else -1 for s in speakers], np.int32), speaker_names=names,
+        attribution=np.array([1 if s else 0 for s in speakers], np.int8), vectors=vectors.astype(np.float32),
     )
+
+
+def _index(tmp_path: Path, paragraphs: list[list[str]], vectors: np.ndarray, speakers=None) -> Snapshot:
+    """A one-segment index on disk over one synthetic document (no model needed)."""
+    analysed = _analysed(paragraphs, vectors, speakers)
+    index_dir = tmp_path / f"index-{len(list(tmp_path.iterdir()))}"
+    with IndexWriter(index_dir, "test-model", analysed.dimension) as writer:
+        writer.apply(analysed, ["test"], ["hash"])
+    return open_snapshot(index_dir)
+
+
+def _rows(ranked) -> list[int]:
+    return [loc.row for loc, _ in ranked]
 
 
 def _unit(*rows: list[float]) -> np.ndarray:
@@ -50,130 +56,110 @@ def _unit(*rows: list[float]) -> np.ndarray:
 
 # ----- lexical
 def test_tokenize_stems_and_keeps_stop_words():
-    assert lexical.tokenize("Who founded the Universities?") == ["who", "found", "the", "universiti"]
-    assert lexical.tokenize("Putin’s hackers") == lexical.tokenize("Putin's hacker")
+    assert bm25.tokenize("Who founded the Universities?") == ["who", "found", "the", "universiti"]
+    assert bm25.tokenize("Putin’s hackers") == bm25.tokenize("Putin's hacker")
 
 
-def test_lexical_scores_equal_bm25s_get_scores(tmp_path: Path):
+TEXTS = ["The cat sat on the mat.", "A dog chased the cat.", "Nothing here.", "!!!", "The mat, the mat!"]
+
+
+def _bm25s_scores(texts: list[str], question: str) -> np.ndarray:
     import bm25s
 
-    texts = ["The cat sat on the mat.", "A dog chased the cat.", "Nothing here.", "!!!"]
-    lexical.build(texts, tmp_path / "lex")
-    index = lexical.load(tmp_path / "lex", len(texts))
-    reference = bm25s.BM25.load(str(tmp_path / "lex"))
-    question = "Which cat sat on the mat, the cat?"
-    tokens = [t for t in lexical.tokenize(question) if t in reference.vocab_dict]
-    assert np.allclose(index.scores(question), reference.get_scores(tokens), atol=1e-6)
-    assert index.scores("zebra").tolist() == [0.0] * 4
+    reference = bm25s.BM25(k1=bm25.K1, b=bm25.B, method="lucene")
+    reference.index([bm25.tokenize(t) or ["\u2205"] for t in texts], show_progress=False)
+    tokens = [t for t in bm25.tokenize(question) if t in reference.vocab_dict]
+    return reference.get_scores(tokens) if tokens else np.zeros(len(texts))
 
 
-def test_lexical_load_rejects_a_size_mismatch(tmp_path: Path):
-    lexical.build(["one", "two"], tmp_path / "lex")
-    with pytest.raises(ValueError):
-        lexical.load(tmp_path / "lex", 3)
+@pytest.mark.parametrize("question", ["Which cat sat on the mat, the cat?", "zebra", "the the dog", "mat"])
+def test_bm25_scores_equal_bm25s_lucene(tmp_path: Path, question: str):
+    bm25.write_postings(bm25.Tokenized.of(TEXTS), tmp_path / "lex")
+    postings = bm25.Postings.open(tmp_path / "lex")
+    query = bm25.QueryTerms.of(question, [postings])
+    assert np.allclose(bm25.score_all(postings, query), _bm25s_scores(TEXTS, question), atol=1e-5)
+    rows = np.array([4, 0, 2])
+    assert np.allclose(bm25.score_rows(postings, query, rows), bm25.score_all(postings, query)[rows])
 
 
-def test_context_index_is_saved_and_loaded_beside_the_sentence_index(tmp_path: Path):
-    lexical.build(["one", "two"], tmp_path / "plain")
-    assert lexical.load_context(tmp_path / "plain", 2) is None
-    lexical.build(["one", "two"], tmp_path / "lex", contexts=["one two", "one two"])
-    both = lexical.load_context(tmp_path / "lex", 2)
-    assert both is not None and both.scores("one")[0] == both.scores("one")[1] > 0
-    assert lexical.load(tmp_path / "lex", 2).scores("one")[1] == 0
-    with pytest.raises(ValueError):
-        lexical.build(["one", "two"], tmp_path / "bad", contexts=["one"])
+def test_bm25_statistics_are_global_across_segments(tmp_path: Path):
+    """Two segments score exactly as one index of all their texts (N, df and avgdl are global)."""
+    bm25.write_postings(bm25.Tokenized.of(TEXTS[:2]), tmp_path / "a")
+    bm25.write_postings(bm25.Tokenized.of(TEXTS[2:]), tmp_path / "b")
+    parts = [bm25.Postings.open(tmp_path / "a"), bm25.Postings.open(tmp_path / "b")]
+    query = bm25.QueryTerms.of("the cat on the mat", parts)
+    joined = np.concatenate([bm25.score_all(p, query) for p in parts])
+    assert np.allclose(joined, _bm25s_scores(TEXTS, "the cat on the mat"), atol=1e-5)
+
+
+def test_window_postings_equal_bm25_over_the_window_texts(tmp_path: Path):
+    doc, paragraph = np.array([0, 0, 0, 0, 1]), np.array([1, 1, 1, 2, 1])
+    neighbours = segment_module.window_neighbours(doc, paragraph)
+    bm25.write_postings(bm25.Tokenized.of(TEXTS), tmp_path / "w", neighbours=neighbours)
+    windows = [" ".join(TEXTS[j] for j in sorted({int(neighbours[0][i]), i, int(neighbours[1][i])})) for i in range(5)]
+    postings = bm25.Postings.open(tmp_path / "w")
+    for question in ("the cat", "dog mat here"):
+        query = bm25.QueryTerms.of(question, [postings])
+        assert np.allclose(bm25.score_all(postings, query), _bm25s_scores(windows, question), atol=1e-5)
+
+
+def test_best_rows_finds_the_rare_terms_rows(tmp_path: Path):
+    texts = [f"common words here {i}" for i in range(50)] + ["common words zanzibar"]
+    bm25.write_postings(bm25.Tokenized.of(texts), tmp_path / "lex")
+    postings = bm25.Postings.open(tmp_path / "lex")
+    query = bm25.QueryTerms.of("zanzibar common", [postings])
+    assert 50 in bm25.best_rows(postings, query, wanted=3, max_posting=10).tolist()
 
 
 # ----- windows
-def test_window_neighbours_stay_in_the_paragraph():
-    _, sentences = _sentences([["A one.", "A two.", "A three."], ["B one."]])
-    before, after = retrieval.window_neighbours(sentences)
-    assert before.tolist() == [0, 0, 1, 3]
-    assert after.tolist() == [1, 2, 2, 3]
-
-
-def test_window_neighbours_stay_in_the_document():
-    _, first = _sentences([["A one.", "A two."]], doc=0)
-    _, second = _sentences([["B one."]], doc=1)
-    before, after = retrieval.window_neighbours(first + second)
-    assert before.tolist() == [0, 0, 2] and after.tolist() == [1, 1, 2]
-
-
-def test_context_text_is_the_window_in_the_paragraph():
-    from assistant.indexing import context_text
-    from assistant.schema import Document
-
-    text, sentences = _sentences([["A one.", "A two.", "A three."], ["B one."]])
-    document = Document("d", "D", None, text)
-    assert [context_text(document, sentences, i) for i in range(4)] == [
-        "A one. A two.", "A one. A two. A three.", "A two. A three.", "B one."
-    ]
+def test_window_neighbours_stay_in_the_paragraph_and_document():
+    before, after = segment_module.window_neighbours(np.array([0, 0, 0, 0, 1]), np.array([1, 1, 1, 2, 2]))
+    assert before.tolist() == [0, 0, 1, 3, 4]
+    assert after.tolist() == [1, 2, 2, 3, 4]
 
 
 def test_embedding_text_puts_the_title_first():
-    from assistant.indexing import embedding_text
-    from assistant.schema import Document
-
-    text, sentences = _sentences([["He also alleged it.", "Then left."]])
-    assert embedding_text(Document("d", "Putin  interview\n", None, text), sentences, 0) == (
-        "Putin interview: He also alleged it."
-    )
-    assert embedding_text(Document("d", "", None, text), sentences, 1) == "Then left."
-
-
-def test_window_max_without_a_context_index():
-    before, after = np.array([0, 0, 1, 3]), np.array([1, 2, 2, 3])
-    assert retrieval.window_max(np.array([1.0, 0.0, 3.0, 2.0]), before, after).tolist() == [1, 3, 3, 2]
+    assert segment_module.embedding_text("Putin  interview\n", "He also alleged it.") == "Putin interview: He also alleged it."
+    assert segment_module.embedding_text("", "Then left.") == "Then left."
 
 
 def test_window_vectors_are_normalised_means():
     vectors = _unit([1, 0], [0, 1], [1, 0])
     before, after = np.array([0, 0, 2]), np.array([1, 1, 2])
-    window = retrieval.window_vectors(vectors, before, after)
+    window = segment_module.window_vectors(vectors, before, after)
     assert np.allclose(window[0], _unit([1, 1])[0]) and np.allclose(window[1], _unit([1, 1])[0])
     assert np.allclose(window[2], [1, 0])
 
 
 # ----- fusion, ties, duplicates
-def test_fused_score_is_the_documented_formula():
-    index = _index([["Red apples grow here.", "Blue sky above."], ["Green grass."]], _unit([1, 0], [0, 1], [1, 1]))
+def test_fused_score_is_the_documented_formula(tmp_path: Path):
+    paragraphs = [["Red apples grow here.", "Blue sky above."], ["Green grass."]]
+    vectors = _unit([1, 0], [0, 1], [1, 1])
+    index = _index(tmp_path, paragraphs, vectors)
     q = _unit([1, 0])[0]
-    got = retrieval.fused_scores(index, "red apples", q)
-    bm25 = index.lexical.scores("red apples")
-    window_bm25 = index.context_lexical.scores("red apples")
+    _, rows, got = retrieval.fused(retrieval.score_parts(index, "red apples", q))
+    texts = ["Red apples grow here.", "Blue sky above.", "Green grass."]
+    windows = ["Red apples grow here. Blue sky above.", "Red apples grow here. Blue sky above.", "Green grass."]
+    lexical, window_lexical = _bm25s_scores(texts, "red apples"), _bm25s_scores(windows, "red apples")
+    before, after = np.array([0, 0, 2]), np.array([1, 1, 2])
+    context = segment_module.window_vectors(vectors, before, after)
     expected = (
-        index.vectors @ q + retrieval.LEXICAL_WEIGHT * bm25 / bm25.max()
-        + retrieval.CONTEXT_WEIGHT * (index.context_vectors @ q + retrieval.LEXICAL_WEIGHT * window_bm25 / window_bm25.max())
+        vectors @ q + retrieval.LEXICAL_WEIGHT * lexical / lexical.max()
+        + retrieval.CONTEXT_WEIGHT * (context @ q + retrieval.LEXICAL_WEIGHT * window_lexical / window_lexical.max())
     )
-    assert np.allclose(got, expected / retrieval.SCORE_SCALE)
-    assert int(np.argmax(got)) == 0
+    assert rows.tolist() == [0, 1, 2]
+    assert np.allclose(got, expected / retrieval.SCORE_SCALE, atol=1e-5)
     assert got.max() <= 1.0 + 1e-6
 
 
-def test_fused_score_without_a_context_index_uses_the_window_max():
-    paragraphs = [["Red apples grow here.", "Blue sky above."], ["Green grass."]]
-    index = _index(paragraphs, _unit([1, 0], [0, 1], [1, 1]), context_index=False)
-    q = _unit([1, 0])[0]
-    bm25 = index.lexical.scores("red apples")
-    window_bm25 = retrieval.window_max(bm25, index.before, index.after)
-    assert window_bm25[1] == bm25[0] > 0
-    expected = (
-        index.vectors @ q + retrieval.LEXICAL_WEIGHT * bm25 / bm25.max()
-        + retrieval.CONTEXT_WEIGHT * (index.context_vectors @ q + retrieval.LEXICAL_WEIGHT * window_bm25 / window_bm25.max())
-    )
-    assert np.allclose(retrieval.fused_scores(index, "red apples", q), expected / retrieval.SCORE_SCALE)
+def test_no_lexical_match_leaves_the_dense_ranking(tmp_path: Path):
+    index = _index(tmp_path, [["Alpha."], ["Beta."], ["Gamma."]], _unit([1, 0], [0, 1], [0.6, 0.8]))
+    assert _rows(retrieval.rank(index, "zzz", _unit([0, 1])[0], 3)) == [1, 2, 0]
 
 
-def test_no_lexical_match_leaves_the_dense_ranking():
-    index = _index([["Alpha."], ["Beta."], ["Gamma."]], _unit([1, 0], [0, 1], [0.6, 0.8]))
-    q = _unit([0, 1])[0]
-    assert [i for i, _ in retrieval.rank(index, "zzz", q, 3)] == [1, 2, 0]
-
-
-def test_a_rare_word_lifts_its_sentence_over_a_closer_vector():
-    index = _index([["The Zyxwv treaty was signed."], ["Treaties were often signed."]], _unit([0.6, 0.8], [0, 1]))
-    q = _unit([0, 1])[0]
-    assert retrieval.rank(index, "When was Zyxwv signed?", q, 1)[0][0] == 0
+def test_a_rare_word_lifts_its_sentence_over_a_closer_vector(tmp_path: Path):
+    index = _index(tmp_path, [["The Zyxwv treaty was signed."], ["Treaties were often signed."]], _unit([0.6, 0.8], [0, 1]))
+    assert _rows(retrieval.rank(index, "When was Zyxwv signed?", _unit([0, 1])[0], 1)) == [0]
 
 
 def test_top_order_breaks_ties_by_position():
@@ -183,19 +169,18 @@ def test_top_order_breaks_ties_by_position():
     assert retrieval.top_order(np.full(3, -np.inf), 2).tolist() == []
 
 
-def test_equal_scores_rank_by_position():
-    index = _index([["One cat."], ["Two dogs."], ["Three birds."]], _unit([1, 0], [1, 0], [1, 0]))
+def test_equal_scores_rank_by_position(tmp_path: Path):
+    index = _index(tmp_path, [["One cat."], ["Two dogs."], ["Three birds."]], _unit([1, 0], [1, 0], [1, 0]))
     ranked = retrieval.rank(index, "zzz", _unit([1, 0])[0], 3)
-    assert [i for i, _ in ranked] == [0, 1, 2]
+    assert _rows(ranked) == [0, 1, 2]
     assert ranked[0][1] == ranked[1][1] == ranked[2][1]
 
 
-def test_near_duplicates_do_not_crowd_out_the_answer():
+def test_near_duplicates_do_not_crowd_out_the_answer(tmp_path: Path):
     paragraphs = [["Prices rose sharply in May."], ["In May, prices rose sharply."], ["prices rose sharply in May!"],
                   ["The bank raised rates."]]
-    index = _index(paragraphs, _unit([1, 0.01], [1, 0.02], [1, 0.03], [0.8, 0.6]))
-    ranked = retrieval.rank(index, "What happened to prices in May?", _unit([1, 0])[0], 2)
-    assert [i for i, _ in ranked] == [0, 3]
+    index = _index(tmp_path, paragraphs, _unit([1, 0.01], [1, 0.02], [1, 0.03], [0.8, 0.6]))
+    assert _rows(retrieval.rank(index, "What happened to prices in May?", _unit([1, 0])[0], 2)) == [0, 3]
 
 
 def test_near_duplicate_threshold():
@@ -204,13 +189,44 @@ def test_near_duplicate_threshold():
     assert not retrieval.near_duplicate(same, retrieval.words("The army entered the city in 1939."))
 
 
-def test_speaker_filter_and_k_larger_than_the_index():
-    index = _index([["A."], ["B."]], _unit([1, 0], [0, 1]))
-    index.sentences[1] = store.StoredSentence(0, 2, index.sentences[1].start, index.sentences[1].end, 2, "Ann", "direct")
-    assert retrieval.rank(index, "b", _unit([1, 0])[0], 5, allowed_speakers={"Ann"}) == [
-        (1, pytest.approx(retrieval.fused_scores(index, "b", _unit([1, 0])[0])[1]))
-    ]
+def test_speaker_filter_and_k_larger_than_the_index(tmp_path: Path):
+    index = _index(tmp_path, [["A."], ["B."]], _unit([1, 0], [0, 1]), speakers=[None, "Ann"])
+    ranked = retrieval.rank(index, "b", _unit([1, 0])[0], 5, allowed_speakers={"Ann"})
+    assert _rows(ranked) == [1]
     assert len(retrieval.rank(index, "b", _unit([1, 0])[0], 5)) == 2
+
+
+def _large_index(tmp_path: Path, monkeypatch, n: int = 400):
+    """A segment big enough (with ANN_MIN lowered) to be searched through its IVF index and BM25 candidates."""
+    monkeypatch.setattr(segment_module, "ANN_MIN_SENTENCES", 100)
+    rng = np.random.default_rng(1)
+    words = ["river", "bridge", "council", "budget", "harbour", "school", "train", "storm", "museum", "festival"]
+    sentences = [" ".join(rng.choice(words, 5)) + f" item{i}." for i in range(n)]
+    vectors = rng.normal(size=(n, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    speakers = [f"Speaker {i % 7}" if i % 3 == 0 else None for i in range(n)]
+    paragraphs = [sentences[i : i + 4] for i in range(0, n, 4)]
+    return _index(tmp_path, paragraphs, vectors, speakers), vectors
+
+
+def test_a_large_segment_finds_what_the_exact_scan_finds(tmp_path: Path, monkeypatch):
+    index, vectors = _large_index(tmp_path, monkeypatch)
+    assert index.segments[0].ann is not None
+    monkeypatch.setattr(retrieval, "NPROBE", 16)  # every list: the candidate step itself must not lose the best
+    for i in (5, 77, 301):
+        q = vectors[i]
+        assert _rows(retrieval.rank(index, f"item{i} river", q, 1)) == [i]
+
+
+def test_a_speaker_filter_in_a_large_segment_returns_only_that_speaker(tmp_path: Path, monkeypatch):
+    index, vectors = _large_index(tmp_path, monkeypatch)
+    seg = index.segments[0]
+    for scan in (10_000, 5):  # all of the speaker's rows scored, and the ANN with an ID selector
+        monkeypatch.setattr(retrieval, "FILTER_SCAN", scan)
+        ranked = retrieval.rank(index, "river bridge", vectors[21], 5, allowed_speakers={"Speaker 0"})
+        assert len(ranked) == 5
+        assert {seg.speaker_name(int(seg.speaker[loc.row])) for loc, _ in ranked} == {"Speaker 0"}
+        assert ranked[0][0].row == 21  # its own vector: the best of that speaker's sentences
 
 
 # ----- a real index over several documents

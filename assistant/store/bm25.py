@@ -53,29 +53,59 @@ def term_hash(term: str) -> int:
     return int.from_bytes(hashlib.blake2b(term.encode("utf-8"), digest_size=8).digest(), "little")
 
 
-def write_postings(texts: list[str], directory: Path) -> None:
-    """Index ``texts`` (row ``i`` is ``texts[i]``) into ``directory``."""
+@dataclass(frozen=True)
+class Tokenized:
+    """Texts as term ids: the tokens of text ``i`` are ``term_ids[row_ptr[i]:row_ptr[i + 1]]``."""
+
+    vocabulary: list[str]
+    row_ptr: np.ndarray  # int64, len = texts + 1
+    term_ids: np.ndarray  # int32
+
+    @property
+    def rows(self) -> int:
+        return len(self.row_ptr) - 1
+
+    @classmethod
+    def of(cls, texts: list[str]) -> Tokenized:
+        ids: dict[str, int] = {}
+        row_ptr = np.zeros(len(texts) + 1, dtype=np.int64)
+        flat: list[int] = []
+        for row, text in enumerate(texts):
+            flat.extend(ids.setdefault(t, len(ids)) for t in tokenize(text))
+            row_ptr[row + 1] = len(flat)
+        return cls(list(ids), row_ptr, np.array(flat, dtype=np.int32))
+
+
+def write_postings(tokenized: Tokenized, directory: Path, neighbours: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+    """Write the postings of ``tokenized`` into ``directory``; with ``neighbours`` (before, after: row numbers),
+    each row is indexed as its window: its own tokens plus those of the rows before and after it (if different)."""
     directory.mkdir(parents=True, exist_ok=True)
-    postings: dict[str, list[tuple[int, int]]] = {}
-    lengths = np.zeros(len(texts), dtype=np.int32)
-    for row, text in enumerate(texts):
-        tokens = tokenize(text)
-        lengths[row] = len(tokens) or 1
-        for term, tf in Counter(tokens).items():
-            postings.setdefault(term, []).append((row, tf))
-    hashed = sorted((term_hash(t), t) for t in postings)
-    terms = np.array([h for h, _ in hashed], dtype=np.uint64)
-    indptr = np.zeros(len(hashed) + 1, dtype=np.int64)
-    docs = np.empty(sum(len(p) for p in postings.values()), dtype=np.int32)
-    tfs = np.empty(len(docs), dtype=np.float32)
-    at = 0
-    for i, (_, term) in enumerate(hashed):
-        rows = postings[term]
-        docs[at : at + len(rows)] = [r for r, _ in rows]
-        tfs[at : at + len(rows)] = [f for _, f in rows]
-        at += len(rows)
-        indptr[i + 1] = at
-    for name, array in zip(FILES, (terms, indptr, docs, tfs, lengths)):
+    n = tokenized.rows
+    counts = np.diff(tokenized.row_ptr)
+    token_rows = np.repeat(np.arange(n, dtype=np.int64), counts)
+    terms, rows = [tokenized.term_ids.astype(np.int64)], [token_rows]
+    lengths = counts.copy()
+    if neighbours is not None:
+        for other in neighbours:  # the tokens of row j also belong to the window of row other[j]
+            gives = other[token_rows] != token_rows
+            terms.append(terms[0][gives])
+            rows.append(other[token_rows][gives])
+            has = other != np.arange(n)
+            lengths[other[has]] += counts[has]
+    hashes = np.array([term_hash(t) for t in tokenized.vocabulary], dtype=np.uint64)
+    order = np.argsort(hashes, kind="stable")
+    rank_of = np.empty(len(order), dtype=np.int64)
+    rank_of[order] = np.arange(len(order))
+    keys = rank_of[np.concatenate(terms)] * max(n, 1) + np.concatenate(rows)
+    unique, tfs = np.unique(keys, return_counts=True)
+    term_rank = unique // max(n, 1)
+    indptr = np.zeros(len(order) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(term_rank, minlength=len(order)), out=indptr[1:])
+    for name, array in zip(
+        FILES,
+        (hashes[order], indptr, (unique % max(n, 1)).astype(np.int32), tfs.astype(np.float32),
+         np.maximum(lengths, 1).astype(np.int32)),
+    ):
         np.save(directory / name, array)
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import threading
 from collections import OrderedDict
@@ -122,11 +123,10 @@ def write(analysed: Analysed, directory: Path, analysis_keys: list[str], hashes:
 
     texts = analysed.documents
     plain = [texts[d].text[s:e] for d, s, e in zip(analysed.doc.tolist(), analysed.start.tolist(), analysed.end.tolist())]
-    bm25.write_postings(plain, directory / "bm25")
+    tokenized = bm25.Tokenized.of(plain)
+    bm25.write_postings(tokenized, directory / "bm25")
     before, after = window_neighbours(analysed.doc, analysed.paragraph)
-    starts, ends = analysed.start[before].tolist(), analysed.end[after].tolist()
-    windows = [texts[d].text[s:e] for d, s, e in zip(analysed.doc.tolist(), starts, ends)]
-    bm25.write_postings(windows, directory / "bm25-window")
+    bm25.write_postings(tokenized, directory / "bm25-window", neighbours=(before, after))
 
     if n >= ANN_MIN_SENTENCES:
         dense = dense_vectors(analysed.vectors, before, after)
@@ -214,6 +214,7 @@ class Segment:
             raise ValueError("postings do not match sentences")
         ann_path = directory / "ann.faiss"
         self.ann = faiss.read_index(str(ann_path), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY) if ann_path.exists() else None
+        self._vector_fd = os.open(directory / "vectors.npy", os.O_RDONLY)
         self._db = sqlite3.connect(f"file:{directory / 'documents.sqlite'}?mode=ro&immutable=1", uri=True, check_same_thread=False)
         self._db_lock = threading.Lock()
         self._texts: OrderedDict[int, str] = OrderedDict()
@@ -244,8 +245,29 @@ class Segment:
         return np.ascontiguousarray(dense_vectors(self.vectors, before, after), dtype=np.float32)
 
     def dense_rows(self, rows: np.ndarray) -> np.ndarray:
+        """The dense scoring vectors of some rows, from their own and their neighbours' stored vectors."""
         before, after = self.neighbours
-        return dense_vectors(self.vectors, before, after, rows)
+        b, a = before[rows], after[rows]
+        need = np.unique(np.concatenate([rows, b, a]))
+        vectors = self.read_vectors(need)
+        v, vb, va = (vectors[np.searchsorted(need, x)] for x in (rows, b, a))
+        total = v + np.where((b != rows)[:, None], vb, 0) + np.where((a != rows)[:, None], va, 0)
+        norms = np.linalg.norm(total, axis=1, keepdims=True)
+        window = np.divide(total, norms, out=np.zeros_like(total), where=norms > 0)
+        return (v + CONTEXT_WEIGHT * window).astype(np.float32)
+
+    def read_vectors(self, rows: np.ndarray) -> np.ndarray:
+        """Stored vectors of ``rows`` (sorted). A large segment reads them with ``pread``: the pages stay in the
+        system's file cache instead of this process's memory (a million-sentence index would otherwise fill it)."""
+        if self.ann is None:
+            return np.asarray(self.vectors[rows], dtype=np.float32)
+        d = self.vectors.shape[1]
+        row_bytes = 4 * d
+        out = np.empty((len(rows), d), dtype=np.float32)
+        base = self.vectors.offset
+        for i, r in enumerate(rows.tolist()):
+            out[i] = np.frombuffer(os.pread(self._vector_fd, row_bytes, base + r * row_bytes), dtype=np.float32)
+        return out
 
     def row(self, row: int) -> tuple[int, ...]:
         return tuple(int(x) for x in self.table[row])
@@ -327,3 +349,11 @@ class Segment:
     def close(self) -> None:
         with self._db_lock:
             self._db.close()
+        fd, self._vector_fd = getattr(self, "_vector_fd", -1), -1
+        if fd >= 0:
+            os.close(fd)
+
+    def __del__(self) -> None:
+        fd, self._vector_fd = getattr(self, "_vector_fd", -1), -1
+        if fd >= 0:
+            os.close(fd)
