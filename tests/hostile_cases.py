@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unicodedata
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -55,6 +56,22 @@ class Ask:
 
     def expected(self, layer: str) -> str | None:
         return self.by_layer.get(layer, self.error)
+
+
+def _numpy_int(value: int, kind: str = "int64") -> Any:
+    try:
+        import numpy
+    except ImportError:  # pragma: no cover - numpy comes with the embedding stack
+        return value
+    return getattr(numpy, kind)(value)
+
+
+def _numpy_bool() -> Any:
+    try:
+        import numpy
+    except ImportError:  # pragma: no cover
+        return True
+    return numpy.bool_(True)
 
 
 ZALGO = "P\u0338\u0322u\u0337\u0358t\u0334\u0353i\u0335\u0347n\u0336\u0317 h\u0301\u0302\u0303a\u0304ckers"
@@ -117,10 +134,26 @@ ASK_CASES: list[Ask] = [
     Ask("speaker-unknown", HACKERS, speaker="Nobody McNobody", error="no speaker in the index matches"),
     Ask("speaker-script", HACKERS, speaker="<script>alert(1)</script>", error="no speaker in the index matches"),
     Ask("speaker-regex", HACKERS, speaker=".*", error="no speaker in the index matches"),
-    Ask("speaker-nul", HACKERS, speaker="Putin\x00", error="no speaker in the index matches"),
+    # control characters in a speaker filter become spaces, as in a question (issue 12): "Putin\x00" is Putin
+    Ask("speaker-nul", HACKERS, speaker="Putin\x00"),
     Ask("speaker-not-text", HACKERS, speaker=42, error="speaker", layers=("api", "web")),
     Ask("speaker-empty", HACKERS, speaker="", error="speaker filter is empty", by_layer={"web": ANSWER}),
     Ask("speaker-lowercase-ok", HACKERS, speaker="putin"),
+    # issue 12: limits that are limits, the same in every layer; numpy integers; speakers cleaned like questions
+    Ask("1mb-question", "hackers " * 125_000, error="the limit is 2,000"),
+    Ask("question-nfd", "What did Pu\u0301tin say about hackers?"),
+    Ask("question-mixed-script", "What did \u0420utin say about hackers?"),  # Cyrillic Р
+    Ask("question-hangul-filler", "\u3164\u3164 \u2800", error="empty"),
+    Ask("k-numpy-int64", HACKERS, k=_numpy_int(5), layers=("api",)),
+    Ask("k-numpy-int32-over", HACKERS, k=_numpy_int(51, "int32"), error="k must be a whole number", layers=("api",)),
+    Ask("k-numpy-bool", HACKERS, k=_numpy_bool(), error="k must be a whole number", layers=("api",)),
+    Ask("k-true", HACKERS, k=True, error="k must be a whole number", layers=("api",)),
+    Ask("speaker-10k-chars", HACKERS, speaker="x" * 10_000, error="the limit is 200"),
+    Ask("speaker-1mb", HACKERS, speaker="\x1b[2J" + "x" * 1_000_000, error="the limit is 200", layers=("api", "web")),
+    Ask("speaker-201-chars", HACKERS, speaker="P" * 201, error="201 characters long; the limit is 200"),
+    Ask("speaker-bidi", HACKERS, speaker="\u202ePutin\u202c"),
+    Ask("speaker-zero-width-only", HACKERS, speaker="\u200b\u200d", error="speaker filter is empty"),
+    Ask("speaker-escapes", HACKERS, speaker="\x1b]0;pwned\x07Nobody\x1b[2J", error="no speaker in the index matches"),
 ]
 
 
@@ -166,6 +199,14 @@ class Upload:
     question: str = "What happened?"
     expect_ids: tuple[str, ...] = ()
     expect_in_passages: str | None = None
+    links: tuple[tuple[str, str], ...] = ()
+    """(relative path, target) symbolic links made beside the files (special files: ``/dev/zero``…)."""
+    fifos: tuple[str, ...] = ()
+    """relative paths of FIFOs (named pipes) made beside the files"""
+    folders: tuple[str, ...] = ()
+    """relative paths of empty folders made beside the files"""
+    expect_dates: tuple[tuple[str, str | None], ...] = ()
+    """(document id, date or None) the built index must hold"""
 
 
 def _many(n: int) -> tuple[tuple[str, bytes], ...]:
@@ -176,6 +217,91 @@ def _many(n: int) -> tuple[tuple[str, bytes], ...]:
 
 
 LONG_STEM = "n" * 251  # a 255-byte file name with ".txt"
+
+
+# Issue 12: special files, limits for every way in, dates, invisible texts, names that must not collide silently.
+PEOPLE = b"The mayor said the bridge opened. The clerk said the port closed."
+ISSUE_12_UPLOADS: list[Upload] = [
+    # special files: refused before reading (never read /dev/zero until memory runs out, never hang on a FIFO)
+    Upload("symlink-to-dev-zero", links=(("zero.txt", "/dev/zero"),), paths=("zero.txt",), error="is a device",
+           layers=("api", "cli")),
+    Upload("dev-zero-inside-a-folder", (("dir/good.txt", PEOPLE),), links=(("dir/zero.txt", "/dev/zero"),),
+           paths=("dir",), error="is a device", layers=("api", "cli")),
+    Upload("fifo-named-txt", fifos=("pipe.txt",), paths=("pipe.txt",), error="FIFO", layers=("api", "cli")),
+    Upload("fifo-inside-a-folder", (("dir/good.txt", PEOPLE),), fifos=("dir/pipe.md",), paths=("dir",),
+           error="FIFO", layers=("api", "cli")),
+    Upload("broken-symlink", links=(("gone.txt", "/nonexistent/assistant-hostile"),), paths=("gone.txt",),
+           error="broken link", layers=("api", "cli")),
+    Upload("symlink-loop", links=(("a.txt", "b.txt"), ("b.txt", "a.txt")), paths=("a.txt",), error="cannot be read",
+           layers=("api", "cli")),
+    Upload("folder-without-texts", folders=("empty.txt",), paths=("empty.txt",), error="holds no .txt or .md",
+           layers=("api", "cli")),
+    Upload("hidden-files-skipped", (("dir/good.txt", PEOPLE), ("dir/._good.txt", b"\x00\x05\x16\x07Mac"),
+                                    ("dir/.git/notes.txt", b"\xff\xfe")),
+           paths=("dir",), layers=("api", "cli"), expect_ids=("good",), question="What did the mayor say?",
+           expect_in_passages="bridge"),
+    Upload("symlink-to-a-text", (("real/story.txt", PEOPLE),), links=(("link.txt", "real/story.txt"),),
+           paths=("link.txt",), layers=("api", "cli"), expect_ids=("link",), question="What did the clerk say?",
+           expect_in_passages="port"),
+    # limits: the same numbers for every way in, checked before the work starts
+    Upload("too-many-sentences", (("dots.txt", b"a. " * 100_001),), error="sentences"),
+    Upload("too-many-files-per-build", _many(1_001), error="1,001 files were given; the limit is 1,000",
+           layers=("api", "cli")),
+    Upload("too-many-bytes-per-build", tuple((f"big-{i}.txt", b"word " * 900_000) for i in range(5)),
+           error="bytes per build", layers=("api", "cli")),
+    Upload("pasted-over-the-file-limit", pasted="a " * 2_500_001, title="big", layers=("ui",), error="limit"),
+    Upload("pasted-invisible-only", pasted="\u200b\u200d\u2060\ufeff\u202e", title="ghost", layers=("ui",),
+           error="empty"),
+    # dates: impossible or absurd ones are not dates (the line stays text)
+    Upload("impossible-date", (("feb.txt", b"date 2017-02-31\n\nThe mayor said the bridge opened."),),
+           expect_ids=("feb",), expect_dates=(("feb", None),), question="What opened?", expect_in_passages="bridge"),
+    Upload("far-future-date", (("future.txt", b"date 9999-12-31\n\nThe mayor said the bridge opened."),),
+           expect_ids=("future",), expect_dates=(("future", None),), question="What opened?",
+           expect_in_passages="bridge"),
+    Upload("real-leap-day", (("leap.txt", b"date 2016-02-29\n\nThe mayor said the bridge opened."),),
+           expect_ids=("leap",), expect_dates=(("leap", "2016-02-29"),), question="What opened?",
+           expect_in_passages="bridge"),
+    # invisible-only texts are refused like empty ones
+    Upload("zero-width-only", (("zw.txt", "\u200b\u200c\u200d\u2060\ufeff \n".encode()),), error="empty"),
+    Upload("bidi-controls-only", (("bidi.txt", "\u202e\u202d\u2066\u2069\u200f".encode()),), error="empty"),
+    Upload("blank-looking-letters", (("blank.txt", "\u3164\u115f\u2800\u3000".encode()),), error="empty"),
+    # names that give the same id: both texts kept, under different ids
+    Upload("slug-collision", (("my-report.txt", b"The mayor said the budget grew."),
+                              ("my report.txt", b"The clerk said the budget shrank.")),
+           expect_ids=("my-report", "my-report-2"), question="What did the clerk say about the budget?",
+           expect_in_passages="shrank"),
+    Upload("case-collision", (("Report.txt", b"The mayor said the budget grew."),
+                              ("report.txt", b"The clerk said the budget shrank.")),
+           expect_ids=("Report", "report-2"), question="What did the clerk say about the budget?",
+           expect_in_passages="shrank"),
+    Upload("nfc-nfd-collision", (("caf\u00e9.txt".encode().decode(), b"The mayor said the cafe opened."),
+                                 ("cafe\u0301.txt", b"The clerk said the cafe closed.")),
+           expect_ids=("caf\u00e9", "caf\u00e9-2"), question="What did the clerk say about the cafe?",
+           expect_in_passages="closed"),
+    Upload("mixed-script-names", (("Putin.txt", b"The mayor said the bridge opened."),
+                                  ("\u0420utin.txt", b"The clerk said the port closed.")),
+           expect_ids=("Putin", "\u0420utin"), question="What did the clerk say?", expect_in_passages="port"),
+    Upload("zero-width-and-bidi-in-name", (("Pu\u200dtin\u200b-\u202enotes\u202c.txt", PEOPLE),),
+           expect_ids=("Putin-notes",), question="What did the mayor say?", expect_in_passages="bridge"),
+    Upload("fullwidth-name", (("\uff32\uff45\uff50\uff4f\uff52\uff54.txt", PEOPLE),), expect_ids=("Report",),
+           question="What did the mayor say?", expect_in_passages="bridge"),
+    Upload("very-long-multibyte-name", (("\u0436" * 125 + ".txt", PEOPLE),), expect_ids=("\u0436" * 50,),
+           question="What did the mayor say?", expect_in_passages="bridge"),
+    # bytes and line ends
+    Upload("nul-after-8000-bytes", (("late-nul.txt", PEOPLE + b" " + b"The clerk said more. " * 400 + b"x\x00y."),),
+           expect_ids=("late-nul",), question="What did the mayor say?", expect_in_passages="bridge"),
+    Upload("cr-only-line-ends", (("mac.txt", b"The clerk said the port closed.\rIt reopened later.\r\rThe end."),),
+           expect_ids=("mac",), question="What closed?", expect_in_passages="port"),
+    Upload("bom-in-the-middle", (("joined.txt", "\ufeffThe clerk said one.\n\ufeffThe mayor said the bridge "
+                                                "opened.\n".encode()),),
+           expect_ids=("joined",), question="What opened?", expect_in_passages="bridge"),
+    Upload("utf16-with-bom", (("u16.txt", "The mayor said hello.".encode("utf-16")),), error="UTF-16"),
+    Upload("huge-line", (("line.txt", b"The mayor said " + b"word " * 20_000 + b"end."),), expect_ids=("line",),
+           question="What did the mayor say?"),
+    Upload("unicode-separators", (("seps.txt", "The clerk said the port closed.\u2029The mayor said the bridge "
+                                               "opened.\u2028It was late.".encode()),),
+           expect_ids=("seps",), question="What opened?", expect_in_passages="bridge"),
+]
 
 UPLOAD_CASES: list[Upload] = [
     Upload("empty-file", (("empty.txt", b""),), error="empty"),
@@ -221,15 +347,26 @@ UPLOAD_CASES: list[Upload] = [
     Upload("pasted-xss", pasted=XSS_ARTICLE, title="<script>alert(1)</script>", layers=("ui",),
            expect_ids=("script-alert-1-script",), question="What did the script in the server room do?",
            expect_in_passages="<script>"),
+    *ISSUE_12_UPLOADS,
 ]
 
 
 def write_uploads(case: Upload, folder: Path) -> list[Path]:
     """Write the case's files under ``folder``; return the paths as the layer receives them (``..`` kept)."""
+    folder.mkdir(parents=True, exist_ok=True)
     for relative, data in case.files:
         path = folder / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+    for relative, target in case.links:
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.symlink_to(target if target.startswith("/") else os.path.relpath(folder / target, path.parent))
+    for relative in case.fifos:
+        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+        os.mkfifo(folder / relative)
+    for relative in case.folders:
+        (folder / relative).mkdir(parents=True, exist_ok=True)
     if case.paths is None:
         return [folder / relative for relative, _ in case.files]
     paths = []
@@ -250,19 +387,29 @@ def tree_digest(root: Path) -> dict[str, str]:
     digest: dict[str, str] = {}
     for path in sorted(root.rglob("*")):
         key = str(path.relative_to(root))
-        digest[key] = "dir" if path.is_dir() else hashlib.sha256(path.read_bytes()).hexdigest()
+        if path.is_symlink():
+            digest[key] = "link:" + os.readlink(path)  # never follow: it may point at /dev/zero
+        elif path.is_dir():
+            digest[key] = "dir"
+        elif path.is_file():
+            digest[key] = hashlib.sha256(path.read_bytes()).hexdigest()
+        else:
+            digest[key] = "special"  # a FIFO or a socket: never opened
     return digest
 
 
 def check_one_line_message(message: str, fragment: str) -> None:
     assert fragment in message, f"expected {fragment!r} in {message!r}"
     assert "Traceback" not in message and "\n" not in message.strip(), message
-    assert len(message) < 600, message
+    assert len(message) < 600, message[:600]
+    unsafe = [ch for ch in message.strip() if unicodedata.category(ch) == "Cc" or ch in "\u202a\u202b\u202d\u202e\u2066\u2067"]
+    assert not unsafe, f"control or bidi characters in the message: {message!r}"
 
 
 def check_answer(answer: dict[str, Any], texts: dict[str, str], k: int) -> None:
     """A valid Answer object: the contract's keys, 1..k passages, each text exactly document[start:end]."""
-    assert set(answer) == {"question", "answer", "passages"}, set(answer)
+    assert set(answer) == {"question", "answer", "found", "passages"}, set(answer)
+    assert isinstance(answer["found"], bool)
     assert isinstance(answer["answer"], str) and answer["answer"]
     passages = answer["passages"]
     assert 1 <= len(passages) <= k, len(passages)
