@@ -9,7 +9,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 
 from .errors import AssistantError
 
@@ -106,6 +105,7 @@ def run(cases_path: Path, docs: Path, index_dir: Path | None = None, limit: int 
             answers.extend(assistant.ask_many(questions[begin : begin + 64], k=DEPTH))
         batched_ms = (time.perf_counter() - started) * 1000 / len(questions)
         from .embedding import encode
+        from .retrieval import dense_floor
 
         index = assistant.index
         single, floor = [], []
@@ -114,10 +114,7 @@ def run(cases_path: Path, docs: Path, index_dir: Path | None = None, limit: int 
             assistant.ask(q, k=5)
             single.append((time.perf_counter() - t) * 1000)
             t = time.perf_counter()
-            vector = encode(index.model, [q])[0]
-            for seg in index.segments:
-                scores = seg.dense @ vector if seg.ann is None else seg.ann.search(vector[None, :], 5)[0][0]
-                np.argpartition(-scores, min(5, len(scores) - 1))[:5]
+            dense_floor(index, encode(index.model, [q])[0], 5)
             floor.append((time.perf_counter() - t) * 1000)
         ranks = [first_hit_rank([p.to_dict() for p in a.passages], c) for a, c in zip(answers, cases)]
         mrr, recall = score_ranks(ranks)

@@ -219,6 +219,20 @@ def rank(
     return select(snapshot, seg_ids, rows, scores, k)
 
 
+def dense_floor(snapshot: Snapshot, vector: np.ndarray, k: int) -> list[tuple[int, int]]:
+    """The floor a question cannot go below: a plain dense search of every segment (benchmarks compare to it)."""
+    found: list[tuple[float, int, int]] = []
+    for i, seg in enumerate(snapshot.segments):
+        if seg.ann is not None:
+            scores, ids = seg.ann.search(vector.reshape(1, -1).astype(np.float32), k)
+            found.extend((float(s), i, int(r)) for s, r in zip(scores[0], ids[0]) if r >= 0)
+        elif seg.size:
+            scores = seg.dense @ vector
+            top = np.argpartition(-scores, min(k, seg.size - 1))[:k]
+            found.extend((float(scores[r]), i, int(r)) for r in top)
+    return [(i, r) for _, i, r in sorted(found, reverse=True)[:k]]
+
+
 def passage_at(snapshot: Snapshot, location: Location, rank: int, score: float) -> Passage:
     """The sentence at ``location`` as a cited Passage, with the sentences around it in its document."""
     seg = snapshot.segments[location.segment]

@@ -34,8 +34,9 @@ def median_ms(fn, repeat: int) -> float:
 
 
 def question_costs(assistant, questions: list[str], repeat: int) -> tuple[float, float]:
-    """Median ms of the full ask() and of its floor (encode the question + FAISS search), measured alternately."""
+    """Median ms of the full ask() and of its floor (encode the question + a plain dense search), measured alternately."""
     from assistant import embedding
+    from assistant.retrieval import dense_floor
 
     index = assistant.index
     k = 5
@@ -49,7 +50,7 @@ def question_costs(assistant, questions: list[str], repeat: int) -> tuple[float,
             assistant.ask(q, k=k)
             full.append((time.perf_counter() - t) * 1000)
             t = time.perf_counter()
-            index.dense.search(embedding.encode(index.model, [q]), k)
+            dense_floor(index, embedding.encode(index.model, [q])[0], k)
             base.append((time.perf_counter() - t) * 1000)
     return statistics.median(full), statistics.median(base)
 
@@ -113,7 +114,7 @@ def main() -> None:
 
     from assistant import Assistant, embedding
     from assistant.documents import bundled_article, read_documents
-    from assistant.indexing import analyse
+    from assistant.attribution import attribute_text
     from assistant.settings import build_thread_count, default_model, thread_count
 
     t = time.perf_counter()
@@ -123,8 +124,8 @@ def main() -> None:
 
     sources = [args.docs] if args.docs else [bundled_article()]
     documents = read_documents(sources)
-    stored_docs, sentences = analyse(documents)
-    texts = [documents[s.doc].text[s.start : s.end] for s in sentences]
+    sentences = [s for d in documents for s in attribute_text(d.text).sentences]
+    texts = [s.text for s in sentences]
     while len(texts) < 1000:
         texts = texts * 2
     from assistant.settings import build_thread_count
@@ -144,7 +145,7 @@ def main() -> None:
               f"({n} sentences, {len(documents)} documents: segment + attribute + encode + FAISS + BM25 + write)")
         big = Assistant.load(Path(tmp) / "big")
         full, base = question_costs(big, QUESTIONS, args.repeat)
-        print(f"question over {n} sentences: full ask {full:.1f} ms, floor (encode + FAISS search) {base:.1f} ms, "
+        print(f"question over {n} sentences: full ask {full:.1f} ms, floor (encode + dense search) {base:.1f} ms, "
               f"ratio {full / base:.2f}")
 
         small_dir = Path(tmp) / "small"

@@ -32,7 +32,8 @@ import scipy.sparse as sp
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from assistant import embedding, lexical  # noqa: E402
+from assistant import embedding  # noqa: E402
+from assistant.store import bm25 as lexical  # noqa: E402
 from assistant.documents import bundled_article, read_documents  # noqa: E402
 from assistant.segment import split_sentences  # noqa: E402
 from assistant.settings import default_model  # noqa: E402

@@ -1,8 +1,9 @@
-"""A build killed (SIGKILL) at several points leaves the previous index loadable and answering exactly as before;
-the next build cleans up what the killed one left behind."""
+"""A change killed (SIGKILL) at every step leaves the index answering as before (or, once committed, as after),
+never a mix; the next change removes what the killed one left behind."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -12,16 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from assistant import Assistant
+from assistant import Assistant, analyse
+from assistant.store import open_snapshot
+from assistant.store.writer import KILL_POINTS
 
-KILL_POINTS = [
-    "reading and attributing",
-    "embedded",
-    "writing the FAISS index",
-    "building the BM25 index",
-    "sealing the manifest",
-]
 QUESTIONS = ["What did Putin say about hackers?", "Who was photographed sitting next to Putin?"]
+BEFORE_COMMIT = ("segment-written", "segment-renamed", "manifest-written")
 
 
 def answers(index: Path) -> list[dict]:
@@ -29,48 +26,97 @@ def answers(index: Path) -> list[dict]:
     return [assistant.ask(q, k=3).to_dict() for q in QUESTIONS]
 
 
-@pytest.fixture()
-def corpus(tmp_path: Path) -> Path:
-    """Enough text that embedding takes a moment, so that every stage can be caught."""
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    for n in range(8):
-        sentences = [
-            f"Report {n}.{i}: the committee number {n} met on day {i} and discussed budget line {i * n}."
-            for i in range(40)
-        ]
-        (folder / f"report-{n}.txt").write_text("\n\n".join(sentences), encoding="utf-8")
-    return folder
-
-
-def build_and_kill(corpus: Path, index: Path, marker: str) -> bool:
-    """Start ``assistant build``; SIGKILL it as soon as its progress shows ``marker``. True if it was killed."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "assistant", "build", str(corpus), "--index", str(index)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+def run_killed(code: str, step: str, max_segments: int | None = None) -> int:
+    """Run ``code`` (Python, with ``index`` and ``source`` defined) in a process killed at ``step``."""
+    prelude = "import sys\nfrom pathlib import Path\nfrom assistant import indexing\nfrom assistant.store import writer\n"
+    if max_segments is not None:
+        prelude += f"writer.MAX_SEGMENTS = {max_segments}\n"
+    process = subprocess.run(
+        [sys.executable, "-c", prelude + code], env={**os.environ, "ASSISTANT_KILL_AT": step},
+        capture_output=True, text=True, timeout=300,
     )
-    assert process.stderr is not None
-    for line in process.stderr:
-        if marker in line:
-            os.kill(process.pid, signal.SIGKILL)
-            break
-    process.wait(60)
-    return process.returncode == -signal.SIGKILL
+    return process.returncode
 
 
-def test_killed_builds_leave_the_old_index_and_get_cleaned_up(tmp_path: Path, built_index: Path, corpus: Path):
+def leftovers(index: Path) -> list[str]:
+    manifest = json.loads((index / "manifest.json").read_text())
+    named = {s["name"] for s in manifest["segments"]}
+    return sorted(
+        [p.name for p in (index / "segments").iterdir() if p.name not in named]
+        + [p.name for p in index.iterdir() if p.name.startswith(".manifest.json.tmp")]
+    )
+
+
+@pytest.fixture()
+def analysed_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("texts")
+    for n in range(3):
+        (folder / f"report-{n}.txt").write_text(
+            f"Report {n}: the committee number {n} met and discussed budget line {n * 11}.\n\n"
+            f"\u201cWe will cut nothing,\u201d chair Dana Holm said of line {n * 11}.\n", encoding="utf-8"
+        )
+    out = tmp_path_factory.mktemp("analysed") / "reports"
+    analyse([folder], out)
+    return out
+
+
+def test_kill_points_cover_every_step():
+    assert set(BEFORE_COMMIT) < set(KILL_POINTS)
+
+
+def test_killed_import_remove_and_merge_leave_a_whole_index(tmp_path: Path, built_index: Path, analysed_dir: Path):
     index = tmp_path / "index"
     shutil.copytree(built_index, index)
     before = answers(index)
-    killed = 0
-    for marker in KILL_POINTS:
-        killed += build_and_kill(corpus, index, marker)
-        assert answers(index) == before, f"index changed after a kill at {marker!r}"
-    assert killed >= len(KILL_POINTS) - 1  # a kill can only miss if the build finished first
-    leftovers = [p for p in tmp_path.iterdir() if p.name.startswith(".index.build-")]
-    assert leftovers, "the killed builds should have left their private directories"
+    ids_before = {d.id for d in Assistant.load(index).documents()}
+    do_import = f"indexing.import_dirs([Path({str(analysed_dir)!r})], Path({str(index)!r}))"
 
-    Assistant.build([corpus], index)
-    assert [p for p in tmp_path.iterdir() if p.name.startswith(".index.")] == []
-    after = Assistant.load(index).ask("What did committee 3 discuss on day 7?", k=1)
-    assert after.passages[0].doc_id == "report-3"
+    for step in BEFORE_COMMIT:  # killed before the commit: the index is exactly as it was
+        assert run_killed(do_import, step) == -signal.SIGKILL, step
+        assert answers(index) == before, f"index changed after a kill at {step!r}"
+        assert {d.id for d in Assistant.load(index).documents()} == ids_before
+    assert leftovers(index), "the killed changes should have left files behind"
+
+    assert run_killed(do_import, "committed") == -signal.SIGKILL  # killed after the commit: the change is whole
+    ids_after = {d.id for d in Assistant.load(index).documents()}
+    assert ids_after == ids_before | {"report-0", "report-1", "report-2"}
+    assert "Hackers can be anywhere" in Assistant.load(index).ask(QUESTIONS[0], k=1).passages[0].text
+
+    do_remove = f"indexing.remove(['report-1'], Path({str(index)!r}))"
+    for step in ("manifest-written",):
+        assert run_killed(do_remove, step) == -signal.SIGKILL
+        assert {d.id for d in Assistant.load(index).documents()} == ids_after
+
+    # a merge (forced by allowing one segment only) killed before and after its commit
+    for step in ("merge-written", "merged"):
+        assert run_killed(do_remove if step == "merge-written" else do_import, step, max_segments=1) == -signal.SIGKILL
+        documents = {d.id for d in Assistant.load(index).documents()}
+        assert documents in (ids_after, ids_after - {"report-1"}), step
+        assert Assistant.load(index).ask("What did the committee discuss?", k=1).passages
+
+    Assistant.load(index).remove(["report-0"])  # the next change cleans up
+    assert leftovers(index) == []
+    assert open_snapshot(index).manifest["counts"]["documents"] == len({d.id for d in Assistant.load(index).documents()})
+
+
+def test_killed_add_and_build_leave_the_old_index(tmp_path: Path, built_index: Path):
+    index = tmp_path / "index"
+    shutil.copytree(built_index, index)
+    before = answers(index)
+    source = tmp_path / "council.txt"
+    source.write_text("The council closed the bridge. \u201cIt is unsafe,\u201d Mayor Jane Doe said.\n", encoding="utf-8")
+    add = (
+        "from assistant.documents import read_documents\n"
+        f"indexing.add(read_documents([Path({str(source)!r})]), Path({str(index)!r}), None)"
+    )
+    assert run_killed(add, "segment-written") == -signal.SIGKILL
+    assert answers(index) == before
+    build = (
+        "from assistant.documents import read_documents\n"
+        f"indexing.build(read_documents([Path({str(source)!r})]), Path({str(index)!r}), 'all-MiniLM-L6-v2')"
+    )
+    assert run_killed(build, "manifest-written") == -signal.SIGKILL
+    assert answers(index) == before
+    Assistant.build([source], index)
+    assert leftovers(index) == []
+    assert [d.id for d in Assistant.load(index).documents()] == ["council"]

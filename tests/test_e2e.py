@@ -33,17 +33,17 @@ def test_hackers_question_first_passage(assistant):
     assert "Hackers can be anywhere" in first["text"]
     assert "Putin" in first["speaker"]
     assert first["attribution"] == "direct"
-    document = next(d for d in assistant.documents() if d.id == first["doc_id"])
+    document = assistant.document(first["doc_id"])
     assert document.text[first["start"] : first["end"]] == first["text"]
 
 
 def test_answer_object_matches_the_contract(assistant):
     answer = assistant.ask("Is the FBI investigating?", k=4).to_dict()
-    assert set(answer) == {"question", "answer", "passages"}
+    assert set(answer) == {"question", "answer", "found", "passages"}
     assert [p["rank"] for p in answer["passages"]] == [1, 2, 3, 4]
     keys = {"rank", "score", "text", "speaker", "attribution", "doc_id", "doc_title", "date", "paragraph",
             "sentence", "start", "end", "context"}
-    texts = {d.id: d.text for d in assistant.documents()}
+    texts = {d.id: assistant.document(d.id).text for d in assistant.documents()}
     for p in answer["passages"]:
         assert set(p) == keys
         assert set(p["context"]) == {"before", "after"}
