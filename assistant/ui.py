@@ -1,12 +1,14 @@
-"""The Gradio web UI: a chat with cited, speaker-attributed sentences, the article view, and rebuilding the index.
+"""The Gradio web UI: a chat with cited, speaker-attributed sentences, the article view, the texts and the speakers.
 
-The page holds no logic of its own: every action calls :class:`assistant.api.Assistant`.
+The page holds no logic of its own: every action calls :class:`assistant.api.Assistant`, and what it shows is made
+by the pure functions below from the API's objects (Answer, Passage, DocumentInfo, SpeakerEntry).
 """
 
 from __future__ import annotations
 
 import html
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,7 @@ from . import settings
 from .answers import citation, escape_markdown, speaker_label
 from .documents import decode, make_document, parse_header, unique_ids
 from .errors import AssistantError
+from .examples import example_questions
 from .schema import Answer, Document, Passage
 
 settings.go_offline()
@@ -23,13 +26,108 @@ import gradio as gr  # noqa: E402 - after the offline environment is set
 ALL_SPEAKERS = "All speakers"
 MAX_UPLOAD_BYTES = 5_000_000
 MAX_UPLOAD_FILES = 500
+WHAT_THIS_IS = ("Ask about the news articles in the index: every answer is the articles' own sentences, "
+                "each cited, with who said it.")
 CSS = """
-.doc-view { max-height: 640px; overflow-y: auto; line-height: 1.6; padding: 0.5em 1em; }
+#header { align-items: baseline; gap: 0.5em 1.5em; flex-wrap: wrap; }
+#header h1 { margin: 0; font-size: 1.5em; }
+#what-this-is p, #index-status p { margin: 0; }
+#index-status { color: var(--body-text-color-subdued); }
+#chat { height: clamp(260px, calc(100vh - 330px), 660px) !important; }
+#chat .bubble-wrap { scroll-behavior: auto; }
+#chat .top-panel { display: none; }
+#chat strong { cursor: pointer; }
+#chat .thought-group .title { cursor: pointer; }
+.doc-view { height: clamp(260px, calc(100vh - 190px), 800px); overflow-y: auto; position: relative;
+            line-height: 1.6; padding: 0.5em 1em; border: 1px solid var(--border-color-primary); border-radius: 8px;
+            overscroll-behavior: contain; }
 .doc-view mark { background: #fde68a; padding: 0 2px; border-radius: 3px; }
 .doc-view mark sup { font-weight: bold; color: #92400e; }
 .doc-view mark.focus { background: #fbbf24; outline: 2px solid #b45309; }
 .doc-view p { margin: 0 0 0.8em 0; }
+.doc-view h3 { margin-top: 0.2em; }
+.offscreen { position: absolute !important; left: -10000px !important; width: 1px !important; height: 1px !important;
+             overflow: hidden !important; }
+#build-progress { min-height: 3.2em; }
+#build-progress .progress-level-inner, #build-progress .progress-text { font-size: 0.95em; }
+#build-progress .progress-bar-wrap { height: 14px !important; border: 1px solid #b45309 !important; border-radius: 7px;
+                                     background: #fff7ed !important; }
+#build-progress .progress-bar { background: #f59e0b !important; border-radius: 7px; }
+#build-progress .eta-bar { display: none !important; }
+.build-problem { color: #b91c1c; font-weight: 600; }
+#speaker-quotes .quotes { max-height: 70vh; overflow-y: auto; }
+#speaker-quotes li { margin-bottom: 0.5em; }
+#speaker-quotes small { color: var(--body-text-color-subdued); }
+@media (max-width: 640px) {
+  #chat { height: clamp(240px, calc(100vh - 360px), 560px) !important; }
+  .doc-view { height: 60vh; }
+  #header h1 { font-size: 1.25em; }
+  #header { flex-direction: column; gap: 0.1em; }
+}
 """
+
+# One click on "[n]" in a reply, or on a context box's title, asks the server for that sentence's article view:
+# the page writes "<answer number>:<rank>" into a hidden box and presses a hidden button.
+HEAD = """
+<script>
+(() => {
+  const request = (answer, rank) => {
+    const box = document.querySelector('#cite-request textarea, #cite-request input');
+    const button = document.querySelector('#cite-button');
+    if (!box || !button) return;
+    box.value = `${answer}:${rank}`;
+    box.dispatchEvent(new Event('input', {bubbles: true}));
+    setTimeout(() => button.click(), 0);
+  };
+  document.addEventListener('click', (event) => {
+    const chat = document.querySelector('#chat');
+    if (!chat || !chat.contains(event.target)) return;
+    let rank = null;
+    const strong = event.target.closest('strong');
+    if (strong && /^\\[\\d+\\]$/.test(strong.textContent.trim())) rank = parseInt(strong.textContent.trim().slice(1), 10);
+    if (rank === null) {
+      const group = event.target.closest('.thought-group, .thought');
+      const match = group && /\\[(\\d+)\\] in context/.exec(group.textContent);
+      if (match) rank = parseInt(match[1], 10);
+    }
+    if (rank === null) return;
+    const users = [...chat.querySelectorAll('.message-row.user-row')];
+    const answer = users.filter(u => u.compareDocumentPosition(event.target) & Node.DOCUMENT_POSITION_FOLLOWING).length;
+    if (answer > 0) request(answer, rank);
+  }, true);
+})();
+</script>
+"""
+
+# After a question: its row at the top of the chat, the chat in the window (phones: the article is below it),
+# and the highlighted sentence scrolled into view inside the article box only (never the page).
+SHOW_ANSWER = """
+() => {
+  const place = () => {
+    const chat = document.querySelector('#chat');
+    if (!chat) return;
+    const wrap = chat.querySelector('.bubble-wrap');
+    const users = chat.querySelectorAll('.message-row.user-row');
+    const last = users[users.length - 1];
+    if (wrap && last) wrap.scrollTop += last.getBoundingClientRect().top - wrap.getBoundingClientRect().top - 4;
+    const top = chat.getBoundingClientRect().top;
+    if (top < 0 || top > window.innerHeight * 0.35) window.scrollBy(0, top - 8);
+  };
+  place(); requestAnimationFrame(place); setTimeout(place, 150); setTimeout(place, 500);
+}
+"""
+SHOW_FOCUS = """
+() => {
+  const place = () => {
+    const view = document.querySelector('#article-view .doc-view');
+    const mark = view && view.querySelector('#focus');
+    if (!mark) return;
+    view.scrollTop += mark.getBoundingClientRect().top - view.getBoundingClientRect().top - view.clientHeight / 4;
+  };
+  place(); requestAnimationFrame(place); setTimeout(place, 150); setTimeout(place, 500);
+}
+"""
+SHOW_ANSWER_AND_FOCUS = f"() => {{ ({SHOW_ANSWER})(); ({SHOW_FOCUS})(); }}"
 
 
 class AppState:
@@ -40,6 +138,7 @@ class AppState:
         self.assistant: Any = None
         self.problem: str | None = None
         self._build_lock = threading.Lock()
+        self._examples: tuple[Any, list[str]] | None = None
         self.open()
         if self.assistant is not None:
             self.assistant.warm_up()
@@ -61,17 +160,88 @@ class AppState:
             raise AssistantError(self.problem or "no index is loaded.")
         return self.assistant
 
-    def rebuild(self, documents: list[Document], progress: Any) -> str:
-        from .api import Assistant
-
+    def change(self, action: Any) -> str:
+        """Run one change of the index (add, remove, rebuild) at a time; returns its one-line summary."""
         if not self._build_lock.acquire(blocking=False):
-            raise AssistantError("a rebuild is already running; wait for it to finish.")
+            raise AssistantError("a change of the index is already running; wait for it to finish.")
         try:
-            summary = Assistant.build_documents(documents, self.index_dir, progress=progress)
+            summary = action()
             self.open()
             return str(summary)
         finally:
             self._build_lock.release()
+
+    def add(self, documents: list[Document], keep: bool, progress: Any) -> str:
+        """``keep``: add the documents (same id: replaced); else rebuild the index from them alone."""
+        from .api import Assistant
+
+        def action() -> Any:
+            assistant = self.assistant
+            if keep and assistant is not None and hasattr(assistant, "add_documents"):
+                return assistant.add_documents(documents, progress=progress)
+            chosen = merge_documents(current_documents(self), documents) if keep else documents
+            return Assistant.build_documents(chosen, self.index_dir, progress=progress)
+
+        return self.change(action)
+
+    def remove(self, doc_ids: list[str], progress: Any) -> str:
+        from .api import Assistant
+
+        def action() -> Any:
+            assistant = self.require()
+            if hasattr(assistant, "remove"):
+                return assistant.remove(doc_ids)
+            kept = [d for d in current_documents(self) if d.id not in set(doc_ids)]
+            if not kept:
+                raise AssistantError("an index needs at least one document; add another before removing the last.")
+            return Assistant.build_documents(kept, self.index_dir, progress=progress)
+
+        return self.change(action)
+
+    def version(self) -> tuple[Any, ...]:
+        """Changes whenever the index on disk does (for the page's figures)."""
+        if self.assistant is None:
+            return ("problem", self.problem)
+        info = self.assistant.info()
+        return (info.get("documents"), info.get("sentences"), info.get("speakers"), info.get("created"),
+                info.get("build_id"))
+
+    def examples(self) -> list[str]:
+        """Three questions made from the index (cached per index version)."""
+        if self.assistant is None:
+            return []
+        version = self.version()
+        if self._examples is None or self._examples[0] != version:
+            assistant = self.assistant
+            documents = assistant.documents()
+            questions = example_questions(assistant.speakers(), lambda name: speaker_quotes(assistant, name),
+                                          [d.title for d in documents])
+            self._examples = (version, questions)
+        return self._examples[1]
+
+
+# ----- the API's newer methods, with the older index's equivalents until every index has them -----
+
+def get_document(assistant: Any, doc_id: str) -> Any:
+    """The document with its text (``Assistant.document``)."""
+    if hasattr(assistant, "document"):
+        return assistant.document(doc_id)
+    return next((d for d in assistant.documents() if d.id == doc_id), None)
+
+
+def speaker_quotes(assistant: Any, name: str) -> list[Passage]:
+    """Every sentence of a speaker, newest document first (``Assistant.quotes``)."""
+    if hasattr(assistant, "quotes"):
+        return list(assistant.quotes(name))
+    return [p for p in assistant.ask(name, k=20, speaker=name).passages]  # older API: the best 20
+
+
+def document_sentences(document: Any) -> Any:
+    return getattr(document, "sentences", "")
+
+
+def document_speakers(document: Any) -> list[str]:
+    return list(getattr(document, "speakers", []) or [])
 
 
 # ----- presentation: pure functions of the API's objects -----
@@ -87,7 +257,7 @@ def document_html(text: str, passages: list[Passage], focus: int | None = None, 
             continue
         pieces.append(html.escape(text[cursor:start]))
         attributes = ' id="focus" class="focus"' if rank == focus else ""
-        pieces.append(f"<mark{attributes}><sup>[{rank}]</sup> {html.escape(text[start:end])}</mark>")
+        pieces.append(f"<mark{attributes} data-rank=\"{rank}\"><sup>[{rank}]</sup> {html.escape(text[start:end])}</mark>")
         cursor = end
     pieces.append(html.escape(text[cursor:]))
     body = "".join(pieces)
@@ -96,16 +266,19 @@ def document_html(text: str, passages: list[Passage], focus: int | None = None, 
 
 
 def article_view(assistant: Any, answer: Answer | None, focus: int | None = None) -> str:
-    """The article of the focused passage (default: the best) with its cited sentences highlighted."""
-    documents = {d.id: d for d in assistant.documents()}
+    """The article of the focused passage (default: the best) with its cited sentences highlighted; without an
+    answer, the first document, nothing highlighted."""
+    if assistant is None:
+        return ""
     if answer is None or not answer.passages:
-        first = next(iter(documents.values()), None)
-        if first is None:
-            return ""
-        return _article(first, [], None, "")
+        listing = assistant.documents()
+        if not listing:
+            return "<div class='doc-view'><p><em>The index holds no documents.</em></p></div>"
+        first = get_document(assistant, listing[0].id)
+        return _article(first, [], None, "") if first is not None else ""
     chosen = next((p for p in answer.passages if p.rank == focus), answer.passages[0])
-    document = documents.get(chosen.doc_id)
-    if document is None:  # the index was rebuilt since this answer
+    document = get_document(assistant, chosen.doc_id)
+    if document is None:  # the document has left the index since this answer
         return "<div class='doc-view'><p><em>This document is no longer in the index.</em></p></div>"
     same = [p for p in answer.passages if p.doc_id == chosen.doc_id]
     others = sorted({p.doc_id for p in answer.passages} - {chosen.doc_id})
@@ -131,19 +304,20 @@ def context_message(passage: Passage) -> dict[str, Any]:
     return {"role": "assistant", "content": body, "metadata": {"title": title, "status": "done"}}
 
 
-def index_figures(state: AppState) -> str:
+def plural(n: Any, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def figures(state: AppState) -> str:
+    """The index in one line (no server paths, no model ids): documents, sentences, speakers."""
     if state.assistant is None:
         return f"**The index cannot be used:** {escape_markdown(state.problem or 'not loaded')}"
     info = state.assistant.info()
-    return (
-        f"**Index** `{code_span(str(info['index']))}`: {info['documents']} document(s), "
-        f"{info['sentences']} sentences, {info['speakers']} speaker(s), model `{code_span(str(info['model']))}`"
-    )
+    return (f"{plural(info['documents'], 'document')} · {plural(info['sentences'], 'sentence')} · "
+            f"{plural(info['speakers'], 'speaker')}")
 
 
-def code_span(text: str) -> str:
-    """Text for inside a markdown code span (no backticks, no line breaks)."""
-    return text.replace("`", "'").replace("\n", " ")
+index_figures = figures  # the older name
 
 
 def speaker_choices(state: AppState) -> list[str]:
@@ -152,13 +326,49 @@ def speaker_choices(state: AppState) -> list[str]:
     return [ALL_SPEAKERS] + [e.name for e in state.assistant.speakers()]
 
 
-def speaker_rows(state: AppState) -> list[list[Any]]:
+def speaker_rows(state: AppState, search: str = "") -> list[list[Any]]:
+    """Speakers matching ``search`` (name or alias, any part): name, sentences, documents."""
     if state.assistant is None:
         return []
-    return [
-        [e.name, e.sentences, e.direct, e.indirect, ", ".join(e.documents), "; ".join(e.aliases)]
-        for e in state.assistant.speakers()
+    wanted = " ".join(search.lower().split())
+    rows = []
+    for e in state.assistant.speakers():
+        names = " | ".join([e.name, *e.aliases]).lower()
+        if wanted and wanted not in names:
+            continue
+        rows.append([e.name, e.sentences, len(e.documents)])
+    return rows
+
+
+def document_rows(state: AppState) -> list[list[Any]]:
+    if state.assistant is None:
+        return []
+    return [[d.id, d.title, d.date or "", document_sentences(d), ", ".join(document_speakers(d))]
+            for d in state.assistant.documents()]
+
+
+def quotes_html(entry: Any, passages: Sequence[Passage]) -> str:
+    """All sentences of one speaker, grouped by document (newest first, as given), each with its citation."""
+    aliases = f" · also called {html.escape(', '.join(entry.aliases))}" if entry.aliases else ""
+    parts = [
+        f"<h3>{html.escape(entry.name)}</h3>",
+        f"<p>{plural(entry.sentences, 'sentence')}: {entry.direct} quoted, {entry.indirect} reported{aliases}</p>",
+        "<div class='quotes'>",
     ]
+    current = None
+    for p in passages:
+        if p.doc_id != current:
+            if current is not None:
+                parts.append("</ol>")
+            date = f" · {html.escape(p.date)}" if p.date else ""
+            parts.append(f"<h4>{html.escape(p.doc_title)} <small>({html.escape(p.doc_id)}{date})</small></h4><ol>")
+            current = p.doc_id
+        kind = "quoted" if p.attribution == "direct" else "reported"
+        parts.append(f"<li>{html.escape(p.text)} <small>— {kind} · ¶{p.paragraph}, sentence {p.sentence}</small></li>")
+    if current is not None:
+        parts.append("</ol>")
+    parts.append("</div>")
+    return "".join(parts)
 
 
 def whole_k(value: Any) -> Any:
@@ -194,11 +404,15 @@ def read_uploads(paths: list[str], pasted: str, pasted_title: str) -> list[Docum
 
 
 def current_documents(state: AppState) -> list[Document]:
+    """Every indexed document with its text (for a rebuild that keeps them)."""
     if state.assistant is None:
         return []
-    return [
-        Document(id=d.id, title=d.title, date=d.date, text=d.text, source=d.source) for d in state.assistant.documents()
-    ]
+    out = []
+    for info in state.assistant.documents():
+        d = get_document(state.assistant, info.id)
+        if d is not None:
+            out.append(Document(id=d.id, title=d.title, date=d.date, text=d.text, source=d.source))
+    return out
 
 
 def merge_documents(old: list[Document], new: list[Document]) -> list[Document]:
@@ -209,112 +423,214 @@ def merge_documents(old: list[Document], new: list[Document]) -> list[Document]:
     return list(by_id.values())
 
 
+def staged(progress: Any) -> Any:
+    """The API's ``progress(fraction, message)`` as a visible bar with the stage in words."""
+    def report(fraction: float, message: str) -> None:
+        progress(max(0.0, min(1.0, float(fraction))), desc=f"{int(fraction * 100)}% · {message}")
+    return report
+
+
 # ----- the page -----
 
 def build_app(index_dir: Path | None = None) -> gr.Blocks:
     state = AppState(index_dir)
 
     def ask_api(question: str, k: int = 5, speaker: str | None = None) -> dict:
-        """Answer a question: the Answer object (question, answer markdown, cited passages)."""
+        """Answer a question: the Answer object (question, answer markdown, found, cited passages)."""
         try:
             who = None if speaker in (None, "", ALL_SPEAKERS) else speaker
             return state.require().ask(question, k=whole_k(k), speaker=who).to_dict()
         except AssistantError as error:
             raise gr.Error(str(error)) from None
 
-    def respond(message: str, history: list[dict], k: float, speaker: str, cited: dict):
+    def respond(message: str, history: list[dict], k: float, speaker: str, cited: list):
         history = list(history or [])
-        cited = dict(cited or {})
+        cited = list(cited or [])
         try:
             assistant = state.require()
             who = None if speaker in (None, "", ALL_SPEAKERS) else speaker
             answer = assistant.ask(message, k=whole_k(k), speaker=who)
         except AssistantError as error:
             raise gr.Error(str(error)) from None
+        cited.append(answer)
         history.append({"role": "user", "content": escape_markdown(answer.question)})
-        cited[len(history)] = (answer, None)
         history.append({"role": "assistant", "content": answer.answer})
-        for passage in answer.passages:
-            cited[len(history)] = (answer, passage.rank)
-            history.append(context_message(passage))
+        history.extend(context_message(p) for p in answer.passages)
         return history, article_view(assistant, answer), "", cited
 
-    def show_citation(cited: dict, event: gr.SelectData):
-        """Clicking a reply or one of its context boxes shows that sentence in its article."""
-        index = event.index if isinstance(event.index, int) else (event.index or [None])[0]
-        if index not in (cited or {}) or state.assistant is None:
-            return gr.update()
-        answer, rank = cited[index]
+    def show_citation(request: str, cited: list):
+        """"<answer number>:<rank>" (from a click on [n] or a context box) → that sentence in its article."""
+        try:
+            number, rank = (int(x) for x in (request or "").split(":"))
+            answer = (cited or [])[number - 1]
+        except (ValueError, IndexError):
+            return gr.skip()
+        if state.assistant is None or number < 1:
+            return gr.skip()
         return article_view(state.assistant, answer, rank)
 
     def rebuild(files: list[str] | None, pasted: str, title: str, keep: bool, progress=gr.Progress()):
         try:
             new = read_uploads(list(files or []), pasted or "", title or "")
-            documents = merge_documents(current_documents(state), new) if keep else new
-            summary = state.rebuild(documents, lambda f, m: progress(f, desc=m))
+            summary = state.add(new, bool(keep), staged(progress))
         except AssistantError as error:
             raise gr.Error(str(error)) from None
-        choices = speaker_choices(state)
         return (
-            f"{escape_markdown(summary)}\n\n{index_figures(state)}",
-            gr.update(choices=choices, value=ALL_SPEAKERS),
+            escape_markdown(summary),
+            gr.update(choices=speaker_choices(state), value=ALL_SPEAKERS),
             speaker_rows(state),
             article_view(state.assistant, None),
         )
 
-    def refresh():
+    def remove_documents(doc_ids: list[str] | None, progress=gr.Progress()):
+        try:
+            if not doc_ids:
+                raise AssistantError("choose the documents to remove first.")
+            summary = state.remove(list(doc_ids), staged(progress))
+        except AssistantError as error:
+            raise gr.Error(str(error)) from None
+        return escape_markdown(summary), gr.update(value=[])
+
+    def refresh(search: str = ""):
+        """Everything that shows the index: on page load, after a change, and when the index on disk changed."""
         if state.assistant is None:
             state.open()
-        view = article_view(state.assistant, None) if state.assistant is not None else ""
-        return index_figures(state), gr.update(choices=speaker_choices(state)), speaker_rows(state), view
+        examples = state.examples()
+        ids = [d.id for d in state.assistant.documents()] if state.assistant is not None else []
+        placeholder = examples[0] if examples else "Ask a question about the texts"
+        return (
+            figures(state), figures(state),
+            gr.update(choices=speaker_choices(state)),
+            speaker_rows(state, search or ""),
+            document_rows(state),
+            gr.update(choices=ids),
+            gr.update(examples=[{"text": q} for q in examples]),
+            gr.update(placeholder=placeholder),
+            state.version(),
+        )
 
+    def tick(seen: Any, search: str):
+        """Every few seconds: when the index on disk has changed (another process added to it), show it."""
+        if state.assistant is not None:
+            state.assistant.info()  # the API notices a changed index here
+        if state.version() == seen:
+            return tuple(gr.skip() for _ in range(9))
+        return refresh(search)
+
+    def show_speaker(search: str, event: gr.SelectData):
+        rows = speaker_rows(state, search or "")
+        row = event.index[0] if isinstance(event.index, (list, tuple)) else event.index
+        if state.assistant is None or not isinstance(row, int) or not 0 <= row < len(rows):
+            return gr.skip(), gr.skip()
+        name = rows[row][0]
+        entry = next((e for e in state.assistant.speakers() if e.name == name), None)
+        if entry is None:
+            return gr.skip(), gr.skip()
+        return quotes_html(entry, speaker_quotes(state.assistant, name)), gr.update(
+            value=f"Ask with {name}", visible=True)
+
+    def ask_with(label: str):
+        name = label.removeprefix("Ask with ").strip()
+        if state.assistant is None or name not in speaker_choices(state):
+            return gr.skip(), gr.skip(), gr.skip()
+        return (gr.Tabs(selected="ask"), gr.update(value=name),
+                gr.update(placeholder=f"What did {name} say about …?", value=""))
+
+    def clear_all():
+        return [], "", [], article_view(state.assistant, None)
+
+    examples = state.examples()
     with gr.Blocks(title="Article assistant") as demo:
-        gr.Markdown("# Article assistant\nAsk about the articles: every answer is the articles' own sentences, "
-                    "cited, with who said each one. Open a context box and click it to see that sentence "
-                    "highlighted in its article.")
-        status = gr.Markdown(index_figures(state), elem_id="index-status")
-        with gr.Tab("Ask"):
-            with gr.Row():
-                with gr.Column(scale=3):
-                    chat = gr.Chatbot(label="Answers", height=560, sanitize_html=True, allow_tags=False,
-                                      elem_id="chat", feedback_options=None)
-                    question = gr.Textbox(label="Question", placeholder="What did Putin say about hackers?",
-                                          elem_id="question", max_length=2000)
-                    with gr.Row():
-                        k = gr.Slider(1, 20, value=5, step=1, label="Sentences")
-                        speaker = gr.Dropdown(speaker_choices(state), value=ALL_SPEAKERS, label="Speaker")
-                    with gr.Row():
-                        send = gr.Button("Ask", variant="primary", elem_id="ask-button")
-                        clear = gr.Button("Clear")
-                with gr.Column(scale=2):
-                    view = gr.HTML(article_view(state.assistant, None) if state.assistant else "",
-                                   label="Article", elem_id="article-view")
-        with gr.Tab("Texts and index"):
-            gr.Markdown("Upload `.txt`/`.md` files or paste a text, then rebuild the index. "
-                        "A leading `date YYYY-MM-DD` line is read as the article's date.")
-            files = gr.File(file_count="multiple", file_types=[".txt", ".md"], label="Texts", type="filepath")
-            pasted = gr.Textbox(lines=8, label="Or paste a text")
-            pasted_title = gr.Textbox(label="Name for the pasted text", placeholder="my-article")
-            keep = gr.Checkbox(value=True, label="Keep the documents already in the index")
-            rebuild_button = gr.Button("Rebuild index", variant="primary", elem_id="rebuild-button")
-            build_status = gr.Markdown(index_figures(state), elem_id="build-status")
-        with gr.Tab("Speakers"):
-            table = gr.Dataframe(
-                value=speaker_rows(state),
-                headers=["speaker", "sentences", "direct", "indirect", "documents", "aliases"],
-                interactive=False,
-            )
+        with gr.Row(elem_id="header"):
+            gr.Markdown("# Article assistant", elem_id="title")
+            status = gr.Markdown(figures(state), elem_id="index-status")
+        gr.Markdown(WHAT_THIS_IS, elem_id="what-this-is")
+        with gr.Tabs(selected="ask") as tabs:
+            with gr.Tab("Ask", id="ask"):
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=3, min_width=300):
+                        chat = gr.Chatbot(label="Answers", show_label=False, sanitize_html=True, allow_tags=False,
+                                          elem_id="chat", feedback_options=None, autoscroll=False,
+                                          examples=[{"text": q} for q in examples] or None,
+                                          placeholder="**Ask a question**, or start with one of these:",
+                                          group_consecutive_messages=True, buttons=[])
+                        question = gr.Textbox(show_label=False, elem_id="question", max_length=2000, lines=1,
+                                              max_lines=4, placeholder=examples[0] if examples else
+                                              "Ask a question about the texts", container=False, autofocus=True)
+                        with gr.Row(elem_id="ask-row"):
+                            send = gr.Button("Ask", variant="primary", elem_id="ask-button", scale=2, min_width=80)
+                            clear = gr.Button("Clear", elem_id="clear-button", scale=1, min_width=80)
+                        with gr.Row(elem_id="options"):
+                            speaker = gr.Dropdown(speaker_choices(state), value=ALL_SPEAKERS, label="Speaker",
+                                                  elem_id="speaker-filter", min_width=160)
+                            k = gr.Slider(1, 20, value=5, step=1, label="Sentences", elem_id="k", min_width=160)
+                    with gr.Column(scale=2, min_width=300):
+                        view = gr.HTML(article_view(state.assistant, None), elem_id="article-view",
+                                       padding=False)
+            with gr.Tab("Texts", id="texts"):
+                texts_status = gr.Markdown(figures(state), elem_id="texts-figures")
+                documents_table = gr.Dataframe(value=document_rows(state), elem_id="documents",
+                                               headers=["id", "title", "date", "sentences", "speakers"],
+                                               interactive=False, wrap=True)
+                with gr.Row():
+                    remove_choice = gr.Dropdown([d[0] for d in document_rows(state)], multiselect=True,
+                                                label="Documents to remove", elem_id="remove-choice", scale=3)
+                    remove_button = gr.Button("Remove from the index", elem_id="remove-button", scale=1)
+                gr.Markdown("**Add texts**: upload `.txt`/`.md` files or paste a text. A leading "
+                            "`date YYYY-MM-DD` line is the article's date; a short first line without a full "
+                            "stop is its title.")
+                files = gr.File(file_count="multiple", file_types=[".txt", ".md"], label="Texts", type="filepath")
+                pasted = gr.Textbox(lines=6, label="Or paste a text")
+                pasted_title = gr.Textbox(label="Name for the pasted text", placeholder="my-article")
+                keep = gr.Checkbox(value=True, label="Keep the documents already in the index "
+                                                     "(untick to rebuild the index from these texts alone)")
+                add_button = gr.Button("Add to the index", variant="primary", elem_id="rebuild-button")
+                progress_box = gr.HTML("", elem_id="build-progress")
+                build_status = gr.Markdown("", elem_id="build-status")
+            with gr.Tab("Speakers", id="speakers"):
+                search = gr.Textbox(label="Find a speaker (name or alias)", elem_id="speaker-search",
+                                    placeholder="name")
+                with gr.Row():
+                    table = gr.Dataframe(value=speaker_rows(state), headers=["speaker", "sentences", "documents"],
+                                         interactive=False, elem_id="speaker-table", wrap=True, scale=2)
+                    with gr.Column(scale=3):
+                        ask_with_button = gr.Button("Ask with this speaker", elem_id="ask-with-speaker",
+                                                    visible=False, variant="primary")
+                        quotes_view = gr.HTML("<p><em>Click a speaker to see everything they said.</em></p>",
+                                              elem_id="speaker-quotes")
 
-        cited = gr.State({})
-        scroll = "() => { const m = document.querySelector('#article-view #focus'); if (m) m.scrollIntoView({block: 'center'}); }"
+        cited = gr.State([])
+        seen = gr.State(state.version())
+        cite_request = gr.Textbox(elem_id="cite-request", elem_classes=["offscreen"], show_label=False,
+                                  container=False)
+        cite_button = gr.Button("show", elem_id="cite-button", elem_classes=["offscreen"])
+        timer = gr.Timer(5)
+
+        refreshed = [status, texts_status, speaker, table, documents_table, remove_choice, chat, question, seen]
         for trigger in (send.click, question.submit):
             trigger(respond, [question, chat, k, speaker, cited], [chat, view, question, cited],
-                    api_visibility="private").then(None, None, None, js=scroll)
-        chat.select(show_citation, [cited], [view], api_visibility="private").then(None, None, None, js=scroll)
-        clear.click(lambda: ([], "", {}), None, [chat, question, cited], api_visibility="private")
-        rebuild_button.click(rebuild, [files, pasted, pasted_title, keep], [build_status, speaker, table, view],
-                             api_visibility="private")
-        demo.load(refresh, None, [status, speaker, table, view], api_visibility="private")
+                    api_visibility="private", show_progress="minimal").then(None, None, None,
+                                                                            js=SHOW_ANSWER_AND_FOCUS)
+        chat.example_select(lambda event: event.value["text"] if isinstance(event.value, dict) else str(event.value),
+                            None, [question], api_visibility="private").then(
+            respond, [question, chat, k, speaker, cited], [chat, view, question, cited], api_visibility="private",
+        ).then(None, None, None, js=SHOW_ANSWER_AND_FOCUS)
+        cite_button.click(show_citation, [cite_request, cited], [view], api_visibility="private",
+                          show_progress="hidden").then(None, None, None, js=SHOW_FOCUS)
+        clear.click(clear_all, None, [chat, question, cited, view], api_visibility="private")
+        add_button.click(rebuild, [files, pasted, pasted_title, keep], [build_status, speaker, table, view],
+                         api_visibility="private", show_progress="full", show_progress_on=[progress_box]).success(
+            refresh, [search], refreshed, api_visibility="private")
+        remove_button.click(remove_documents, [remove_choice], [build_status, remove_choice],
+                            api_visibility="private", show_progress="full", show_progress_on=[progress_box]).success(
+            refresh, [search], refreshed, api_visibility="private").then(
+            lambda: article_view(state.assistant, None), None, [view], api_visibility="private")
+        search.change(lambda s: speaker_rows(state, s or ""), [search], [table], api_visibility="private",
+                      show_progress="hidden")
+        table.select(show_speaker, [search], [quotes_view, ask_with_button], api_visibility="private")
+        ask_with_button.click(ask_with, [ask_with_button], [tabs, speaker, question], api_visibility="private")
+        demo.load(refresh, [search], refreshed, api_visibility="private")
+        timer.tick(tick, [seen, search], refreshed, api_visibility="private", show_progress="hidden")
         gr.api(ask_api, api_name="ask")
     return demo
 
@@ -341,6 +657,7 @@ def serve(
         show_error=True,
         prevent_thread_lock=prevent_thread_lock,
         css=CSS,
+        head=HEAD,
         theme=gr.themes.Soft(),
         quiet=True,
     )
