@@ -140,3 +140,55 @@ def test_build_then_ask_a_new_folder(capsys, tmp_path: Path):
     assert passage["speaker"] == "Tom Berg" and passage["attribution"] == "direct"
     code, out, _ = run(capsys, "ask", "What did the council decide?", "--index", str(index), "-k", "1", "--json")
     assert json.loads(out)["passages"][0]["date"] == "2023-05-01"
+
+
+# ----- the growing index from the command line
+def test_add_documents_remove_verify_and_import(capsys, tmp_path: Path, built_index: Path):
+    index = tmp_path / "index"
+    shutil.copytree(built_index, index)
+    note = tmp_path / "ferry-news.txt"
+    note.write_text("date 2024-04-01\nA new ferry terminal opened.\n\n\u201cWe expect a million passengers,\u201d "
+                    "said port director Ali Khan.\n", encoding="utf-8")
+    code, out, _ = run(capsys, "add", str(note), "--index", str(index))
+    assert code == 0 and "added 1" in out and "2 document(s)" in out
+    code, out, _ = run(capsys, "documents", "--index", str(index), "--json")
+    listed = {d["id"]: d for d in json.loads(out)}
+    assert set(listed["ferry-news"]) == {"id", "title", "date", "source", "sentences", "speakers"}
+    assert listed["ferry-news"]["date"] == "2024-04-01" and listed["ferry-news"]["speakers"] == ["Ali Khan"]
+    code, out, _ = run(capsys, "verify", "--index", str(index))
+    assert code == 0 and "ok" in out
+    code, out, _ = run(capsys, "remove", "ferry-news", "--index", str(index))
+    assert code == 0 and "removed 1" in out
+    code, _, err = run(capsys, "remove", "ferry-news", "--index", str(index))
+    assert code == 2 and err.count("\n") == 1 and "no document" in err
+
+    analysed = tmp_path / "analysed"
+    code, out, _ = run(capsys, "analyse", str(note), "--out", str(analysed))
+    assert code == 0 and "1 document(s)" in out and (analysed / "analysis.json").is_file()
+    code, out, _ = run(capsys, "import", str(analysed), "--index", str(tmp_path / "new-index"))
+    assert code == 0 and "added 1" in out
+    code, out, _ = run(capsys, "ask", "How many passengers are expected?", "--index", str(tmp_path / "new-index"), "--json")
+    assert json.loads(out)["passages"][0]["doc_id"] == "ferry-news"
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["import", "{tmp}/nothing-here", "--index", "{tmp}/idx"], "not a directory of analysed texts"),
+        (["import", "{tmp}", "--index", "{tmp}/idx"], "no analysis.json"),
+        (["build", "{src}", "--index", "{tmp}"], "not an index"),
+        (["verify", "--index", "{tmp}/missing"], "does not exist"),
+        (["analyse", "{src}", "--out", "{tmp}"], "not an analysed directory"),
+        (["add", "{tmp}/empty.txt", "--index", "{tmp}/idx"], "empty"),
+    ],
+)
+def test_growing_index_bad_input_is_one_line_exit_2(capsys, tmp_path: Path, argv, message):
+    (tmp_path / "empty.txt").write_text(" \n", encoding="utf-8")
+    (tmp_path / "keep.txt").write_text("my own file", encoding="utf-8")
+    src = tmp_path / "src.txt"
+    src.write_text("One sentence here. Another one.\n", encoding="utf-8")
+    code, out, err = run(capsys, *[a.format(tmp=tmp_path, src=src) for a in argv])
+    assert code == 2, err
+    last = err.strip().splitlines()[-1]  # progress lines may come first; the error is one line, last
+    assert last.startswith("error: ") and message in last and err.count("error:") == 1 and "Traceback" not in err
+    assert (tmp_path / "keep.txt").read_text(encoding="utf-8") == "my own file"
