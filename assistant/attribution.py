@@ -59,6 +59,7 @@ Which sentences are speech (``_assign``, here):
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -78,7 +79,7 @@ from .speech.cues import (
 )
 from .speech.lexicon import ROLE_NOUNS, TITLES
 from .speech.nlp import parse_chunks
-from .speech.quotes import QuoteSpan, quote_spans, quoted_chars, spans_in
+from .speech.quotes import QuoteIndex, quote_spans, quoted_chars, spans_in
 from .speech.resolve import Entry, State, learn_gender, note_mentions, register_people, resolve, resolve_person
 
 
@@ -104,8 +105,8 @@ def attribute_text(text: str) -> AttributedText:
     if not spans:
         return AttributedText([], {})
     paragraphs = paragraph_spans(text, parse_header(text).body_start)
-    quotes = quote_spans(text, paragraphs, [s for s, _, _ in spans])
-    chunks = parse_chunks(text, paragraphs)
+    quotes = QuoteIndex(quote_spans(text, paragraphs, [s for s, _, _ in spans]))
+    chunks = parse_chunks(text, paragraphs, [(s, e) for s, e, _ in spans])
     sents = [_make_sent(i, s, e, p, text, quotes, chunks) for i, (s, e, p) in enumerate(spans)]
     state = State(text=text, people=register_people(text, sents))
     for sent in sents:
@@ -123,7 +124,7 @@ def attribute_text(text: str) -> AttributedText:
     return AttributedText(sentences, aliases)
 
 
-def _make_sent(i: int, s: int, e: int, p: int, text: str, quotes: list[QuoteSpan], chunks: list) -> SentInfo:
+def _make_sent(i: int, s: int, e: int, p: int, text: str, quotes: QuoteIndex, chunks: list) -> SentInfo:
     mine = spans_in(quotes, s, e)
     tokens, offset = tokens_of(chunks, s, e)
     return SentInfo(i, s, e, p, mine, quoted_chars(mine, s, e), tokens, offset=offset)
@@ -177,9 +178,7 @@ _NOT_LABELS = frozenset("UPDATE BREAKING WATCH NOTE EDITOR'S NOTE EDITOR’S NOT
 
 def _transcript_label(text: str, sent: SentInfo, sents: list[SentInfo], state: State) -> str | None:
     """``transcript_label``: "WALLACE: Let's start …" gives its paragraph to the labelled speaker."""
-    first = sent
-    while first.index > 0 and sents[first.index - 1].paragraph == sent.paragraph:
-        first = sents[first.index - 1]
+    first = sents[state.paragraph_first[sent.paragraph]]
     m = _LABEL.match(text, first.start, first.end)
     if m is None or m.group(1).strip() in _NOT_LABELS:
         return None
@@ -190,7 +189,13 @@ def _transcript_label(text: str, sent: SentInfo, sents: list[SentInfo], state: S
 def _assign(sents: list[SentInfo], state: State) -> None:
     text = state.text
     first_pass_cues(sents, state)
+    for sent in reversed(sents):
+        state.paragraph_first[sent.paragraph] = sent.index
     groups = _quote_groups(text, sents)
+    members: dict[int, list[int]] = {}  # group root → its sentences that have a cue of their own, in order
+    for sent in sents:
+        if sent.own:
+            members.setdefault(groups[sent.index], []).append(sent.index)
     block: tuple[str, int] | None = None  # ``colon_intro``: (speaker, paragraph) of a block quotation
     for sent in sents:
         headline = _is_headline(text, sent, sents) and not _named(sent.own)  # "…, Ann Lee Says." keeps Ann Lee
@@ -212,7 +217,7 @@ def _assign(sents: list[SentInfo], state: State) -> None:
                 continue
         has_quote = bool(sent.quotes) and not _is_scare(text, sent) or sent.inside_marks
         if has_quote:
-            speaker = (sent.own if sent.own_content or sent.own else None) or _group_speaker(sent, sents, groups) \
+            speaker = (sent.own if sent.own_content or sent.own else None) or _group_speaker(sent, sents, groups, members) \
                 or _speaker_after(sent, sents, text, groups) or _previous_speaker(sent, sents)
             if speaker:
                 sent.speaker, sent.attribution = speaker, "direct"
@@ -275,17 +280,15 @@ def _quote_groups(text: str, sents: list[SentInfo]) -> dict[int, int]:
     return {s.index: find(s.index) for s in sents}
 
 
-def _group_speaker(sent: SentInfo, sents: list[SentInfo], groups: dict[int, int]) -> str | None:
-    root = groups[sent.index]
-    lo, hi = sent.index, sent.index
-    while lo > 0 and groups[lo - 1] == root or lo > 0 and sent.index - lo < 3:
-        lo -= 1  # group members are contiguous or nearly so
-    while hi + 1 < len(sents) and (groups[hi + 1] == root or hi - sent.index < 3):
-        hi += 1
-    members = [s for s in sents[lo : hi + 1] if groups[s.index] == root and s.own and s is not sent]
-    if not members:
+def _group_speaker(sent: SentInfo, sents: list[SentInfo], groups: dict[int, int],
+                   members: dict[int, list[int]]) -> str | None:
+    """The cue of the nearest other sentence of the same quotation (found by bisection: bounded work)."""
+    cued = members.get(groups[sent.index], [])
+    k = bisect.bisect_left(cued, sent.index)
+    near = [i for i in cued[max(0, k - 1) : k + 2] if i != sent.index]
+    if not near:
         return None
-    return min(members, key=lambda s: abs(s.index - sent.index)).own
+    return sents[min(near, key=lambda i: (abs(i - sent.index), i)) ].own
 
 
 def _pure_quote(text: str, sent: SentInfo) -> bool:
@@ -316,7 +319,7 @@ def _speaker_after(sent: SentInfo, sents: list[SentInfo], text: str, groups: dic
 
 def _previous_speaker(sent: SentInfo, sents: list[SentInfo]) -> str | None:
     """``direct_floating``: the last speaker of this or the previous paragraph."""
-    for i in range(sent.index - 1, -1, -1):
+    for i in range(sent.index - 1, max(-1, sent.index - 200), -1):  # bounded: a speaker 200 sentences back is stale
         prev = sents[i]
         if prev.paragraph < sent.paragraph - 1:
             return None

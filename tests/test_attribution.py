@@ -271,7 +271,7 @@ def test_never_crashes(text: str) -> None:
 def test_works_without_spacy(monkeypatch: pytest.MonkeyPatch) -> None:
     import assistant.attribution as attribution_module
 
-    monkeypatch.setattr(attribution_module, "parse_chunks", lambda text, paragraphs: [])
+    monkeypatch.setattr(attribution_module, "parse_chunks", lambda text, paragraphs, sentences=None: [])
     result = attribute_text("“We will build it,” Jane Doe said. She said the money was there.")
     assert result.sentences[0].speaker == "Jane Doe"
     assert result.sentences[0].attribution == "direct"

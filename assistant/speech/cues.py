@@ -22,7 +22,7 @@ from .lexicon import (
     TITLES,
 )
 from .names import People, clean_name
-from .quotes import QuoteSpan, quoted_chars
+from .quotes import QuoteIndex, QuoteSpan, quoted_chars
 
 
 @dataclass
@@ -68,6 +68,7 @@ class SentInfo:
     own_content: bool = False
     inside_marks: bool = False
     offset: int = 0  # of the spaCy chunk holding ``tokens``
+    quote_index: Any = None  # (the quotes list it was built from, its QuoteIndex), built on demand
 
 
 def tokens_of(chunks: list[tuple[int, Any]], start: int, end: int) -> tuple[list[Any], int]:
@@ -86,7 +87,11 @@ def chunk_offset(sent: SentInfo) -> int:
 
 
 def in_quote(sent: SentInfo, pos: int) -> bool:
-    return any(q.start <= pos < q.end for q in sent.quotes)
+    if len(sent.quotes) <= 8:
+        return any(q.start <= pos < q.end for q in sent.quotes)
+    if sent.quote_index is None or sent.quote_index[0] is not sent.quotes:  # many quotations: bisection
+        sent.quote_index = (sent.quotes, QuoteIndex(sent.quotes))
+    return sent.quote_index[1].contains(pos)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -155,20 +160,26 @@ _PASSIVE_NOT_SPEECH = frozenset("say report believe think expect tell ask rumor 
 _ACCUSE = frozenset("accuse blame criticize criticise warn blast slam charge deny praise thank".split())
 
 
+_INSIDE_CUE = re.compile(
+    r"^(?:[A-Z][\w.’'-]+(?: [A-Z][\w.’'-]+)*|he|she|they|He|She|They) (?:\w+ly )?"
+    r"(?:said|says|told|added|stated|explained|wrote)\b"
+)
+
+
 def mark_inside_cues(text: str, sent: SentInfo) -> None:
     """``cue_inside_marks``: a short quotation that is itself "Name/he said …" is a cue, not a quotation."""
-    for q in list(sent.quotes):
-        inner = q.inner(text)
+    kept = []
+    for q in sent.quotes:
+        inner = q.inner(text) if q.end - q.start < 200 else ""
         words = inner.split()
-        if 2 <= len(words) <= 8 and re.match(
-            r"^(?:[A-Z][\w.’'-]+(?: [A-Z][\w.’'-]+)*|he|she|they|He|She|They) (?:\w+ly )?"
-            r"(?:said|says|told|added|stated|explained|wrote)\b",
-            inner,
-        ):
-            sent.quotes = [x for x in sent.quotes if x is not q]
-            sent.quoted = quoted_chars(sent.quotes, sent.start, sent.end)
+        if 2 <= len(words) <= 8 and _INSIDE_CUE.match(inner):
             sent.own_content = True
             sent.inside_marks = True
+        else:
+            kept.append(q)
+    if len(kept) != len(sent.quotes):
+        sent.quotes = kept
+        sent.quoted = quoted_chars(sent.quotes, sent.start, sent.end)
 
 
 def parsed_cues(text: str, sent: SentInfo) -> list[Cue]:
@@ -320,9 +331,16 @@ def _content_before(sent: SentInfo, tok: Any) -> bool:
     if subj is None or any(t.i < tok.i - 12 for t in subj.subtree):
         return False
     first_subj = min(t.i for t in subj.subtree)
-    before = [t for t in sent.tokens if t.i < first_subj and not t.is_quote]
-    words = [t for t in before if t.is_alpha]
-    return len(words) >= 3 and bool(before) and before[-1].text in ",—–-:"
+    doc, lo = tok.doc, sent.tokens[0].i if sent.tokens else first_subj
+    last = next((doc[j] for j in range(first_subj - 1, lo - 1, -1) if not doc[j].is_quote), None)
+    if last is None or last.text not in ",—–-:":
+        return False
+    words = 0
+    for j in range(first_subj - 1, lo - 1, -1):  # three words are enough: bounded, whatever the sentence length
+        words += int(doc[j].is_alpha and not doc[j].is_quote)
+        if words >= 3:
+            return True
+    return False
 
 
 def _mention(text: str, sent: SentInfo, head: Any) -> Mention:
@@ -467,7 +485,7 @@ _SUBJ_RE = rf"(?:{_NAME_RE}|[Hh]e|[Ss]he|[Tt]hey|[Tt]he [a-z]+(?: [a-z]+)?|[Oo]f
 _CUE_BEFORE = re.compile(
     rf"(?<![\w’'])(?P<subj>{_SUBJ_RE})(?:\s*\([^()]{{1,30}}\))?\s+(?:\w+ly\s+)?(?:has\s+|had\s+)?(?P<verb>{_VERBS_RE})\b"
 )
-_CUE_AFTER = re.compile(rf"(?:^|[,:;]|\s\s)\s*(?P<verb>(?i:said|says|added|wrote|asked))\s+(?P<subj>{_NAME_RE})")
+_CUE_AFTER = re.compile(rf"(?:^|[,:;]|(?<!\s)\s\s)\s*(?P<verb>(?i:said|says|added|wrote|asked))\s+(?P<subj>{_NAME_RE})")
 _CUE_APPOS = re.compile(
     rf"(?P<subj>{_NAME_RE}),\s+(?:an?|the|one)\s[^,“”\"]{{1,100}},\s+(?:\w+ly\s+)?(?P<verb>{_VERBS_RE})\b"
 )
@@ -522,13 +540,16 @@ def _within_subject(inner: Mention, subject: Mention) -> bool:
 def cross_check(parsed: list[Cue], patterns: list[Cue]) -> list[Cue]:
     """``cue_cross_check``: the parse found no cue, or gave the verb a far-off subject where a name stands right
     before it ("To understand X, Chief Justice Roberts said, one should …"): trust the adjacent-name pattern."""
-    named = [c for c in patterns if c.mention.kind == "person" and 0 <= c.mention.pos < c.verb_pos
-             and (c.verb_pos - _mention_end(c.mention) <= 12 or c.appositive)]
+    named: dict[int, list[Cue]] = {}
+    for c in patterns:
+        if c.mention.kind == "person" and 0 <= c.mention.pos < c.verb_pos \
+                and (c.verb_pos - _mention_end(c.mention) <= 12 or c.appositive):
+            named.setdefault(c.verb_pos, []).append(c)
     if not parsed:
         return [c for c in patterns if c.content]
     out = []
     for cue in parsed:
-        better = next((c for c in named if c.verb_pos == cue.verb_pos and c.mention.text != cue.mention.text
+        better = next((c for c in named.get(cue.verb_pos, ()) if c.mention.text != cue.mention.text
                        and not _overlaps(c.mention, cue.mention) and not _within_subject(c.mention, cue.mention)
                        and (cue.mention.kind in ("org", "generic") or cue.mention.pos > cue.verb_pos + 8 or
                             0 <= cue.verb_pos - _mention_end(cue.mention) > 12)), None)

@@ -118,9 +118,28 @@ def _surname(parts: list[str]) -> str:
 
 @dataclass
 class People:
-    """The registry of people of one text, keyed by canonical name."""
+    """The registry of people of one text, keyed by canonical name, with indexes by surname, first name and role
+    word (``bounded_lookup``: a text with tens of thousands of names must not scan them all for each mention)."""
 
     by_key: dict[str, Person] = field(default_factory=dict)
+    by_surname: dict[str, list[Person]] = field(default_factory=dict)
+    by_first: dict[str, list[Person]] = field(default_factory=dict)
+    by_role: dict[str, list[Person]] = field(default_factory=dict)
+
+    def _index(self, person: Person) -> None:
+        self.by_key[person.key] = person
+        self.by_surname.setdefault(person.surname.lower(), []).append(person)
+        if person.first:
+            self.by_first.setdefault(person.first.lower(), []).append(person)
+
+    def with_role(self, words: set[str], limit: int = 50) -> list[Person]:
+        """The people with any of these role words (the last ``limit`` registered per word: bounded work), each
+        once."""
+        seen: dict[int, Person] = {}
+        for w in words:
+            for p in self.by_role.get(w, [])[-limit:]:
+                seen.setdefault(id(p), p)
+        return list(seen.values())
 
     def add_full(self, surface: str, name: str, roles: list[str]) -> Person | None:
         """Register a mention with a first name ("Vladimir Putin"); returns its person."""
@@ -131,7 +150,7 @@ class People:
         person = self._find(surname, first)
         if person is None:
             person = Person(key=name, first=first, surname=surname, full=name)
-            self.by_key[name] = person
+            self._index(person)
         elif len(name) > len(person.full) and first == person.first:
             pass  # keep the first full form as canonical (a middle initial does not rename)
         self._note(person, surface, roles, first)
@@ -143,7 +162,7 @@ class People:
         person = self._find(surname, None)
         if person is None:
             person = Person(key=surname, first=None, surname=surname, full=surname)
-            self.by_key[surname] = person
+            self._index(person)
         known_first = surname.lower() in MALE_NAMES or surname.lower() in FEMALE_NAMES
         self._note(person, surface, roles, surname if known_first and person.first is None else None)
         return person
@@ -155,7 +174,7 @@ class People:
         return self._find(_surname(parts), parts[0] if len(parts) > 1 else None)
 
     def _find(self, surname: str, first: str | None) -> Person | None:
-        same = [p for p in self.by_key.values() if p.surname.lower() == surname.lower()]
+        same = self.by_surname.get(surname.lower(), [])
         if first is not None:
             exact = [p for p in same if p.first and p.first.lower() == first.lower()]
             if exact:
@@ -166,10 +185,11 @@ class People:
                 del self.by_key[person.key]
                 person.first, person.full, person.key = first, f"{first} {surname}", f"{first} {surname}"
                 self.by_key[person.key] = person
+                self.by_first.setdefault(first.lower(), []).append(person)
                 return person
             return None
         if not same:  # "Xi" for "Xi Jinping", "Melanie" for "Melanie Austin": a bare name that is a first name
-            same = [p for p in self.by_key.values() if p.first and p.first.lower() == surname.lower()]
+            same = self.by_first.get(surname.lower(), [])
             if len(same) != 1:
                 return None
         return max(same, key=lambda p: p.count)
@@ -177,6 +197,9 @@ class People:
     def _note(self, person: Person, surface: str, roles: list[str], first: str | None) -> None:
         person.count += 1
         person.add_form(surface)
-        person.roles.update(r for r in roles if r)
+        for r in roles:
+            if r and r not in person.roles:
+                person.roles.add(r)
+                self.by_role.setdefault(r, []).append(person)
         if person.gender is None:
             person.gender = gender_of(first or person.first, roles)

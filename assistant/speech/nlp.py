@@ -7,6 +7,7 @@ Measured on this machine (2 shared cores): loading ``en_core_web_sm`` takes ~2.5
 from __future__ import annotations
 
 import os
+import re
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -14,6 +15,34 @@ from typing import Any
 
 MAX_TEXT = 400_000  # longer texts fall back to the regex cues (parsing 1 MB would take about a minute)
 MAX_CHUNK = 50_000  # characters per spaCy call; long texts are parsed paragraph group by paragraph group
+MAX_SENTENCE = 3_000  # a "sentence" longer than this (no full stops: a list, a paste, an attack) is not parsed;
+# its cues come from the patterns. spaCy costs per token, and such runs can hold two tokens per character.
+MAX_RUN = 40  # spaCy's tokenizer is quadratic in the length of a run without white space ("“‘“‘…": 20 k marks took
+# minutes); such runs reach spaCy with a space every MAX_RUN characters (same length, so offsets stay valid)
+_LONG_RUN = re.compile(r"\S{%d,}" % (MAX_RUN + 1))
+_PUNCT_RUN = re.compile(r"[^\w\s]{6,}")  # "“‘“‘“‘…", "-------": no words, nothing to parse
+
+
+def _break_runs(piece: str) -> str:
+    """``bounded_runs``: the text spaCy sees, with long runs of non-space characters cut by spaces."""
+    def cut(m: re.Match[str]) -> str:
+        run = m.group(0)
+        return " ".join(run[i + 1 : i + MAX_RUN] if i else run[:MAX_RUN] for i in range(0, len(run), MAX_RUN))
+
+    piece = _PUNCT_RUN.sub(lambda m: " " * len(m.group(0)), piece)
+    return _LONG_RUN.sub(cut, piece)
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with the ``spans`` (sorted, disjoint) replaced by spaces: same length, nothing to parse there."""
+    if not spans:
+        return text
+    out, pos = [], 0
+    for a, b in spans:
+        out += [text[pos:a], " " * (b - a)]
+        pos = b
+    out.append(text[pos:])
+    return "".join(out)
 
 
 @dataclass
@@ -48,10 +77,14 @@ def load_nlp() -> Any | None:
         return None
 
 
-def parse_chunks(text: str, paragraphs: list[tuple[int, int]]) -> list[tuple[int, Any]]:
-    """``(offset, Doc)`` pairs covering the paragraphs; each paragraph lies inside one chunk."""
+def parse_chunks(text: str, paragraphs: list[tuple[int, int]],
+                 sentences: list[tuple[int, int]] | None = None) -> list[tuple[int, Any]]:
+    """``(offset, Doc)`` pairs covering the paragraphs; each paragraph lies inside one chunk. Sentences longer than
+    MAX_SENTENCE and runs of punctuation reach spaCy as spaces (``bounded_runs``), so the parse costs time linear
+    in the text, whatever it holds."""
     if not paragraphs or len(text) > MAX_TEXT:
         return []
+    text = _blank(text, [(a, b) for a, b in sentences or [] if b - a > MAX_SENTENCE])
     nlp = load_nlp()
     if nlp is None:
         return []
@@ -63,7 +96,7 @@ def parse_chunks(text: str, paragraphs: list[tuple[int, int]]) -> list[tuple[int
             g_start = p_start
         g_end = p_end
     groups.append((g_start, g_end))
-    pieces = [text[a:b] for a, b in groups]
+    pieces = [_break_runs(text[a:b]) for a, b in groups]
     started = time.perf_counter()
     try:
         docs = list(nlp.pipe(pieces))

@@ -94,6 +94,7 @@ def _sentence_start(starts: list[int], pos: int, floor: int) -> int:
 def _double_spans(text: str, p_start: int, p_end: int, starts: list[int]) -> list[QuoteSpan]:
     spans: list[QuoteSpan] = []
     open_at: int | None = None
+    any_closed = False
     for match in _DOUBLE_MARK.finditer(text, p_start, p_end):
         i = match.start()
         kind = _kind(text, i, p_start, p_end, open_at is not None)
@@ -106,17 +107,54 @@ def _double_spans(text: str, p_start: int, p_end: int, starts: list[int]) -> lis
                 width = 2 if i + 1 < p_end and text[i + 1] == "\x00" else 1
                 spans.append(QuoteSpan(open_at, i + width, closed=True))
                 open_at = None
-            elif not any(q.closed for q in spans):  # a leftover after balanced pairs is ignored
+                any_closed = True
+            elif not any_closed:  # a leftover after balanced pairs is ignored
                 begin = _sentence_start(starts, i, p_start)
                 if i - begin > 1:
                     spans.append(QuoteSpan(begin, i + 1, closed=True, opened=False))
+                    any_closed = True
     if open_at is not None:
         spans.append(QuoteSpan(open_at, p_end, closed=False))
     return spans
 
 
-def _inside(spans: list[QuoteSpan], i: int) -> bool:
-    return any(q.start <= i < q.end for q in spans)
+class QuoteIndex:
+    """``bounded_lookup``: which quotations overlap a range, in logarithmic time. The spans are split into layers of
+    non-overlapping spans (double marks never overlap each other, nor do single ones), so that within a layer both
+    starts and ends are sorted and a range query is two bisections."""
+
+    def __init__(self, spans: list[QuoteSpan]) -> None:
+        self.layers: list[tuple[list[int], list[int], list[QuoteSpan]]] = []
+        for q in sorted(spans, key=lambda q: (q.start, q.end)):
+            for starts, ends, items in self.layers:
+                if ends[-1] <= q.start:
+                    break
+            else:
+                starts, ends, items = [], [], []
+                self.layers.append((starts, ends, items))
+            starts.append(q.start)
+            ends.append(q.end)
+            items.append(q)
+
+    def overlapping(self, start: int, end: int) -> list[QuoteSpan]:
+        """The spans with ``q.start < end and q.end > start``, in order of start."""
+        out: list[QuoteSpan] = []
+        for starts, ends, items in self.layers:
+            out.extend(items[bisect.bisect_right(ends, start) : bisect.bisect_left(starts, end)])
+        if len(self.layers) > 1:
+            out.sort(key=lambda q: q.start)
+        return out
+
+    def contains(self, pos: int) -> bool:
+        for starts, ends, _ in self.layers:
+            i = bisect.bisect_right(starts, pos) - 1
+            if i >= 0 and pos < ends[i]:
+                return True
+        return False
+
+
+def _inside(spans: QuoteIndex, i: int) -> bool:
+    return spans.contains(i)
 
 
 def _single_spans(
@@ -125,9 +163,11 @@ def _single_spans(
     """Single quotation marks, strictly: ‘ after space before a letter; ’ right after , . ! ?"""
     spans: list[QuoteSpan] = []
     open_at: int | None = None
-    for i in range(p_start, p_end):
+    inside = QuoteIndex(doubles)
+    for match in re.finditer("[‘’]", text[p_start:p_end]):
+        i = p_start + match.start()
         ch = text[i]
-        if ch not in "‘’" or _inside(doubles, i):
+        if _inside(inside, i):
             continue
         prev = text[i - 1] if i > p_start else " "
         nxt = text[i + 1] if i + 1 < p_end else " "
@@ -145,7 +185,7 @@ def _single_spans(
 
 
 def quoted_chars(spans: list[QuoteSpan], start: int, end: int) -> int:
-    """How many characters of ``[start, end)`` lie inside quotations."""
+    """How many characters of ``[start, end)`` lie inside quotations (``spans``: those overlapping the range)."""
     total = 0
     for q in spans:
         lo, hi = max(start, q.start), min(end, q.end)
@@ -154,6 +194,8 @@ def quoted_chars(spans: list[QuoteSpan], start: int, end: int) -> int:
     return total
 
 
-def spans_in(spans: list[QuoteSpan], start: int, end: int) -> list[QuoteSpan]:
-    """The quotations that overlap ``[start, end)``."""
+def spans_in(spans: list[QuoteSpan] | QuoteIndex, start: int, end: int) -> list[QuoteSpan]:
+    """The quotations that overlap ``[start, end)`` (pass a QuoteIndex when asking for many ranges)."""
+    if isinstance(spans, QuoteIndex):
+        return spans.overlapping(start, end)
     return [q for q in spans if q.start < end and q.end > start]

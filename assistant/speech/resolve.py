@@ -51,6 +51,10 @@ class State:
     orgs: dict[str, list[str]] = field(default_factory=dict)
     speakers: list[tuple[int, str]] = field(default_factory=list)  # (sentence, canonical) in order
     forms: dict[str, list[str]] = field(default_factory=dict)
+    top_people: tuple[int, list[Person]] | None = None
+    paragraph_first: dict[int, int] = field(default_factory=dict)  # paragraph → index of its first sentence
+    org_suffixes: dict[tuple[str, ...], str] = field(default_factory=dict)  # last words of an org → its key
+    org_acronyms: dict[str, str] = field(default_factory=dict)
 
 
 def _appositive_roles(tok: Any) -> list[str]:
@@ -164,7 +168,7 @@ def _candidates(sent: SentInfo, state: State, pos: int, want: str | None, plural
 
 def _fallback_person(state: State, pos: int, want: str | None) -> dict[str, float]:
     """No antecedent nearby: the latest compatible person mentioned earlier in the text, outside quotations."""
-    for e in reversed(state.timeline):
+    for e in reversed(state.timeline[-400:]):  # bounded: a text of thousands of names is not scanned per pronoun
         if e.kind == "person" and e.pos < pos:
             person = state.people.by_key.get(e.key)
             if person is not None and _compatible(person, want):
@@ -231,16 +235,15 @@ def _resolve_description(m: Mention, sent: SentInfo, state: State) -> str | None
     wanted = _role_words(m.words)
     scores = _candidates(sent, state, m.pos, want, False)
     matched = False
-    for key in list(state.people.by_key):
-        person = state.people.by_key[key]
+    for person in state.people.with_role(wanted - {"the", "a", "an", "former", "then"}):
         overlap = len(wanted & {r for r in person.roles if r not in ("the", "a", "an", "former", "then")})
-        if overlap and _compatible(person, want):
-            scores[key] = scores.get(key, 0.0) + 2.0 * overlap
+        if overlap and _compatible(person, want) and person.key in state.people.by_key:
+            scores[person.key] = scores.get(person.key, 0.0) + 2.0 * overlap
             matched = True
     if not matched:  # no role words to go on: the most mentioned compatible person is the likelier referent
-        for key, person in state.people.by_key.items():
+        for person in _most_mentioned(state):
             if _compatible(person, want):
-                scores[key] = scores.get(key, 0.0) + 0.08 * min(person.count, 25)
+                scores[person.key] = scores.get(person.key, 0.0) + 0.08 * min(person.count, 25)
     for i, (_, key) in enumerate(reversed(state.speakers[-4:])):
         if key in state.people.by_key:
             scores[key] = scores.get(key, 0.0) + 0.5 * (0.6 ** i)
@@ -249,6 +252,15 @@ def _resolve_description(m: Mention, sent: SentInfo, state: State) -> str | None
     best = max(scores, key=scores.get)  # type: ignore[arg-type]
     _add_form(state, best, m.text)
     return best
+
+
+def _most_mentioned(state: State, n: int = 50) -> list[Person]:
+    """The ``n`` people mentioned most, recomputed only when the registry grows (bounded work per description)."""
+    size = len(state.people.by_key)
+    if state.top_people is None or state.top_people[0] != size:
+        people = sorted(state.people.by_key.values(), key=lambda p: -p.count)[:n]
+        state.top_people = (size, people)
+    return [p for p in state.top_people[1] if p.key in state.people.by_key]
 
 
 def _org_words(name: str) -> list[str]:
@@ -265,13 +277,17 @@ def _resolve_org(m: Mention, state: State) -> str:
     if len(words) <= 3 and state.people.lookup(clean_name(m.text)[0]) is not None:
         return resolve_person(m, state)  # a known person's surname the parser did not tag as a person
     name = " ".join(words)
-    for key in state.orgs:
-        kw = key.split()
-        if kw[-len(words):] == words or (len(words) == 1 and words[0].isupper() and
-                                        "".join(w[0] for w in kw if w[0].isupper()) == words[0]):
-            _add_form(state, key, m.text)
-            return key
+    key = state.org_suffixes.get(tuple(words))
+    if key is None and len(words) == 1 and words[0].isupper():
+        key = state.org_acronyms.get(words[0])
+    if key is not None:
+        _add_form(state, key, m.text)
+        return key
     state.orgs[name] = words
+    kw = name.split()
+    for k in range(1, len(kw) + 1):  # every ending of the name: "New York Post" → ("Post",), ("York", "Post"), …
+        state.org_suffixes.setdefault(tuple(kw[-k:]), name)
+    state.org_acronyms.setdefault("".join(w[0] for w in kw if w[0].isupper()), name)
     _add_form(state, name, m.text)
     return name
 
@@ -315,7 +331,7 @@ def _note_role(sent: SentInfo, state: State, tok: Any, off: int) -> None:
     words = tuple(t.lower_ for t in tok.lefts if t.dep_ in ("det", "amod", "compound")) + (tok.lower_,)
     wanted = _role_words(words)
     weight = 2.0 if tok.dep_ in ("nsubj", "nsubjpass") else 0.6
-    match = [p for p in state.people.by_key.values() if wanted & p.roles]
+    match = [p for p in state.people.with_role(wanted) if p.key in state.people.by_key]
     if match:
         state.timeline.append(Entry(sent.index, tok.idx + off, max(match, key=lambda p: p.count).key, "person", weight))
     elif tok.dep_ in ("dobj", "pobj", "nsubj", "nsubjpass"):
