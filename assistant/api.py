@@ -14,7 +14,7 @@ from .answers import make_answer, plan_question
 from .documents import bundled_article, read_documents
 from .errors import AssistantError, printable
 from .indexing import Progress
-from .limits import check_k, clean_question
+from .limits import check_k, check_speaker, clean_question
 from .retrieval import passage_at, rank
 from .schema import Answer, Document, DocumentInfo, Passage
 from .speakers import SpeakerEntry, match_speakers
@@ -210,6 +210,7 @@ class Assistant:
         """Answer several questions with one batched encoding (all from the same index snapshot)."""
         cleaned = [clean_question(q) for q in questions]
         k = check_k(k)
+        speaker = check_speaker(speaker) if speaker is not None else None
         index = self.index  # one snapshot for the whole batch: no mixed answers during a change
         # answers.plan_question: the speaker filter, "What did X say …?" questions, room for left-out cue sentences
         plans = [plan_question(q, index.speakers, k, speaker) for q in cleaned]

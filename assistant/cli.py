@@ -117,7 +117,10 @@ def cmd_build(args: argparse.Namespace) -> None:
     from .documents import bundled_article, read_documents
 
     sources = args.sources or [bundled_article()]
-    documents = read_documents(sources)
+    notes: list[str] = []
+    documents = read_documents(sources, notes=notes)
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
     change = Assistant.build_documents(documents, _index_dir(args), args.model, _progress_printer())
     print(f"built {change}")
 
@@ -126,7 +129,10 @@ def cmd_add(args: argparse.Namespace) -> None:
     from . import indexing
     from .documents import read_documents
 
-    documents = read_documents(args.sources)
+    notes: list[str] = []
+    documents = read_documents(args.sources, notes=notes)
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
     print(indexing.add(documents, _index_dir(args), None, _progress_printer()))
 
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import AssistantError
+from .errors import AssistantError, printable
 
 
 @dataclass
@@ -48,5 +48,5 @@ def match_speakers(query: str, table: list[SpeakerEntry]) -> set[str]:
     }
     if not matches:
         known = ", ".join(e.name for e in table[:8]) or "none"
-        raise AssistantError(f"no speaker in the index matches {query!r} (known speakers: {known}).")
+        raise AssistantError(f"no speaker in the index matches {printable(query, 60)!r} (known speakers: {known}).")
     return matches
