@@ -200,7 +200,12 @@ def compose_reply(question: str, passages: list[Passage], found: bool = True, pl
         lines.append(f"Speaker filter \u201c{escape_markdown(plan.speaker_filter or '')}\u201d: only sentences of "
                      f"{_names(plan.filter_names)}.")
     elif plan is not None and plan.asked_names:
-        lines.append(f"Answered from what {_names(plan.asked_names)} said (quoted or reported), as the question asks.")
+        if found or not passages:
+            lines.append(f"Answered from what {_names(plan.asked_names)} said (quoted or reported), "
+                         "as the question asks.")
+        else:
+            lines.append(f"Nothing that {_names(plan.asked_names)} said in the texts answers this question. "
+                         "The closest of their sentences are below; they do not answer it.")
         if plan.unquoted:
             lines.append(f"{_names(plan.unquoted)}: not quoted in the texts.")
     if plan is not None and plan.unquoted and not plan.asked_names:
@@ -213,7 +218,7 @@ def compose_reply(question: str, passages: list[Passage], found: bool = True, pl
             lines.append(f"{who} is not quoted or mentioned in the texts. The closest sentences (they do not answer):")
     elif not passages:
         lines.append("No sentence in the index answers this question.")
-    elif not found:
+    elif not found and not (plan is not None and plan.asked_names and not plan.filter_names):
         lines.append("Nothing in the texts answers this question. The closest sentences are below; "
                      "they do not answer it.")
     elif is_who_said(question):

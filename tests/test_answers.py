@@ -73,7 +73,7 @@ def test_document_html_escapes_and_marks():
     start = text.index("“Hi")
     html = document_html(text, [passage(1, text[start:], "Jane Doe", start=start)], focus=1, body_start=16)
     assert "&lt;b&gt;" in html and "<b>" not in html
-    assert '<mark id="focus" class="focus"><sup>[1]</sup> “Hi,” she said.</mark>' in html
+    assert '<mark id="focus" class="focus" data-rank="1"><sup>[1]</sup> “Hi,” she said.</mark>' in html
     assert "2020-01-01" not in html
 
 
@@ -171,3 +171,10 @@ def test_not_found_says_so_and_marks_the_closest_sentences():
                           found=False)
     assert reply.startswith("Nothing in the texts answers this question.")
     assert "**[1]** *(not an answer)* The bridge closed." in reply
+
+
+def test_a_speaker_question_nothing_answers_says_so_once():
+    plan = plan_question("What did Putin say about the weather?", TABLE, 5)
+    reply = compose_reply(plan.question, [passage(1, "“We won,” he said.", "Vladimir Putin")], False, plan)
+    assert reply.startswith("Nothing that **Vladimir Putin** said in the texts answers this question.")
+    assert reply.count("do not answer") == 1 and "(not an answer)" in reply
