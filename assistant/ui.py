@@ -167,36 +167,31 @@ class AppState:
         try:
             summary = action()
             self.open()
-            return str(summary)
+            return self.public(str(summary))
         finally:
             self._build_lock.release()
 
+    def public(self, text: str) -> str:
+        """A summary for end users: no server paths, no model ids."""
+        for private in {str(self.index_dir), str(self.index_dir.resolve())}:
+            text = text.replace(private, "the index")
+        if self.assistant is not None:
+            text = text.replace(f", model {self.assistant.info().get('model')}", "")
+        return text
+
     def add(self, documents: list[Document], keep: bool, progress: Any) -> str:
-        """``keep``: add the documents (same id: replaced); else rebuild the index from them alone."""
+        """``keep``: add the documents (an id already indexed is replaced); else rebuild the index from them alone."""
         from .api import Assistant
 
         def action() -> Any:
-            assistant = self.assistant
-            if keep and assistant is not None and hasattr(assistant, "add_documents"):
-                return assistant.add_documents(documents, progress=progress)
-            chosen = merge_documents(current_documents(self), documents) if keep else documents
-            return Assistant.build_documents(chosen, self.index_dir, progress=progress)
+            if keep and self.assistant is not None:
+                return self.assistant.add_documents(documents, progress=progress)
+            return Assistant.build_documents(documents, self.index_dir, progress=progress)
 
         return self.change(action)
 
-    def remove(self, doc_ids: list[str], progress: Any) -> str:
-        from .api import Assistant
-
-        def action() -> Any:
-            assistant = self.require()
-            if hasattr(assistant, "remove"):
-                return assistant.remove(doc_ids)
-            kept = [d for d in current_documents(self) if d.id not in set(doc_ids)]
-            if not kept:
-                raise AssistantError("an index needs at least one document; add another before removing the last.")
-            return Assistant.build_documents(kept, self.index_dir, progress=progress)
-
-        return self.change(action)
+    def remove(self, doc_ids: list[str]) -> str:
+        return self.change(lambda: self.require().remove(doc_ids))
 
     def version(self) -> tuple[Any, ...]:
         """Changes whenever the index on disk does (for the page's figures)."""
@@ -214,34 +209,10 @@ class AppState:
         if self._examples is None or self._examples[0] != version:
             assistant = self.assistant
             documents = assistant.documents()
-            questions = example_questions(assistant.speakers(), lambda name: speaker_quotes(assistant, name),
+            questions = example_questions(assistant.speakers(), assistant.quotes,
                                           [d.title for d in documents])
             self._examples = (version, questions)
         return self._examples[1]
-
-
-# ----- the API's newer methods, with the older index's equivalents until every index has them -----
-
-def get_document(assistant: Any, doc_id: str) -> Any:
-    """The document with its text (``Assistant.document``)."""
-    if hasattr(assistant, "document"):
-        return assistant.document(doc_id)
-    return next((d for d in assistant.documents() if d.id == doc_id), None)
-
-
-def speaker_quotes(assistant: Any, name: str) -> list[Passage]:
-    """Every sentence of a speaker, newest document first (``Assistant.quotes``)."""
-    if hasattr(assistant, "quotes"):
-        return list(assistant.quotes(name))
-    return [p for p in assistant.ask(name, k=20, speaker=name).passages]  # older API: the best 20
-
-
-def document_sentences(document: Any) -> Any:
-    return getattr(document, "sentences", "")
-
-
-def document_speakers(document: Any) -> list[str]:
-    return list(getattr(document, "speakers", []) or [])
 
 
 # ----- presentation: pure functions of the API's objects -----
@@ -274,10 +245,10 @@ def article_view(assistant: Any, answer: Answer | None, focus: int | None = None
         listing = assistant.documents()
         if not listing:
             return "<div class='doc-view'><p><em>The index holds no documents.</em></p></div>"
-        first = get_document(assistant, listing[0].id)
+        first = assistant.document(listing[0].id)
         return _article(first, [], None, "") if first is not None else ""
     chosen = next((p for p in answer.passages if p.rank == focus), answer.passages[0])
-    document = get_document(assistant, chosen.doc_id)
+    document = assistant.document(chosen.doc_id)
     if document is None:  # the document has left the index since this answer
         return "<div class='doc-view'><p><em>This document is no longer in the index.</em></p></div>"
     same = [p for p in answer.passages if p.doc_id == chosen.doc_id]
@@ -343,7 +314,7 @@ def speaker_rows(state: AppState, search: str = "") -> list[list[Any]]:
 def document_rows(state: AppState) -> list[list[Any]]:
     if state.assistant is None:
         return []
-    return [[d.id, d.title, d.date or "", document_sentences(d), ", ".join(document_speakers(d))]
+    return [[d.id, d.title, d.date or "", d.sentences, ", ".join(d.speakers)]
             for d in state.assistant.documents()]
 
 
@@ -401,26 +372,6 @@ def read_uploads(paths: list[str], pasted: str, pasted_title: str) -> list[Docum
         raise AssistantError("upload a .txt or .md file or paste some text first.")
     ids = unique_ids(stems)
     return [make_document(text, doc_id, source=name) for (name, text), doc_id in zip(texts, ids)]
-
-
-def current_documents(state: AppState) -> list[Document]:
-    """Every indexed document with its text (for a rebuild that keeps them)."""
-    if state.assistant is None:
-        return []
-    out = []
-    for info in state.assistant.documents():
-        d = get_document(state.assistant, info.id)
-        if d is not None:
-            out.append(Document(id=d.id, title=d.title, date=d.date, text=d.text, source=d.source))
-    return out
-
-
-def merge_documents(old: list[Document], new: list[Document]) -> list[Document]:
-    """New documents replace old ones with the same id; ids stay unique."""
-    by_id = {d.id: d for d in old}
-    for d in new:
-        by_id[d.id] = d
-    return list(by_id.values())
 
 
 def staged(progress: Any) -> Any:
@@ -482,11 +433,11 @@ def build_app(index_dir: Path | None = None) -> gr.Blocks:
             article_view(state.assistant, None),
         )
 
-    def remove_documents(doc_ids: list[str] | None, progress=gr.Progress()):
+    def remove_documents(doc_ids: list[str] | None):
         try:
             if not doc_ids:
                 raise AssistantError("choose the documents to remove first.")
-            summary = state.remove(list(doc_ids), staged(progress))
+            summary = state.remove(list(doc_ids))
         except AssistantError as error:
             raise gr.Error(str(error)) from None
         return escape_markdown(summary), gr.update(value=[])
@@ -526,7 +477,7 @@ def build_app(index_dir: Path | None = None) -> gr.Blocks:
         entry = next((e for e in state.assistant.speakers() if e.name == name), None)
         if entry is None:
             return gr.skip(), gr.skip()
-        return quotes_html(entry, speaker_quotes(state.assistant, name)), gr.update(
+        return quotes_html(entry, state.assistant.quotes(name)), gr.update(
             value=f"Ask with {name}", visible=True)
 
     def ask_with(label: str):
@@ -535,6 +486,9 @@ def build_app(index_dir: Path | None = None) -> gr.Blocks:
             return gr.skip(), gr.skip(), gr.skip()
         return (gr.Tabs(selected="ask"), gr.update(value=name),
                 gr.update(placeholder=f"What did {name} say about …?", value=""))
+
+    def example_text(event: gr.SelectData) -> str:
+        return event.value["text"] if isinstance(event.value, dict) else str(event.value)
 
     def clear_all():
         return [], "", [], article_view(state.assistant, None)
@@ -611,8 +565,7 @@ def build_app(index_dir: Path | None = None) -> gr.Blocks:
             trigger(respond, [question, chat, k, speaker, cited], [chat, view, question, cited],
                     api_visibility="private", show_progress="minimal").then(None, None, None,
                                                                             js=SHOW_ANSWER_AND_FOCUS)
-        chat.example_select(lambda event: event.value["text"] if isinstance(event.value, dict) else str(event.value),
-                            None, [question], api_visibility="private").then(
+        chat.example_select(example_text, None, [question], api_visibility="private").then(
             respond, [question, chat, k, speaker, cited], [chat, view, question, cited], api_visibility="private",
         ).then(None, None, None, js=SHOW_ANSWER_AND_FOCUS)
         cite_button.click(show_citation, [cite_request, cited], [view], api_visibility="private",
