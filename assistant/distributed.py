@@ -1,0 +1,356 @@
+"""``assistant analyse --ray``: the per-document analysis spread over a Ray cluster with Ray Data.
+
+The driver only plans and commits. It lists the source files and gives them the same ids as a local run, reads each
+one once to refuse an unreadable source before any work starts, and cuts the list into batches of documents. Ray
+Data maps the batches over a pool of actors (:class:`Analyser`), each of which loads spaCy and the embedding model
+once; an actor reads its batch's files, runs :func:`assistant.indexing.analyse_documents` on them and writes one
+Parquet part per table into a temporary directory beside ``--out`` (``part-<batch>``: a retried batch overwrites
+its own part, never adds a second one). When every batch has reported, the driver checks that each part holds the
+rows its worker counted, writes ``analysis.json`` and renames the directory to ``--out``. A failure at any point
+removes the temporary directory, so ``--out`` holds a complete analysis or what it held before.
+
+A worker process that dies is restarted by Ray and its batch is run again (``max_restarts`` /
+``max_task_retries``, :data:`RETRIES` times); an error in the analysis itself (a text with no sentences, a file
+gone since the driver read it) is not retried: the worker reports it as data and the driver ends the run with that
+message.
+
+Sources and ``--out`` must be paths that every node of the cluster can read and write (a shared file system);
+``local`` starts a Ray instance on this machine for the run and stops it afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import shutil
+import stat
+import time
+import uuid
+import warnings
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import ray  # noqa: F401 - ImportError here is what api.analyse turns into the install hint
+
+from . import settings
+from .errors import AssistantError, printable
+
+Progress = Callable[[float, str], None]
+
+RETRIES = 3
+"""How often Ray restarts a dead analysis actor and re-runs its batch before the run fails."""
+MAX_BATCH_DOCUMENTS = 32
+"""At most this many documents per batch: small enough for a steady progress line and cheap retries."""
+FAIL_ONCE_ENV = "ASSISTANT_RAY_FAIL_ONCE"
+"""Test hook: a file path. The first actor to start a batch while that file does not exist creates it and kills
+its own process (as an out-of-memory kill would), so that Ray's restart and retry are exercised."""
+TEXT_SUFFIXES = (".txt", ".md")
+
+
+# ----- planning (driver) -----
+
+def _walk(folder: Path) -> list[Path]:
+    """``.txt``/``.md`` files under ``folder``, exactly as :func:`assistant.documents.collect_files` lists them
+    (hidden entries skipped, folder links not followed, sorted), but without the per-build file limit: a Ray run
+    is for archives larger than one build."""
+    from .documents import _unreadable
+
+    found: list[Path] = []
+
+    def fail(error: OSError) -> None:
+        raise _unreadable(Path(error.filename or folder), error)
+
+    for root, dirs, names in os.walk(folder, onerror=fail, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in names:
+            if not name.startswith(".") and os.path.splitext(name)[1].lower() in TEXT_SUFFIXES:
+                path = Path(root) / name
+                if not os.path.isdir(path):
+                    found.append(path)
+    return sorted(found)
+
+
+def collect(sources: Sequence[Path]) -> list[Path]:
+    """The source files in the order a local run reads them."""
+    from .documents import _unreadable
+
+    files: list[Path] = []
+    for source in sources:
+        source = Path(source)
+        try:
+            is_dir = stat.S_ISDIR(os.stat(source).st_mode)
+        except FileNotFoundError:
+            if os.path.islink(source):
+                raise AssistantError(f"{printable(source)} is a broken link: its target does not exist.") from None
+            raise AssistantError(f"{printable(source)} does not exist.") from None
+        except OSError as error:
+            raise _unreadable(source, error) from None
+        if is_dir:
+            found = _walk(source)
+            if not found:
+                raise AssistantError(f"{printable(source)} holds no .txt or .md files.")
+            files.extend(found)
+        else:
+            files.append(source)
+    if not files:
+        raise AssistantError("no source files were given.")
+    return files
+
+
+def plan(sources: Sequence[Path]) -> list[tuple[str, str]]:
+    """``(absolute path, document id)`` for every source, ids as a local run gives them. Every file is read once
+    here, so that one that cannot be read (missing, a folder, not UTF-8, too large…) is named before any work."""
+    from .documents import read_document, unique_ids
+
+    files = collect(sources)
+    ids = unique_ids([f.stem for f in files])
+    for path, doc_id in zip(files, ids):
+        read_document(path, doc_id)  # raises the one-line AssistantError that names the file
+    return [(str(Path(f).absolute()), doc_id) for f, doc_id in zip(files, ids)]
+
+
+def batches(planned: list[tuple[str, str]], workers: int) -> list[list[tuple[str, str]]]:
+    """Cut the plan into batches: a few per worker (so that a slow one does not hold up the end), at most
+    MAX_BATCH_DOCUMENTS documents each."""
+    size = max(1, min(MAX_BATCH_DOCUMENTS, math.ceil(len(planned) / max(1, 4 * workers))))
+    return [planned[i : i + size] for i in range(0, len(planned), size)]
+
+
+# ----- the workers -----
+
+class Analyser:
+    """A Ray Data actor: loads spaCy and the embedding model once, then analyses batches of documents into
+    Parquet parts of the analysed form."""
+
+    def __init__(self, model: str, directory: str, threads: int = 1, fail_once: str | None = None) -> None:
+        settings.go_offline()
+        os.environ["ASSISTANT_BUILD_THREADS"] = str(threads)  # analyse_documents embeds with this many threads
+        from . import embedding
+        from .speech.nlp import load_nlp
+
+        embedding.load_model(model)
+        embedding.set_threads(threads)
+        load_nlp()
+        self.model = model
+        self.directory = Path(directory)
+        self.fail_once = fail_once
+
+    def __call__(self, batch: dict[str, Any]) -> dict[str, list]:
+        from .analysed import write_parts
+        from .documents import read_document
+        from .indexing import analyse_documents
+
+        if self.fail_once:
+            try:
+                os.close(os.open(self.fail_once, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+                os._exit(1)  # the first batch of the run: die as a killed worker would
+            except FileExistsError:
+                pass
+        out: dict[str, list] = {"batch": [], "documents": [], "sentences": [], "dimension": [], "seconds": [], "error": []}
+        for index, items in zip(batch["batch"], batch["items"]):
+            started = time.perf_counter()
+            pairs = json.loads(items)
+            try:
+                documents = [read_document(Path(path), doc_id) for path, doc_id in pairs]
+                analysed, _, _, _ = analyse_documents(documents, self.model)
+            except AssistantError as error:  # the text's own problem: reported as data, not retried
+                for key, value in (("batch", int(index)), ("documents", 0), ("sentences", 0), ("dimension", 0),
+                                   ("seconds", 0.0), ("error", str(error))):
+                    out[key].append(value)
+                continue
+            name = part_name(int(index))
+            staging = self.directory / ".staging" / f"{name}-{uuid.uuid4().hex[:8]}"
+            write_parts(analysed, staging, name)
+            for table in ("sentences", "documents"):  # a retried batch replaces its part, whole
+                os.replace(staging / table / f"{name}.parquet", self.directory / table / f"{name}.parquet")
+            shutil.rmtree(staging, ignore_errors=True)
+            out["batch"].append(int(index))
+            out["documents"].append(len(analysed.documents))
+            out["sentences"].append(int(analysed.size))
+            out["dimension"].append(int(analysed.dimension))
+            out["seconds"].append(time.perf_counter() - started)
+            out["error"].append("")
+        return out
+
+
+def part_name(index: int) -> str:
+    return f"part-{index:06d}"
+
+
+# ----- driving and committing -----
+
+def _worker_env(threads: int) -> dict[str, str]:
+    env = dict(settings.OFFLINE_ENV)
+    env.update({key: str(threads) for key in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")})
+    env["ASSISTANT_BUILD_THREADS"] = str(threads)
+    return env
+
+
+def start(address: str = "local", threads: int = 1, num_cpus: int | None = None) -> bool:
+    """Connect to Ray (``"local"``: start an instance of ``num_cpus`` CPUs, default all); True if this call
+    started it (and so must shut it down). A process that holds a Ray session already keeps it."""
+    import ray
+
+    if ray.is_initialized():  # a notebook or a test that holds a Ray session already: use it, leave it running
+        return False
+    runtime_env = {"env_vars": _worker_env(threads)}
+    try:
+        if address == "local":
+            ray.init(
+                num_cpus=num_cpus or os.cpu_count() or 1, include_dashboard=False, log_to_driver=False,
+                logging_level="ERROR", runtime_env=runtime_env, configure_logging=True,
+            )
+        else:
+            ray.init(address=address, log_to_driver=False, logging_level="ERROR", runtime_env=runtime_env)
+    except Exception as exc:  # noqa: BLE001 - any failure to join is one line for the user
+        where = "a local Ray instance" if address == "local" else f"the Ray cluster at {printable(address)}"
+        raise AssistantError(
+            f"cannot start or join {where} ({type(exc).__name__}: {_first_line(exc)}); "
+            f"start one with `ray start --head`, or use --ray local."
+        ) from None
+    return True
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return printable(text[0] if text else type(exc).__name__, 200)
+
+
+def _innermost(exc: BaseException) -> BaseException:
+    """The error at the bottom of Ray's wrappers (``RayTaskError.cause``, ``__cause__``)."""
+    seen = {id(exc)}
+    while True:
+        inner = getattr(exc, "cause", None) or exc.__cause__
+        if not isinstance(inner, BaseException) or id(inner) in seen:
+            return exc
+        seen.add(id(inner))
+        exc = inner
+
+
+def _run_failed(exc: BaseException) -> AssistantError:
+    inner = _innermost(exc)
+    if type(inner) is AssistantError:
+        return AssistantError(f"{inner} Nothing was written.")
+    return AssistantError(f"the Ray run failed ({type(inner).__name__}: {_first_line(inner)}); nothing was written.")
+
+
+def _check_out(out: Path) -> None:
+    if out.exists() and not (out / "analysis.json").is_file():
+        raise AssistantError(
+            f"{printable(out)} exists and is not an analysed directory; choose a new folder for --out."
+        )
+
+
+def _verify_parts(tmp: Path, reports: dict[int, dict[str, int]], planned: int) -> None:
+    """Every planned batch reported once and left parts holding the rows it counted."""
+    import pyarrow.parquet as pq
+
+    if sorted(reports) != list(range(planned)):
+        missing = sorted(set(range(planned)) - set(reports))
+        raise AssistantError(f"the Ray run ended without {len(missing)} of {planned} batches; nothing was written.")
+    for index, report in reports.items():
+        name = part_name(index)
+        for table, key in (("documents", "documents"), ("sentences", "sentences")):
+            path = tmp / table / f"{name}.parquet"
+            try:
+                rows = pq.read_metadata(path).num_rows
+            except OSError:
+                rows = -1
+            if rows != report[key]:
+                raise AssistantError(
+                    f"the Ray run left {printable(path)} incomplete ({rows} rows, {report[key]} expected); "
+                    f"nothing was written. Is the output folder on a file system every node shares?"
+                )
+
+
+def analyse_on_ray(
+    sources: list[Path],
+    out: Path,
+    model: str,
+    address: str,
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> tuple[int, int, float]:
+    """Analyse ``sources`` into the analysed form at ``out`` on Ray (``address``: ``"local"`` or a cluster).
+
+    ``workers`` is the size of the actor pool (default: the cluster's CPUs). Returns (documents, sentences,
+    seconds), the seconds counting Ray's start."""
+    say = progress or (lambda fraction, message: None)
+    started = time.perf_counter()
+    out = Path(out)
+    _check_out(out)
+    planned = plan(sources)
+    say(0.01, f"{len(planned)} document(s) to analyse on Ray ({'a local instance' if address == 'local' else address})")
+
+    tmp = out.parent / f".{out.name}.analysing-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    owns_ray = False
+    try:
+        import ray
+        import ray.data
+
+        owns_ray = start(address, threads=1)
+        ray_seconds = time.perf_counter() - started
+        cpus = int(ray.cluster_resources().get("CPU", 1)) or 1
+        pool = max(1, min(workers or cpus, cpus))
+        cut = batches(planned, pool)
+        pool = min(pool, len(cut))
+        say(0.02, f"Ray ready in {ray_seconds:.1f} s: {pool} worker(s), {len(cut)} batch(es)")
+
+        (tmp / "documents").mkdir(parents=True)
+        (tmp / "sentences").mkdir(parents=True)
+        logging.getLogger("ray.data").setLevel(logging.ERROR)  # our progress line replaces Ray Data's chatter
+        context = ray.data.DataContext.get_current()
+        context.enable_progress_bars = False
+        context.print_on_execution_start = False
+        items = [{"batch": i, "items": json.dumps(b)} for i, b in enumerate(cut)]
+        with warnings.catch_warnings():  # max_restarts/max_task_retries are still passed as Ray remote args
+            warnings.simplefilter("ignore", DeprecationWarning)
+            dataset = ray.data.from_items(items, override_num_blocks=len(items)).map_batches(
+                Analyser,
+                fn_constructor_kwargs={
+                    "model": model, "directory": str(tmp.absolute()), "threads": 1,
+                    "fail_once": os.environ.get(FAIL_ONCE_ENV) or None,
+                },
+                batch_size=1, compute=ray.data.ActorPoolStrategy(size=pool), num_cpus=1, batch_format="numpy",
+                max_restarts=RETRIES, max_task_retries=RETRIES,
+            )
+        reports: dict[int, dict[str, int]] = {}
+        docs_done = sentences_done = 0
+        dimension = 0
+        analysis_started = time.perf_counter()
+        try:
+            for row in dataset.iter_rows():
+                if row["error"]:
+                    raise AssistantError(f"{row['error']} Nothing was written.")
+                index = int(row["batch"])
+                reports[index] = {"documents": int(row["documents"]), "sentences": int(row["sentences"])}
+                dimension = int(row["dimension"])
+                docs_done = sum(r["documents"] for r in reports.values())
+                sentences_done = sum(r["sentences"] for r in reports.values())
+                rate = sentences_done / max(1e-9, time.perf_counter() - analysis_started)
+                say(0.02 + 0.95 * docs_done / len(planned),
+                    f"{docs_done}/{len(planned)} documents, {sentences_done:,} sentences ({rate:.0f} sentences/s)")
+        except AssistantError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - Ray wraps worker failures in many types
+            raise _run_failed(exc) from None
+        _verify_parts(tmp, reports, len(cut))
+        shutil.rmtree(tmp / ".staging", ignore_errors=True)
+        from .analysed import publish_directory, write_header
+
+        write_header(tmp, model, dimension)
+        _check_out(out)
+        publish_directory(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    finally:
+        if owns_ray:
+            import ray
+
+            ray.shutdown()
+    say(1.0, "done")
+    return len(planned), sentences_done, time.perf_counter() - started
