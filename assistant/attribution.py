@@ -173,6 +173,13 @@ def _is_scare(text: str, sent: SentInfo) -> bool:
 
 
 _LABEL = re.compile(r"[\"“]?([A-Z][A-Z.'’\- ]{1,30}[A-Z])\s*:\s+\S")
+# ``page_furniture``: lines scraped with the article that are no part of it (advertising notices, "read more" and
+# video prompts, photo credits, newsletter prompts). Only a paragraph that is this line alone is furniture.
+PAGE_FURNITURE = re.compile(
+    r"(?:advertisement|story continues below|continue reading|read more\b|related\b|watch\b|video\b|photo\b|"
+    r"image\b|credit\b|sign up\b|subscribe\b|click here\b|share this\b|\(?(?:reporting|writing|editing) by\b)",
+    re.I,
+)
 _NOT_LABELS = frozenset("UPDATE BREAKING WATCH NOTE EDITOR'S NOTE EDITOR’S NOTE READ MORE PHOTO VIDEO".split(" "))
 
 
@@ -180,10 +187,28 @@ def _transcript_label(text: str, sent: SentInfo, sents: list[SentInfo], state: S
     """``transcript_label``: "WALLACE: Let's start …" gives its paragraph to the labelled speaker."""
     first = sents[state.paragraph_first[sent.paragraph]]
     m = _LABEL.match(text, first.start, first.end)
-    if m is None or m.group(1).strip() in _NOT_LABELS:
+    if m is None or m.group(1).strip() in _NOT_LABELS or not state.transcript:
         return None
     name = " ".join(w.capitalize() for w in m.group(1).split())
     return resolve_person(Mention(name, "person", m.start(1)), state)
+
+
+def _is_transcript(text: str, sents: list[SentInfo], state: State) -> bool:
+    """``transcript_label``: a label followed by a colon is a speaker only in a real transcript: at least three
+    paragraphs open with a label and some label takes several turns ("MARKETS:", "UPDATE:" alone are furniture)."""
+    labels = []
+    for index in state.paragraph_first.values():
+        m = _LABEL.match(text, sents[index].start, sents[index].end)
+        if m is not None and m.group(1).strip() not in _NOT_LABELS:
+            labels.append(m.group(1).strip())
+    return len(labels) >= 3 and len(set(labels)) < len(labels)
+
+
+def _is_furniture(text: str, sent: SentInfo, sents: list[SentInfo]) -> bool:
+    """``page_furniture``: a one-sentence paragraph that is a scraped page line."""
+    alone = (sent.index == 0 or sents[sent.index - 1].paragraph != sent.paragraph) and \
+        (sent.index + 1 == len(sents) or sents[sent.index + 1].paragraph != sent.paragraph)
+    return alone and sent.end - sent.start < 160 and PAGE_FURNITURE.match(text, sent.start, sent.end) is not None
 
 
 def _assign(sents: list[SentInfo], state: State) -> None:
@@ -191,6 +216,7 @@ def _assign(sents: list[SentInfo], state: State) -> None:
     first_pass_cues(sents, state)
     for sent in reversed(sents):
         state.paragraph_first[sent.paragraph] = sent.index
+    state.transcript = _is_transcript(text, sents, state)
     groups = _quote_groups(text, sents)
     members: dict[int, list[int]] = {}  # group root → its sentences that have a cue of their own, in order
     for sent in sents:
@@ -198,8 +224,10 @@ def _assign(sents: list[SentInfo], state: State) -> None:
             members.setdefault(groups[sent.index], []).append(sent.index)
     block: tuple[str, int] | None = None  # ``colon_intro``: (speaker, paragraph) of a block quotation
     for sent in sents:
-        headline = _is_headline(text, sent, sents) and not _named(sent.own)  # "…, Ann Lee Says." keeps Ann Lee
-        if headline or _BYLINE.search(text[sent.start : sent.end]) and not sent.quotes:
+        headline = _is_headline(text, sent, sents) and not (  # "…, Ann Lee Says." keeps Ann Lee, not "Engineer"
+            _named(sent.own) and (len((sent.own or "").split()) >= 2 or sent.own in state.people.by_key))
+        if headline or _BYLINE.search(text[sent.start : sent.end]) and not sent.quotes \
+                or _is_furniture(text, sent, sents):
             sent.own = None
             sent.speaker, sent.attribution = None, "narration"
             continue
@@ -244,7 +272,7 @@ def first_pass_cues(sents: list[SentInfo], state: State) -> None:
                 learn_gender(state, speaker, cue)
                 if cue.mention.kind in ("pronoun", "description") and speaker in state.people.by_key:
                     state.timeline.append(Entry(sent.index, cue.pos, speaker, "person", 2.0))
-                elif cue.mention.kind in ("org", "generic"):  # "The company said …; it declined …"
+                elif cue.mention.kind in ("org", "generic", "body", "document"):  # "The company said …; it declined …"
                     state.timeline.append(Entry(sent.index, cue.pos, speaker, "group", 1.5,
                                                 plural=cue.mention.plural))
                 break

@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .lexicon import (
+    BODY_NOUNS,
+    DOCUMENT_NOUNS,
+    OFFICE_NOUNS,
     FEMALE_NAMES,
     MALE_NAMES,
     PRONOUNS_FEMALE,
@@ -101,6 +104,10 @@ ROLE_PARTICIPLES = frozenset("fired ousted embattled retired acting outgoing inc
 PERSON_EVIDENCE_TITLES = frozenset("mr mrs ms miss dr sen rep gov president senator governor".split())
 
 
+_PERSON_ROLES = (ROLE_NOUNS | TITLES) - frozenset(
+    "acting former fired late then first deputy assistant general chair head leader speaker owner star host".split())
+
+
 def name_runs(sent: SentInfo) -> list[tuple[list[Any], list[str]]]:
     """Runs of proper-noun tokens with the role words right before them."""
     runs: list[tuple[list[Any], list[str]]] = []
@@ -140,8 +147,8 @@ def is_person_run(run: list[Any], name: str, roles: list[str], people: People | 
         return False
     if len(parts) >= 2 and parts[0].lower() in (MALE_NAMES | FEMALE_NAMES):
         return True
-    if set(roles) & PERSON_EVIDENCE_TITLES:
-        return True
+    if set(roles) & (PERSON_EVIDENCE_TITLES | _PERSON_ROLES):
+        return True  # "Mayor Helena Brask" even when the tagger calls her an organisation
     return people is not None and len(parts) == 1 and people.lookup(parts[0]) is not None \
         and not any(t.ent_type_ in ("GPE", "NORP") for t in run)
 
@@ -157,6 +164,7 @@ _KIN = frozenset(
 )
 _CONTENT_DEPS = ("ccomp", "parataxis")
 _PASSIVE_NOT_SPEECH = frozenset("say report believe think expect tell ask rumor rumour".split())
+_GOES_ON = frozenset("go continue proceed appear seem".split())  # "went on to say", "appeared to suggest"
 _ACCUSE = frozenset("accuse blame criticize criticise warn blast slam charge deny praise thank".split())
 
 
@@ -233,6 +241,8 @@ def _verb_cue(text: str, sent: SentInfo, tok: Any) -> Cue | None:
         return None
     if passive and lemma != "quote" and lemma not in SPEECH_VERBS:
         return None
+    if tok.dep_ == "xcomp" and tok.head.lemma_.lower() not in SPEECH_VERBS | _GOES_ON:
+        return None  # ``thoughts_are_narration``: "is expected to announce", "plans to tell" are not speech yet
     content = _has_content(sent, tok, children, lemma)
     if tok.dep_ == "relcl" and not sent.quotes:
         return None  # "a birther who has repeatedly claimed …": the sentence is about something else
@@ -298,22 +308,28 @@ def _has_content(sent: SentInfo, tok: Any, children: list[Any], lemma: str) -> b
         return True
     if tok.dep_ in ("ccomp", "parataxis"):
         return True  # "Acts of protest, Mr. Obama said, are …"
-    if lemma in SPEECH_ACTS and any(c.dep_ in ("dobj", "xcomp") for c in children):
+    speaker = _can_speak(_subject(tok))
+    if speaker and lemma in SPEECH_ACTS and any(c.dep_ in ("dobj", "xcomp") for c in children):
         return True  # ``cue_speech_act``: "Trump cited his own endorsements", "vowed not to repeat it"
-    if lemma == "call" and any(c.dep_ in ("oprd", "xcomp", "ccomp") for c in children) and \
+    if speaker and lemma == "call" and any(c.dep_ in ("oprd", "xcomp", "ccomp") for c in children) and \
             any(c.dep_ == "dobj" for c in children):
         return True  # "The campaign called the charges unsubstantiated"
     if lemma in ("speak", "talk") and any(c.dep_ == "prep" and c.lower_ in ("of", "about") for c in children):
         return True  # "Roberts spoke of the legacy of racism"
     if lemma == "call" and any(c.dep_ == "prep" and c.lower_ in ("for", "on") for c in children):
         return True  # "called for a recount", "called on Republicans to …" (not "called in to a town hall")
-    if lemma in ("point", "cite") and any(c.dep_ == "prep" and c.lower_ == "to" or c.dep_ == "prt" and
+    if lemma in ("point", "cite") and any(c.dep_ == "prep" and c.lower_ == "to" and speaker or c.dep_ == "prt" and
                                           c.lower_ == "out" for c in children):
         return True  # "pointed out that …", "pointed to the vote as …"
     if sent.quotes and sent.quoted >= 4:
         return True
     if any(c.dep_ == "punct" and c.text == ":" for c in children):
         return True
+    for prep in children:  # "said in a statement that …" (the parser hangs the clause on "statement")
+        if prep.dep_ == "prep" and any(o.lemma_.lower() in DOCUMENT_NOUNS and any(
+                x.dep_ in ("acl", "ccomp", "relcl") and any(m.lower_ == "that" for m in x.children)
+                for x in o.children) for o in prep.children):
+            return True
     if lemma in _ACCUSE and any(c.dep_ == "prep" and c.lower_ in ("of", "for", "over") for c in children):
         return True
     if lemma == "quote" and any(c.lower_ in ("as", "saying") or c.dep_ in ("advcl", "prep") for c in children):
@@ -323,6 +339,26 @@ def _has_content(sent: SentInfo, tok: Any, children: list[Any], lemma: str) -> b
     if tok.dep_ == "ROOT":
         return _content_before(sent, tok)
     return False
+
+
+def _can_speak(subj: Any | None) -> bool:
+    """``cue_needs_speaker``: without a clause, only a person, a named body, a pronoun or a role makes an act of
+    speech of "pointed to", "cited", "denied …" ("Studies pointed to …", "Bond yields pointed to …" are narration)."""
+    if subj is None:
+        return True
+    if subj.pos_ in ("PROPN", "PRON") or subj.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+        return True
+    if any(c.dep_ == "appos" and c.pos_ == "PROPN" for c in subj.children):
+        return True  # "The party's whip, Daniel Osei, called …"
+    if _body_behind(subj) is not None:
+        return True  # "A web video by the Republican National Committee references …"
+    low, lemma = subj.lower_, subj.lemma_.lower()
+    if subj.tag_ == "NNS" and _PEOPLE_SUFFIX.search(lemma):
+        return True  # "voters", "critics", "residents", "analysts", "officials"
+    return bool({low, lemma} & (ROLE_NOUNS | TITLES | BODY_NOUNS | OFFICE_NOUNS | _KIN))
+
+
+_PEOPLE_SUFFIX = re.compile(r"(?:er|or|ist|ian|ant|ent|ic|al)$")
 
 
 def _content_before(sent: SentInfo, tok: Any) -> bool:
@@ -355,6 +391,9 @@ def _mention(text: str, sent: SentInfo, head: Any) -> Mention:
                               and (low in ROLE_NOUNS or low in TITLES)):  # "The Prime Minister, Theresa May,"
         head = appos
         low = head.lower_
+    behind = _body_behind(head)
+    if behind is not None:  # ``speaker_document`` / ``speaker_office``: the issuer or holder speaks
+        return _mention(text, sent, behind)
     pos = head.idx + off
     if low in PRONOUNS_FIRST or low in ("you", "one"):
         return Mention(head.text, "first_person", pos)  # the writer or the reader, not a source
@@ -383,6 +422,26 @@ def _mention(text: str, sent: SentInfo, head: Any) -> Mention:
     return mention
 
 
+def _body_behind(head: Any) -> Any | None:
+    """"A statement from the ministry" → ministry; "Her office" → Her; "a spokesperson for Orrin Airways" →
+    Airways; "the company's statement" → company."""
+    lemma = head.lemma_.lower()
+    if not head.text.islower() or lemma not in DOCUMENT_NOUNS | OFFICE_NOUNS:
+        return None
+    poss = next((c for c in head.children if c.dep_ == "poss" and c.lower_ not in ("my", "our")), None)
+    if poss is not None and (lemma in DOCUMENT_NOUNS or lemma == "office" and poss.pos_ in ("PRON", "PROPN")):
+        return poss  # "Her office", "the ministry's statement" (not "the council's education office")
+    for prep in head.rights:
+        if prep.dep_ == "prep" and prep.lower_ in ("from", "by", "for", "of"):
+            obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            if obj is None or lemma not in DOCUMENT_NOUNS and (obj.ent_type_ == "PERSON" or looks_person(
+                    " ".join(t.text for t in obj.subtree))):
+                continue  # "a spokeswoman for Hillary Clinton" is not Clinton speaking
+            if obj.pos_ in ("PROPN", "PRON") or obj.ent_type_ or obj.lemma_.lower() in BODY_NOUNS:
+                return obj
+    return None
+
+
 def _classify(text: str, head: Any, toks: list[Any], surface: str, words: tuple[str, ...], plural: bool,
               pos: int, off: int, end: int) -> Mention:
     """``speaker_*``: person, group of people, description of a person, organisation or generic source."""
@@ -396,8 +455,17 @@ def _classify(text: str, head: Any, toks: list[Any], surface: str, words: tuple[
     if low in ROLE_NOUNS and head.pos_ != "PROPN" or (low in ROLE_NOUNS and words[0] == "the"):
         if words and words[0] in ("the", "this", "that") and not any(t.dep_ == "poss" for t in toks):
             return Mention(surface, "description", pos, words, end=end)
+    the = bool(words) and words[0] == "the" and head.text.islower() and not plural
+    if the and head.lemma_.lower() in DOCUMENT_NOUNS:
+        return Mention(surface, "document", pos, words, end=end)  # "The white paper said"
     if head.pos_ == "PROPN" or head.ent_type_ in ("ORG", "NORP", "GPE") or any(t.pos_ == "PROPN" for t in toks):
         return Mention(surface, "org", pos, words, plural=plural, end=end)
+    if the and low in BODY_NOUNS:
+        return Mention(surface, "body", pos, words, end=end)  # "The company said"
+    if the:
+        return Mention(surface, "description", pos, words, end=end)  # "the 58-year-old nurse", "the chef"
+    if head.lemma_.lower() in DOCUMENT_NOUNS and words and words[0] in ("a", "an"):
+        return Mention(surface, "document", pos, words, end=end)  # "according to a city report"
     return Mention(surface, "generic", pos, words, plural=plural, end=end)
 
 

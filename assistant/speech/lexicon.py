@@ -17,10 +17,28 @@ SPEECH_VERBS = frozenset(
     criticize criticise blame lament concur agree disagree acknowledge affirm reiterate repeat retort snap
     speculate estimate describe call demand order threaten declare proclaim insist
     complain grumble muse opine posit theorize theorise write inform notify assure advise recount
-    quote relate characterize characterise dismiss reject question wonder conclude point believe think feel fear worry
-    hope doubt find show cite learn acknowledge recommend propose condemn praise brand label dub denounce dispute
-    defend reference detail discuss talk speak expect know understand recognize recognise realize realise
-    indicate signal anticipate assume suspect imagine rule determine""".split()
+    quote relate characterize characterise dismiss reject question conclude point
+    find show cite learn acknowledge recommend propose condemn praise brand label dub denounce dispute
+    defend reference detail discuss talk speak indicate signal rule determine""".split()
+)
+# ``thoughts_are_narration``: verbs of thinking, hoping and expecting are the writer's account of a mind, not
+# something the person said ("X hopes that …", "she worries whether …", "he knows …"). They are no cue; "X said
+# he believes …" stays speech because "said" is the cue.
+THOUGHT_VERBS = frozenset(
+    """believe think feel fear worry hope doubt expect know understand recognize recognise realize realise
+    anticipate assume suspect imagine wonder want plan intend wish""".split()
+)
+# ``speaker_document``: documents speak for whoever issued them ("A statement from the ministry said …").
+DOCUMENT_NOUNS = frozenset(
+    "statement report paper study survey letter memo release filing document analysis video ad book article poll"
+    .split()
+)
+# ``speaker_office``: "Her office said …": the holder speaks ("a spokeswoman for X" stays as written).
+OFFICE_NOUNS = frozenset(["office"])
+# ``speaker_body``: "the company said" refers back to the body named earlier ("Velden Telecom").
+BODY_NOUNS = frozenset(
+    """company firm group agency office ministry department authority council government club team party union
+    bank board committee commission court university hospital school police newspaper network magazine station campaign""".split()
 )
 # Verbs that name a speech act by themselves: an object or a to-infinitive is enough content ("Trump cited his
 # endorsements", "she vowed not to repeat that mistake", "the senator proposes allowing parents to deduct …").

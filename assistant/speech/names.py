@@ -14,7 +14,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .lexicon import FEMALE_NAMES, FEMALE_ROLES, FEMALE_TITLES, MALE_NAMES, MALE_ROLES, MALE_TITLES, TITLES
+from .lexicon import (
+    FEMALE_NAMES,
+    FEMALE_ROLES,
+    FEMALE_TITLES,
+    MALE_NAMES,
+    MALE_ROLES,
+    MALE_TITLES,
+    ROLE_NOUNS,
+    TITLES,
+)
 
 _HEADLINE_VERBS = frozenset(
     "says said tells told asks asked calls called slams blasts urges wins will would is are was were has have".split()
@@ -87,6 +96,18 @@ def _is_role_word(words: list[str]) -> bool:
     if word.isupper() and len(word) > 1 and "." not in word:
         return True  # FBI Director James Comey
     return len(words) > 2 and words[1].rstrip(".").lower() in TITLES
+
+
+def drop_role_prefix(name: str, roles: list[str], initial: bool) -> tuple[str, list[str]]:
+    """``name_role_prefix``: "Analyst Freya Lund", "Nurse Ana Ruiz", "Goalkeeper Ole Brandt": a capitalised role
+    word before a First Last name, at the start of a sentence (or a known role/title anywhere), is a role word, not a
+    first name. A known first name is never dropped ("Mary Ann Smith")."""
+    parts = name.split()
+    if len(parts) < 3 or parts[0].lower() in MALE_NAMES | FEMALE_NAMES or not parts[1][:1].isupper():
+        return name, roles
+    if initial or parts[0].rstrip(".").lower() in ROLE_NOUNS | TITLES:
+        return " ".join(parts[1:]), roles + [parts[0].rstrip(".").lower()]
+    return name, roles
 
 
 def gender_of(first: str | None, roles: list[str] | set[str]) -> str | None:
@@ -171,7 +192,10 @@ class People:
         parts = name.split()
         if not parts:
             return None
-        return self._find(_surname(parts), parts[0] if len(parts) > 1 else None)
+        found = self._find(_surname(parts), parts[0] if len(parts) > 1 else None)
+        if found is None and len(parts) >= 3:  # "Analyst Freya Lund" → "Freya Lund" (``name_role_prefix``)
+            return self._find(_surname(parts), parts[1])
+        return found
 
     def _find(self, surname: str, first: str | None) -> Person | None:
         same = self.by_surname.get(surname.lower(), [])

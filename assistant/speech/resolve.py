@@ -20,6 +20,7 @@ from .cues import (
     name_runs,
 )
 from .lexicon import (
+    DOCUMENT_NOUNS,
     FEMALE_ROLES,
     MALE_ROLES,
     PRONOUNS_FEMALE,
@@ -28,7 +29,7 @@ from .lexicon import (
     ROLE_NOUNS,
     ROLE_SYNONYMS,
 )
-from .names import People, Person, clean_name
+from .names import People, Person, clean_name, drop_role_prefix
 
 
 @dataclass
@@ -53,6 +54,8 @@ class State:
     forms: dict[str, list[str]] = field(default_factory=dict)
     top_people: tuple[int, list[Person]] | None = None
     paragraph_first: dict[int, int] = field(default_factory=dict)  # paragraph → index of its first sentence
+    transcript: bool = False  # several labelled turns ("HOST: …", "SMITH: …")
+    documents: dict[str, str] = field(default_factory=dict)  # document noun → who issued it ("paper" → a minister)
     org_suffixes: dict[tuple[str, ...], str] = field(default_factory=dict)  # last words of an org → its key
     org_acronyms: dict[str, str] = field(default_factory=dict)
 
@@ -70,6 +73,17 @@ def _appositive_roles(tok: Any) -> list[str]:
     return words
 
 
+def _initial(sent: SentInfo, run: list[Any]) -> bool:
+    """Does the name run open its sentence (after any quotation mark), or start with a common noun?"""
+    first = run[0]
+    if first.pos_ == "NOUN":
+        return True
+    doc, i = first.doc, first.i - 1
+    while i >= 0 and doc[i].is_quote:
+        i -= 1
+    return i < 0 or doc[i].idx + chunk_offset(sent) < sent.start
+
+
 def register_people(text: str, sents: list[SentInfo]) -> People:
     """All people of the text: full names first (so "Putin" before "Vladimir Putin" still folds), then the rest."""
     people = People()
@@ -78,6 +92,7 @@ def register_people(text: str, sents: list[SentInfo]) -> People:
         for run, before in name_runs(sent):
             surface = text[run[0].idx + chunk_offset(sent) : run[-1].idx + len(run[-1].text) + chunk_offset(sent)]
             name, roles = clean_name(surface)
+            name, roles = drop_role_prefix(name, roles, _initial(sent, run))
             is_person = is_person_run(run, name, before + roles, None)
             roles = before + roles + _appositive_roles(run[-1])
             if not name:
@@ -117,7 +132,36 @@ def resolve(m: Mention, sent: SentInfo, state: State) -> str | None:
         return _resolve_pronoun(m, sent, state)
     if m.kind == "description":
         return _resolve_description(m, sent, state)
+    if m.kind == "document":
+        return _resolve_document(m, state)
+    if m.kind == "body":
+        return _resolve_body(m, sent, state)
     return _resolve_org(m, state)
+
+
+def _resolve_document(m: Mention, state: State) -> str:
+    """``speaker_document``: "The white paper said" → who issued the paper earlier in the text; else the
+    document as written, without its article ("a city report" → "city report"), and later "the report" folds in."""
+    head = m.words[-1] if m.words else ""
+    key = state.documents.get(head) or state.documents.get(head.rstrip("s"))
+    if key is None:
+        key = " ".join(w for w in m.text.split() if w.lower() not in ("a", "an", "the"))
+        state.documents[head] = key
+    _add_form(state, key, m.text)
+    return key
+
+
+def _resolve_body(m: Mention, sent: SentInfo, state: State) -> str:
+    """``speaker_body``: "the office", "the authority" → the latest organisation named before it whose name ends in
+    that word ("Federal Competition Office"); else as written (the latest organisation is too often another one)."""
+    head = m.words[-1] if m.words else ""
+    recent = [e for e in reversed(state.timeline[-60:]) if e.kind == "group" and not e.plural and e.pos < m.pos
+              and e.key[:1].isupper()]
+    best = next((e for e in recent if e.key.split()[-1].lower() == head), None)
+    if best is None:
+        return " ".join(m.text.split())
+    _add_form(state, best.key, m.text)
+    return best.key
 
 
 def resolve_person(m: Mention, state: State) -> str:
@@ -235,11 +279,15 @@ def _resolve_description(m: Mention, sent: SentInfo, state: State) -> str | None
     wanted = _role_words(m.words)
     scores = _candidates(sent, state, m.pos, want, False)
     matched = False
+    if head not in ROLE_NOUNS:  # "the chef", "the 58-year-old nurse": only the head word points back
+        wanted = {head}
     for person in state.people.with_role(wanted - {"the", "a", "an", "former", "then"}):
         overlap = len(wanted & {r for r in person.roles if r not in ("the", "a", "an", "former", "then")})
         if overlap and _compatible(person, want) and person.key in state.people.by_key:
             scores[person.key] = scores.get(person.key, 0.0) + 2.0 * overlap
             matched = True
+    if not matched and head not in ROLE_NOUNS:
+        return " ".join(m.text.split())  # "the chef" with no chef named: as written
     if not matched:  # no role words to go on: the most mentioned compatible person is the likelier referent
         for person in _most_mentioned(state):
             if _compatible(person, want):
@@ -274,8 +322,9 @@ def _resolve_org(m: Mention, state: State) -> str:
         words = words[1:]  # "The nonpartisan Commission on Presidential Debates" → "Commission on …"
     if m.kind == "generic" or not words or not words[0][:1].isupper():
         return " ".join(m.text.split())
-    if len(words) <= 3 and state.people.lookup(clean_name(m.text)[0]) is not None:
-        return resolve_person(m, state)  # a known person's surname the parser did not tag as a person
+    cleaned = clean_name(m.text)[0]
+    if len(cleaned.split()) <= 3 and state.people.lookup(cleaned) is not None:
+        return resolve_person(m, state)  # also "Police chief Wendell Ames" tagged as an organisation  # a known person's surname the parser did not tag as a person
     name = " ".join(words)
     key = state.org_suffixes.get(tuple(words))
     if key is None and len(words) == 1 and words[0].isupper():
@@ -320,10 +369,22 @@ def note_mentions(sent: SentInfo, state: State) -> None:
     for tok in sent.tokens:
         if in_quote(sent, tok.idx + off) or not sent.start <= tok.idx + off < sent.end:
             continue
+        if tok.dep_ == "dobj" and tok.lemma_.lower() in DOCUMENT_NOUNS:
+            _note_document(state, tok)
         if tok.tag_ == "NNS" and tok.dep_ in ("nsubj", "nsubjpass"):
             state.timeline.append(Entry(sent.index, tok.idx + off, tok.text, "group", 1.0, plural=True))
         elif tok.tag_ == "NN" and tok.lower_ in ROLE_NOUNS and any(c.lower_ == "the" for c in tok.children):
             _note_role(sent, state, tok, off)
+
+
+def _note_document(state: State, tok: Any) -> None:
+    """``speaker_document``: "Leon Achterberg published a white paper" → the paper speaks for him later."""
+    subj = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
+    if subj is None or subj.pos_ != "PROPN":
+        return
+    name = " ".join(t.text for t in subj.subtree if t.pos_ == "PROPN")
+    person = state.people.lookup(clean_name(name)[0])
+    state.documents[tok.lemma_.lower()] = person.key if person is not None else _org_key(name)
 
 
 def _note_role(sent: SentInfo, state: State, tok: Any, off: int) -> None:
