@@ -284,12 +284,8 @@ class Segment:
             return self._db.execute(sql, args).fetchall()
 
     def document_rows(self) -> list[StoredDocumentRow]:
-        return [
-            StoredDocumentRow(*r)
-            for r in self._query(
-                "SELECT ord, id, title, date, source, sha256, analysis, first_row, sentences FROM documents ORDER BY ord"
-            )
-        ]
+        """Every document's row, in ord order (read once, then kept: the segment never changes)."""
+        return list(self._doc_rows.values())
 
     def doc_meta(self, ord_: int) -> StoredDocumentRow:
         """A document's row (id, title, date, …) by ord; all rows are read once and kept."""
@@ -297,10 +293,28 @@ class Segment:
 
     @cached_property
     def _doc_rows(self) -> dict[int, StoredDocumentRow]:
-        return {r.ord: r for r in self.document_rows()}
+        rows = self._query(
+            "SELECT ord, id, title, date, source, sha256, analysis, first_row, sentences FROM documents ORDER BY ord"
+        )
+        return {r[0]: StoredDocumentRow(*r) for r in rows}
+
+    @cached_property
+    def _doc_speakers(self) -> list[tuple[int, str, int, int, int]]:
+        return self._query("SELECT ord, name, sentences, direct, indirect FROM doc_speakers ORDER BY ord")
 
     def doc_speakers(self) -> list[tuple[int, str, int, int, int]]:
-        return self._query("SELECT ord, name, sentences, direct, indirect FROM doc_speakers")
+        """(ord, speaker, sentences, direct, indirect) per document and speaker (read once, then kept)."""
+        return self._doc_speakers
+
+    @cached_property
+    def speaker_totals(self) -> dict[str, tuple[int, int, int, list[int]]]:
+        """Per speaker over the whole segment: sentences, direct, indirect and the ords of their documents."""
+        totals: dict[str, tuple[int, int, int, list[int]]] = {}
+        for ord_, name, count, direct, indirect in self._doc_speakers:
+            s, d, i, ords = totals.get(name, (0, 0, 0, []))
+            ords.append(ord_)
+            totals[name] = (s + count, d + direct, i + indirect, ords)
+        return totals
 
     def text(self, ord_: int) -> str:
         cached = self._texts.get(ord_)
@@ -319,8 +333,13 @@ class Segment:
         doc_id, title, date, source, text, aliases = found[0]
         return DocRecord(id=doc_id, title=title, date=date, source=source, text=text, aliases=json.loads(aliases or "{}"))
 
+    @cached_property
+    def _aliases(self) -> list[tuple[int, dict[str, list[str]]]]:
+        return [(o, json.loads(a or "{}")) for o, a in self._query("SELECT ord, aliases FROM documents WHERE aliases != '{}'")]
+
     def aliases(self) -> list[tuple[int, dict[str, list[str]]]]:
-        return [(o, json.loads(a or "{}")) for o, a in self._query("SELECT ord, aliases FROM documents")]
+        """(ord, {speaker: names the text calls them}) of the documents that have any (read once, then kept)."""
+        return self._aliases
 
     def sentence_text(self, row: int) -> str:
         d, _, start, end, *_ = self.row(row)

@@ -130,23 +130,33 @@ class Snapshot:
         table: dict[str, SpeakerEntry] = {}
         aliases: dict[str, set[str]] = {}
         for i, seg in enumerate(self.segments):
-            ids = {r.ord: r.id for r in seg.document_rows()}
-            for ord_, name, count, direct, indirect in seg.doc_speakers():
-                if ord_ in self.deleted[i]:
-                    continue
+            gone = self.deleted[i]
+            rows = seg.document_rows() if gone or len(seg.speaker_totals) else []
+            ids = {r.ord: r.id for r in rows}
+            for name, (count, direct, indirect, ords) in seg.speaker_totals.items():
+                if gone:  # subtract the deleted documents' part (kept per document in the segment)
+                    live = [o for o in ords if o not in gone]
+                    if not live:
+                        continue
+                    if len(live) != len(ords):
+                        count = direct = indirect = 0
+                        for ord_, n, c, d, ind in seg.doc_speakers():
+                            if n == name and ord_ not in gone:
+                                count, direct, indirect = count + c, direct + d, indirect + ind
+                    ords = live
                 entry = table.setdefault(name, SpeakerEntry(name=name))
                 entry.sentences += count
                 entry.direct += direct
                 entry.indirect += indirect
-                if ids[ord_] not in entry.documents:
-                    entry.documents.append(ids[ord_])
+                entry.documents.extend(ids[o] for o in ords)
             for ord_, doc_aliases in seg.aliases():
-                if ord_ in self.deleted[i]:
+                if ord_ in gone:
                     continue
                 for name, names in doc_aliases.items():
                     aliases.setdefault(name, set()).update(a for a in names if a != name)
         for name, entry in table.items():
             entry.aliases = sorted(aliases.get(name, set()), key=str.lower)
+            entry.documents = list(dict.fromkeys(entry.documents))
         return sorted(table.values(), key=lambda e: (-e.sentences, e.name.lower()))
 
     def close(self) -> None:
