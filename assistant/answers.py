@@ -149,9 +149,11 @@ def plan_question(question: str, speakers: Sequence, k: int, speaker: str | None
             matched |= match_speakers(name, list(speakers))
         except AssistantError:
             unquoted.append(name)
-    if matched:
-        return Plan(question, k, fetch, matched, asked=asked, asked_names=tuple(sorted(matched)),
+    if matched and unquoted:  # "What did Putin and Trump say?": their sentences, and those that mention Trump
+        return Plan(question, k, max(4 * k, 40), None, asked=asked, asked_names=tuple(sorted(matched)),
                     unquoted=tuple(unquoted))
+    if matched:
+        return Plan(question, k, fetch, matched, asked=asked, asked_names=tuple(sorted(matched)))
     if unquoted and looks_like_a_name(asked.name):
         return Plan(question, k, max(4 * k, 40), None, asked=asked, unquoted=tuple(unquoted))
     return Plan(question, k, fetch, None)
@@ -175,6 +177,8 @@ def finish_answer(plan: Plan, passages: Sequence[Passage]) -> Answer:
         found = False
         mentioned = bool(mentioning)
     else:
+        if plan.asked_names and plan.unquoted:
+            kept = [p for p in kept if p.speaker in plan.asked_names or _mentions(p, plan.unquoted)]
         chosen = kept[: plan.k]
         mentioned = True
         if plan.asked_names and not (plan.asked and plan.asked.topic):
@@ -207,7 +211,8 @@ def compose_reply(question: str, passages: list[Passage], found: bool = True, pl
             lines.append(f"Nothing that {_names(plan.asked_names)} said in the texts answers this question. "
                          "The closest of their sentences are below; they do not answer it.")
         if plan.unquoted:
-            lines.append(f"{_names(plan.unquoted)}: not quoted in the texts.")
+            lines.append(f"{_names(plan.unquoted)}: not quoted in the texts; sentences that mention them are "
+                         "included.")
     if plan is not None and plan.unquoted and not plan.asked_names:
         who = _names(plan.unquoted)
         if not passages:

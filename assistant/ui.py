@@ -533,7 +533,8 @@ def build_app(index_dir: Path | None = None) -> gr.Blocks:
                 gr.Markdown("**Add texts**: upload `.txt`/`.md` files or paste a text. A leading "
                             "`date YYYY-MM-DD` line is the article's date; a short first line without a full "
                             "stop is its title.")
-                files = gr.File(file_count="multiple", file_types=[".txt", ".md"], label="Texts", type="filepath")
+                files = gr.File(file_count="multiple", file_types=[".txt", ".md"], label="Texts", type="filepath",
+                                elem_id="upload")
                 pasted = gr.Textbox(lines=6, label="Or paste a text")
                 pasted_title = gr.Textbox(label="Name for the pasted text", placeholder="my-article")
                 keep = gr.Checkbox(value=True, label="Keep the documents already in the index "

@@ -178,3 +178,13 @@ def test_a_speaker_question_nothing_answers_says_so_once():
     reply = compose_reply(plan.question, [passage(1, "“We won,” he said.", "Vladimir Putin")], False, plan)
     assert reply.startswith("Nothing that **Vladimir Putin** said in the texts answers this question.")
     assert reply.count("do not answer") == 1 and "(not an answer)" in reply
+
+
+def test_a_question_about_a_quoted_and_an_unquoted_person():
+    plan = plan_question("What did Putin and Trump say?", TABLE, 2)
+    assert plan.asked_names == ("Vladimir Putin",) and plan.unquoted == ("Trump",) and plan.allowed is None
+    answer = finish_answer(plan, [passage(1, "The talks ended.", None, "narration"),
+                                  passage(2, "“We won,” he said.", "Vladimir Putin"),
+                                  passage(3, "Trump left early.", None, "narration")])
+    assert [p.text for p in answer.passages] == ["“We won,” he said.", "Trump left early."]
+    assert "**Trump**: not quoted in the texts" in answer.answer

@@ -61,11 +61,26 @@ def test_gradio_client_ask_returns_the_answer_object(app_url: str):
 
     client = Client(app_url, verbose=False)
     answer = client.predict("What did Putin say about hackers?", 3, None, api_name="/ask")
-    assert set(answer) == {"question", "answer", "passages"}
+    assert list(answer) == ["question", "answer", "found", "passages"]
+    assert answer["found"] is True
     assert len(answer["passages"]) == 3
     first = answer["passages"][0]
     assert "Hackers can be anywhere" in first["text"]
     assert "Putin" in first["speaker"] and first["attribution"] == "direct"
+
+
+def test_gradio_client_found_and_speaker_questions(app_url: str):
+    from gradio_client import Client
+
+    client = Client(app_url, verbose=False)
+    outside = client.predict("What is the capital of France?", 3, None, api_name="/ask")
+    assert outside["found"] is False and outside["answer"].startswith("Nothing in the texts answers")
+    assert len(outside["passages"]) == 3  # the closest sentences, marked in the reply as not answering
+    unquoted = client.predict("What did Trump say?", 3, None, api_name="/ask")
+    assert unquoted["found"] is False and "not quoted" in unquoted["answer"]
+    assert all("Trump" in p["text"] for p in unquoted["passages"])
+    putin = client.predict("What did the Russian leader say about hackers?", 3, None, api_name="/ask")
+    assert putin["found"] is True and {p["speaker"] for p in putin["passages"]} == {"Vladimir Putin"}
 
 
 def test_gradio_client_bad_question_is_a_clear_error(app_url: str):
@@ -84,7 +99,8 @@ def test_damaged_index_is_a_visible_message_not_a_crash(tmp_path: Path, built_in
 
     index = tmp_path / "index"
     shutil.copytree(built_index, index)
-    (index / "vectors.faiss").write_bytes(b"garbage")
+    vectors = next(index.glob("segments/*/vectors.npy"))
+    vectors.write_bytes(b"garbage")
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "assistant", "serve", "--index", str(index), "--port", str(port)],
@@ -102,11 +118,11 @@ def test_damaged_index_is_a_visible_message_not_a_crash(tmp_path: Path, built_in
                 assert process.poll() is None, "the app crashed on a damaged index"
                 assert time.time() < deadline, "the app did not start"
                 time.sleep(0.5)
-        assert "The index cannot be used" in config and "damaged vectors.faiss" in config
+        assert "The index cannot be used" in config and "damaged segments/" in config
         assert "assistant build" in config
         with pytest.raises(Exception) as error:
             Client(url, verbose=False).predict("What did Putin say?", 3, None, api_name="/ask")
-        assert "damaged vectors.faiss" in str(error.value)
+        assert "damaged segments/" in str(error.value)
     finally:
         process.terminate()
         process.wait(20)
