@@ -190,6 +190,19 @@ def finish_answer(plan: Plan, passages: Sequence[Passage]) -> Answer:
                   passages=chosen, found=found)
 
 
+def lead_lines(answer: Answer) -> list[str]:
+    """The reply's lines before its cited sentences (not found, the speaker asked about, the filter), as plain text."""
+    import html
+
+    lines = []
+    for paragraph in answer.answer.split("\n\n"):
+        if paragraph.startswith("**["):
+            break
+        plain = re.sub(r"\\(.)", r"\1", paragraph.replace("**", ""))
+        lines.append(html.unescape(plain))
+    return lines
+
+
 def _names(names: Sequence[str]) -> str:
     shown = [f"**{escape_markdown(n)}**" for n in names]
     return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]

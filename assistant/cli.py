@@ -181,21 +181,21 @@ def cmd_verify(args: argparse.Namespace) -> None:
 
 
 def cmd_ask(args: argparse.Namespace) -> None:
-    from .answers import speaker_label
+    from .answers import NOT_AN_ANSWER, lead_lines, speaker_label
 
     assistant = _open(args)
     answer = assistant.ask(args.question, k=args.k, speaker=args.speaker)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return
-    if not answer.passages:
-        print("No sentence in the index answers this question.")
-    lead = answer.answer.split("\n\n", 1)[0]
-    if answer.passages and not lead.startswith("**["):
-        print(lead.replace("**", "").replace("\\", ""))
+    lead = lead_lines(answer)  # not found, the speaker asked about, the speaker filter, who said it
+    for line in lead:
+        print(line)
+    if lead and answer.passages:
         print()
+    mark = "" if answer.found else f"  ({NOT_AN_ANSWER})"
     for p in answer.passages:
-        print(f"[{p.rank}] {p.score:.2f}  {speaker_label(p)}  —  {p.doc_id} ¶{p.paragraph} s{p.sentence} [{p.start}:{p.end}]")
+        print(f"[{p.rank}] {p.score:.2f}{mark}  {speaker_label(p)}  —  {p.doc_id} ¶{p.paragraph} s{p.sentence} [{p.start}:{p.end}]")
         print(f"    {p.text}")
 
 
