@@ -39,8 +39,8 @@ DENSE_CANDIDATES = 200
 """Rows a large segment's ANN index proposes per question (measured: README, scale)."""
 LEXICAL_CANDIDATES = 100
 """Rows proposed by each of the two BM25 postings of a large segment."""
-RARE_POSTING = 50_000
-"""Terms with at most this many postings in a segment propose lexical candidates (the rarest term always does)."""
+RARE_SHARE = 0.02
+"""Terms in at most this share of a segment's rows propose lexical candidates (the rarest term always does)."""
 NPROBE = 24
 """IVF lists searched per question in a large segment."""
 FILTER_SCAN = 3_000
@@ -69,8 +69,8 @@ def _candidates(seg: Segment, query: bm25.QueryTerms, window_query: bm25.QueryTe
     """A large segment's candidates: the ANN's best rows and the best rows by BM25 over the rarer terms."""
     import faiss
 
-    found = [bm25.best_rows(seg.lexical, query, LEXICAL_CANDIDATES, RARE_POSTING),
-             bm25.best_rows(seg.window_lexical, window_query, LEXICAL_CANDIDATES, RARE_POSTING)]
+    found = [bm25.best_rows(seg.lexical, query, LEXICAL_CANDIDATES, RARE_SHARE),
+             bm25.best_rows(seg.window_lexical, window_query, LEXICAL_CANDIDATES, RARE_SHARE)]
     params = faiss.SearchParametersIVF(nprobe=NPROBE)
     _, ids = seg.ann.search(vector.reshape(1, -1).astype(np.float32), DENSE_CANDIDATES, params=params)
     found.append(ids[0][ids[0] >= 0])

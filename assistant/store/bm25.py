@@ -121,7 +121,7 @@ class Postings:
 
     @classmethod
     def open(cls, directory: Path) -> Postings:
-        arrays = [np.load(directory / name, mmap_mode="r") for name in FILES]
+        arrays = [np.load(directory / name, mmap_mode="r").view(np.ndarray) for name in FILES]
         return cls(*arrays)
 
     @property
@@ -199,25 +199,29 @@ def score_rows(postings: Postings, query: QueryTerms, rows: np.ndarray) -> np.nd
     return scores
 
 
-def best_rows(postings: Postings, query: QueryTerms, wanted: int, max_posting: int) -> np.ndarray:
-    """Rows likely to score best: BM25 restricted to the rarer terms (postings up to ``max_posting`` long, and
+def best_rows(postings: Postings, query: QueryTerms, wanted: int, max_share: float) -> np.ndarray:
+    """Rows likely to score best: BM25 restricted to the rarer terms (in at most ``max_share`` of the rows, and
     always the rarest term), top ``wanted``. Used as candidates in a large segment, then scored exactly."""
-    parts = [(postings.df(key), key, weight) for key, weight in query.weighted]
+    parts = sorted((postings.df(key), key, weight) for key, weight in query.weighted)
     parts = [p for p in parts if p[0] > 0]
     if not parts:
         return np.zeros(0, dtype=np.int64)
-    parts.sort()
-    chosen = [p for i, p in enumerate(parts) if i == 0 or p[0] <= max_posting]
+    limit = max(1, int(max_share * postings.size))
+    chosen = [p for i, p in enumerate(parts) if i == 0 or p[0] <= limit]
     all_docs, all_scores = [], []
     for _, key, weight in chosen:
         docs, tfs = postings.posting(key)
-        all_docs.append(np.asarray(docs, dtype=np.int64))
+        docs = np.asarray(docs)
+        all_docs.append(docs)
         all_scores.append(weight * _tf_part(np.asarray(tfs), postings.lengths[docs], query.avgdl))
     docs = np.concatenate(all_docs)
     scores = np.concatenate(all_scores)
+    if len(docs) > postings.size // 16:  # many postings: one pass over a dense accumulator beats sorting
+        summed = np.bincount(docs, weights=scores, minlength=postings.size)
+        top = np.argpartition(-summed, wanted)[:wanted] if postings.size > wanted else np.arange(postings.size)
+        return top[summed[top] > 0].astype(np.int64)
     unique, inverse = np.unique(docs, return_inverse=True)
     summed = np.bincount(inverse, weights=scores)
     if len(unique) > wanted:
-        keep = np.argpartition(-summed, wanted)[:wanted]
-        unique = unique[keep]
-    return unique
+        unique = unique[np.argpartition(-summed, wanted)[:wanted]]
+    return unique.astype(np.int64)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
+import mmap
 import sqlite3
 import threading
 from collections import OrderedDict
@@ -38,6 +38,8 @@ ANN_MIN_SENTENCES = 50_000
 """Segments at least this large get an ANN index; smaller ones are scanned exactly (measured: README, scale)."""
 COLUMNS = ("doc", "number", "start", "end", "paragraph", "speaker", "attribution")
 TITLE_CHARS = 100
+RELEASE_ROWS = 100_000
+"""Vectors read from a large segment between two releases of their pages (store/segment.Segment.read_vectors)."""
 
 
 def embedding_text(title: str, sentence: str) -> str:
@@ -203,7 +205,7 @@ class Segment:
         table = np.load(directory / "sentences.npy", mmap_mode="r")
         if table.ndim != 2 or table.shape[1] != len(COLUMNS):
             raise ValueError("sentences.npy has the wrong shape")
-        self.table = table
+        self.table = table.view(np.ndarray)  # plain ndarray view: no memmap overhead per row read
         self.vectors = np.load(directory / "vectors.npy", mmap_mode="r")
         if self.vectors.shape[0] != table.shape[0]:
             raise ValueError("vectors do not match sentences")
@@ -214,7 +216,7 @@ class Segment:
             raise ValueError("postings do not match sentences")
         ann_path = directory / "ann.faiss"
         self.ann = faiss.read_index(str(ann_path), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY) if ann_path.exists() else None
-        self._vector_fd = os.open(directory / "vectors.npy", os.O_RDONLY)
+        self._rows_read = 0
         self._db = sqlite3.connect(f"file:{directory / 'documents.sqlite'}?mode=ro&immutable=1", uri=True, check_same_thread=False)
         self._db_lock = threading.Lock()
         self._texts: OrderedDict[int, str] = OrderedDict()
@@ -257,16 +259,15 @@ class Segment:
         return (v + CONTEXT_WEIGHT * window).astype(np.float32)
 
     def read_vectors(self, rows: np.ndarray) -> np.ndarray:
-        """Stored vectors of ``rows`` (sorted). A large segment reads them with ``pread``: the pages stay in the
-        system's file cache instead of this process's memory (a million-sentence index would otherwise fill it)."""
-        if self.ann is None:
-            return np.asarray(self.vectors[rows], dtype=np.float32)
-        d = self.vectors.shape[1]
-        row_bytes = 4 * d
-        out = np.empty((len(rows), d), dtype=np.float32)
-        base = self.vectors.offset
-        for i, r in enumerate(rows.tolist()):
-            out[i] = np.frombuffer(os.pread(self._vector_fd, row_bytes, base + r * row_bytes), dtype=np.float32)
+        """Stored vectors of ``rows``. In a large segment, the pages read are handed back to the system every
+        RELEASE_ROWS rows (``madvise(MADV_DONTNEED)``): they stay in its file cache, not in this process's memory,
+        so that a reader of a million-sentence index does not grow to hold every vector it ever touched."""
+        out = np.asarray(self.vectors[rows], dtype=np.float32)
+        if self.ann is not None:
+            self._rows_read += len(rows)
+            if self._rows_read >= RELEASE_ROWS:
+                self._rows_read = 0
+                self.vectors._mmap.madvise(mmap.MADV_DONTNEED)
         return out
 
     def row(self, row: int) -> tuple[int, ...]:
@@ -368,11 +369,3 @@ class Segment:
     def close(self) -> None:
         with self._db_lock:
             self._db.close()
-        fd, self._vector_fd = getattr(self, "_vector_fd", -1), -1
-        if fd >= 0:
-            os.close(fd)
-
-    def __del__(self) -> None:
-        fd, self._vector_fd = getattr(self, "_vector_fd", -1), -1
-        if fd >= 0:
-            os.close(fd)
