@@ -108,7 +108,7 @@ def test_best_rows_finds_the_rare_terms_rows(tmp_path: Path):
     bm25.write_postings(bm25.Tokenized.of(texts), tmp_path / "lex")
     postings = bm25.Postings.open(tmp_path / "lex")
     query = bm25.QueryTerms.of("zanzibar common", [postings])
-    assert 50 in bm25.best_rows(postings, query, wanted=3, max_posting=10).tolist()
+    assert 50 in bm25.best_rows(postings, query, wanted=3, max_share=0.2).tolist()
 
 
 # ----- windows
