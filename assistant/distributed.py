@@ -33,7 +33,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import ray  # noqa: F401 - ImportError here is what api.analyse turns into the install hint
+import ray  # ImportError here is what api.analyse turns into the install hint
+import ray.data
 
 from . import settings
 from .errors import AssistantError, printable
@@ -204,7 +205,10 @@ def start(address: str = "local", threads: int = 1, num_cpus: int | None = None)
                 logging_level="ERROR", runtime_env=runtime_env, configure_logging=True,
             )
         else:
+            _check_reachable(address)
             ray.init(address=address, log_to_driver=False, logging_level="ERROR", runtime_env=runtime_env)
+    except AssistantError:
+        raise
     except Exception as exc:  # noqa: BLE001 - any failure to join is one line for the user
         where = "a local Ray instance" if address == "local" else f"the Ray cluster at {printable(address)}"
         raise AssistantError(
@@ -212,6 +216,26 @@ def start(address: str = "local", threads: int = 1, num_cpus: int | None = None)
             f"start one with `ray start --head`, or use --ray local."
         ) from None
     return True
+
+
+def _check_reachable(address: str, timeout: float = 5.0) -> None:
+    """Fail in seconds, not minutes, when nothing listens at ``host:port`` (Ray itself retries for a long time)."""
+    import socket
+
+    if address == "auto" or "://" in address and not address.startswith("ray://"):
+        return
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        raise AssistantError(
+            f"--ray takes 'local', 'auto' or a cluster address HOST:PORT (e.g. 10.0.0.5:6379), not {printable(address)}."
+        )
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
+    except OSError as exc:
+        raise AssistantError(
+            f"no Ray cluster answers at {printable(address)} ({exc.strerror or type(exc).__name__}); "
+            f"start one with `ray start --head` there, or use --ray local."
+        ) from None
 
 
 def _first_line(exc: BaseException) -> str:
@@ -273,26 +297,29 @@ def analyse_on_ray(
     address: str,
     progress: Progress | None = None,
     workers: int | None = None,
+    stats: dict[str, float] | None = None,
 ) -> tuple[int, int, float]:
     """Analyse ``sources`` into the analysed form at ``out`` on Ray (``address``: ``"local"`` or a cluster).
 
     ``workers`` is the size of the actor pool (default: the cluster's CPUs). Returns (documents, sentences,
-    seconds), the seconds counting Ray's start."""
+    seconds), the seconds counting Ray's start. ``stats``, if given, receives the timings of the run's stages
+    (for scripts/ray_benchmark.py)."""
     say = progress or (lambda fraction, message: None)
     started = time.perf_counter()
     out = Path(out)
     _check_out(out)
+    if address != "local" and not ray.is_initialized():
+        _check_reachable(address)  # before reading a large archive
     planned = plan(sources)
     say(0.01, f"{len(planned)} document(s) to analyse on Ray ({'a local instance' if address == 'local' else address})")
 
     tmp = out.parent / f".{out.name}.analysing-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     owns_ray = False
     try:
-        import ray
-        import ray.data
 
+        ray_started = time.perf_counter()
         owns_ray = start(address, threads=1)
-        ray_seconds = time.perf_counter() - started
+        ray_seconds = time.perf_counter() - ray_started
         cpus = int(ray.cluster_resources().get("CPU", 1)) or 1
         pool = max(1, min(workers or cpus, cpus))
         cut = batches(planned, pool)
@@ -320,6 +347,8 @@ def analyse_on_ray(
         reports: dict[int, dict[str, int]] = {}
         docs_done = sentences_done = 0
         dimension = 0
+        busy = 0.0
+        first_result: float | None = None
         analysis_started = time.perf_counter()
         try:
             for row in dataset.iter_rows():
@@ -330,13 +359,18 @@ def analyse_on_ray(
                 dimension = int(row["dimension"])
                 docs_done = sum(r["documents"] for r in reports.values())
                 sentences_done = sum(r["sentences"] for r in reports.values())
+                busy += float(row["seconds"])
+                if first_result is None:
+                    first_result = time.perf_counter() - analysis_started
                 rate = sentences_done / max(1e-9, time.perf_counter() - analysis_started)
                 say(0.02 + 0.95 * docs_done / len(planned),
-                    f"{docs_done}/{len(planned)} documents, {sentences_done:,} sentences ({rate:.0f} sentences/s)")
+                    f"{docs_done}/{len(planned)} documents, {sentences_done:,} sentences ({rate:.0f} sentences/s"
+                    f"{f'; Ray started in {ray_seconds:.1f} s' if len(reports) == 1 else ''})")
         except AssistantError:
             raise
         except Exception as exc:  # noqa: BLE001 - Ray wraps worker failures in many types
             raise _run_failed(exc) from None
+        analysis_seconds = time.perf_counter() - analysis_started
         _verify_parts(tmp, reports, len(cut))
         shutil.rmtree(tmp / ".staging", ignore_errors=True)
         from .analysed import publish_directory, write_header
@@ -349,8 +383,12 @@ def analyse_on_ray(
         raise
     finally:
         if owns_ray:
-            import ray
-
             ray.shutdown()
+    seconds = time.perf_counter() - started
+    if stats is not None:
+        stats.update({
+            "ray_start_seconds": ray_seconds, "analysis_seconds": analysis_seconds, "first_batch_seconds": first_result or 0.0,
+            "worker_busy_seconds": busy, "workers": pool, "batches": len(cut), "seconds": seconds,
+        })
     say(1.0, "done")
-    return len(planned), sentences_done, time.perf_counter() - started
+    return len(planned), sentences_done, seconds

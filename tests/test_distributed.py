@@ -60,6 +60,39 @@ def _leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
 
 
+# ----- refused before Ray starts (fast) -----
+
+def test_unreadable_source_is_named_and_nothing_is_written(sources: list[Path], tmp_path: Path) -> None:
+    bad = sources[0] / "latin1.txt"
+    bad.write_bytes("caf\xe9 au lait".encode("latin-1"))
+    out = tmp_path / "out"
+    with pytest.raises(AssistantError, match="latin1.txt"):
+        distributed.analyse_on_ray(sources, out, default_model(), "local")
+    with pytest.raises(AssistantError, match="missing.txt"):
+        distributed.analyse_on_ray([sources[1], tmp_path / "missing.txt"], out, default_model(), "local")
+    assert not out.exists() and _leftovers(tmp_path) == []
+
+
+def test_cluster_address_nobody_answers_is_one_line_in_seconds(sources: list[Path], tmp_path: Path) -> None:
+    if ray.is_initialized():
+        pytest.skip("a Ray session is open in this process; the address would not be used")
+    out = tmp_path / "out"
+    with pytest.raises(AssistantError, match="no Ray cluster answers at 127.0.0.1:1"):
+        distributed.analyse_on_ray(sources, out, default_model(), "127.0.0.1:1")
+    with pytest.raises(AssistantError, match="HOST:PORT"):
+        distributed.analyse_on_ray(sources, out, default_model(), "not-an-address")
+    assert not out.exists() and _leftovers(tmp_path) == []
+
+
+def test_ids_match_the_local_reader(sources: list[Path]) -> None:
+    from assistant.documents import collect_files
+
+    assert distributed.collect(sources) == collect_files(sources)
+    assert [doc_id for _, doc_id in distributed.plan(sources)] == [d.id for d in read_documents(sources)]
+
+
+# ----- on a local Ray of 2 CPUs -----
+
 def test_same_analysed_form_as_local_even_when_a_worker_is_killed(
     ray_session, sources: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -92,18 +125,6 @@ def test_same_analysed_form_as_local_even_when_a_worker_is_killed(
     assert sorted(p.name for p in ray_dir.iterdir()) == ["analysis.json", "documents", "sentences"]
 
 
-def test_unreadable_source_is_named_and_nothing_is_written(sources: list[Path], tmp_path: Path) -> None:
-    bad = sources[0] / "latin1.txt"
-    bad.write_bytes("caf\xe9 au lait".encode("latin-1"))
-    out = tmp_path / "out"
-    with pytest.raises(AssistantError, match="latin1.txt"):
-        distributed.analyse_on_ray(sources, out, default_model(), "local")
-    with pytest.raises(AssistantError, match="missing.txt"):
-        distributed.analyse_on_ray([sources[1], tmp_path / "missing.txt"], out, default_model(), "local")
-    assert not out.exists() and _leftovers(tmp_path) == []
-    assert not ray.is_initialized() or True  # planning refuses before Ray is started
-
-
 def test_failure_inside_a_worker_fails_the_run_in_one_line_and_keeps_out(
     ray_session, sources: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -125,10 +146,3 @@ def test_failure_inside_a_worker_fails_the_run_in_one_line_and_keeps_out(
     assert "minister.txt" in message and "does not exist" in message and "\n" not in message
     assert sorted(p.name for p in out.iterdir()) == ["analysis.json"]
     assert _leftovers(tmp_path) == []
-
-
-def test_ids_match_the_local_reader(sources: list[Path]) -> None:
-    from assistant.documents import collect_files
-
-    assert distributed.collect(sources) == collect_files(sources)
-    assert [doc_id for _, doc_id in distributed.plan(sources)] == [d.id for d in read_documents(sources)]
