@@ -151,9 +151,10 @@ def cmd_documents(args: argparse.Namespace) -> None:
         return
     if not infos:
         print("The index holds no documents.")
+    width = max(len(printable(d.id, 80)) for d in infos) if infos else 0
     for d in infos:
         speakers = ", ".join(d.speakers[:4]) + (f" (+{len(d.speakers) - 4})" if len(d.speakers) > 4 else "")
-        print(f"{printable(d.id, 80)}  {d.date or '-':10}  {d.sentences:5d} sentences  {printable(d.title, 60)}"
+        print(f"{printable(d.id, 80):<{width}}  {d.date or '-':10}  {d.sentences:5d} sentences  {printable(d.title, 60)}"
               f"{'  — ' + printable(speakers, 120) if speakers else ''}")
 
 

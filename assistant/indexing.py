@@ -151,6 +151,7 @@ def _current(index_dir: Path) -> Snapshot | None:
 
 def build(documents: Sequence[Document], index_dir: Path, model: str, progress: Progress = _quiet, show_bar: bool = False) -> Change:
     """Replace the whole index with ``documents`` (texts already indexed with the same analysis are reused)."""
+    started = time.perf_counter()
     if not documents:
         raise AssistantError("no documents to index.")
     _check_unique(documents)
@@ -161,12 +162,14 @@ def build(documents: Sequence[Document], index_dir: Path, model: str, progress: 
     analysed, keys, hashes, _ = analyse_documents(documents, model, progress, show_bar, current if current and current.model == model else None)
     with IndexWriter(index_dir, model, analysed.dimension, replace_all=True) as writer:
         change = writer.apply(analysed, keys, hashes, progress=progress)
+    change.seconds = time.perf_counter() - started
     progress(1.0, "done")
     return change
 
 
 def add(documents: Sequence[Document], index_dir: Path, model: str | None, progress: Progress = _quiet, show_bar: bool = False) -> Change:
     """Analyse only ``documents`` and add them; a document whose id is indexed already is replaced."""
+    started = time.perf_counter()
     if not documents:
         raise AssistantError("no documents to add.")
     _check_unique(documents)
@@ -186,6 +189,7 @@ def add(documents: Sequence[Document], index_dir: Path, model: str | None, progr
     analysed, keys, hashes, _ = analyse_documents(documents, chosen, progress, show_bar, current)
     with IndexWriter(index_dir, chosen, analysed.dimension) as writer:
         change = writer.apply(analysed, keys, hashes, progress=progress)
+    change.seconds = time.perf_counter() - started
     progress(1.0, "done")
     return change
 
@@ -202,6 +206,7 @@ def remove(doc_ids: Sequence[str], index_dir: Path) -> Change:
 
 def import_dirs(directories: Sequence[Path], index_dir: Path, progress: Progress = _quiet) -> Change:
     """Add analysed directories to the index (created if missing), replacing documents with the same ids."""
+    started = time.perf_counter()
     if not directories:
         raise AssistantError("give at least one analysed directory to import.")
     current = _current(index_dir)
@@ -223,6 +228,7 @@ def import_dirs(directories: Sequence[Path], index_dir: Path, progress: Progress
     progress(0.2, f"indexing {analysed.size:,} sentences")
     with IndexWriter(index_dir, model, dimension) as writer:
         change = writer.apply(analysed, keys, hashes, progress=progress)
+    change.seconds = time.perf_counter() - started
     progress(1.0, "done")
     return change
 
