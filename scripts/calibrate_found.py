@@ -132,6 +132,13 @@ def main() -> None:
               f"other-article questions {int((y[keep] == 0).sum())}; "
               f"answerable with gold below the top 5 (not counted) {int((~keep).sum())}")
 
+    print("\nbaseline, the best passage's score alone (threshold chosen on one index, measured on the other):")
+    for fit_half, test_half in (("A", "B"), ("B", "A")):
+        x, y = data[fit_half]
+        t = choose_threshold(x[:, 0], y, TARGET_FOUND + MARGIN)
+        fa, nf = rates(data[test_half][0][:, 0], data[test_half][1], t)
+        print(f"  score >= {t:.3f} from {fit_half}, on {test_half}: answerable found {fa:.1%}   other-article not found {nf:.1%}")
+
     current = (np.array(found.WEIGHTS), found.BIAS, found.THRESHOLD)
     print("\nfeatures:", ", ".join(found.FEATURES))
     for fit_half, test_half in (("A", "B"), ("B", "A")):
@@ -141,7 +148,8 @@ def main() -> None:
         else:
             w, b = fit_logistic(x, y)
             t = choose_threshold(probabilities(x, w, b), y, TARGET_FOUND + MARGIN)
-        print(f"\nfitted on index {fit_half}: weights {np.round(w, 3).tolist()} bias {b:.3f} threshold {t:.3f}")
+        how = "the weights in found.py" if args.check else f"fitted on index {fit_half}"
+        print(f"\n{how}: weights {np.round(w, 3).tolist()} bias {b:.3f} threshold {t:.3f}")
         fa, nf = rates(probabilities(x, w, b), y, t)
         print(f"  on {fit_half} (fitting):  answerable found {fa:.1%}   other-article not found {nf:.1%}")
         xt, yt = data[test_half]
@@ -155,8 +163,8 @@ def main() -> None:
         fa_q, nf_q = rates(pt, yt, t)
         print(f"    {t:.2f}: {fa_q:.1%} / {nf_q:.1%}  (chosen)")
 
-    # the product's own decision (answer.found, as it is in found.py) on both indexes
-    print("\nthe product as it is (answer.found from found.py, speaker questions and all):")
+    # the decision as shipped (found.py's weights) on both indexes
+    print("\nthe decision as shipped (the weights and threshold now in found.py) on each index:")
     for half, members in halves.items():
         rows = json.loads((args.cache / f"answers-{half}.json").read_text())
         counted = [r for r in rows if r["gold_top5"] or not r["inside"]]
