@@ -124,6 +124,13 @@ def test_same_analysed_form_as_local_even_when_a_worker_is_killed(
     assert _leftovers(tmp_path) == []  # no temporary or staging folder left beside --out
     assert sorted(p.name for p in ray_dir.iterdir()) == ["analysis.json", "documents", "sentences"]
 
+    from assistant import Assistant  # what Ray wrote imports into an index that answers
+    from assistant.indexing import import_dirs
+
+    import_dirs([ray_dir], tmp_path / "index")
+    passages = Assistant.load(tmp_path / "index").ask("Will taxes be raised this year?", k=3).passages
+    assert any(p.doc_id == "minister" and "raise taxes" in p.text and "Berg" in (p.speaker or "") for p in passages)
+
 
 def test_failure_inside_a_worker_fails_the_run_in_one_line_and_keeps_out(
     ray_session, sources: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
