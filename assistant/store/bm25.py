@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from itertools import chain
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -67,13 +68,19 @@ class Tokenized:
 
     @classmethod
     def of(cls, texts: list[str]) -> Tokenized:
-        ids: dict[str, int] = {}
+        """Tokenize many texts at once: words found per text, then each distinct word stemmed once."""
+        import pyarrow as pa
+
+        words = [_WORD.findall(t.lower().replace("’", "'")) for t in texts]
         row_ptr = np.zeros(len(texts) + 1, dtype=np.int64)
-        flat: list[int] = []
-        for row, text in enumerate(texts):
-            flat.extend(ids.setdefault(t, len(ids)) for t in tokenize(text))
-            row_ptr[row + 1] = len(flat)
-        return cls(list(ids), row_ptr, np.array(flat, dtype=np.int32))
+        np.cumsum([len(w) for w in words], out=row_ptr[1:])
+        encoded = pa.array(list(chain.from_iterable(words)), type=pa.string()).dictionary_encode()
+        stems = _stemmer().stemWords(encoded.dictionary.to_pylist())
+        ids: dict[str, int] = {}
+        word_to_term = np.array([ids.setdefault(s, len(ids)) for s in stems], dtype=np.int32)
+        codes = encoded.indices.to_numpy(zero_copy_only=False)
+        term_ids = word_to_term[codes] if len(codes) else np.zeros(0, dtype=np.int32)
+        return cls(list(ids), row_ptr, term_ids.astype(np.int32))
 
 
 def write_postings(tokenized: Tokenized, directory: Path, neighbours: tuple[np.ndarray, np.ndarray] | None = None) -> None:
