@@ -316,7 +316,6 @@ def analyse_on_ray(
     tmp = out.parent / f".{out.name}.analysing-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     owns_ray = False
     try:
-
         ray_started = time.perf_counter()
         owns_ray = start(address, threads=1)
         ray_seconds = time.perf_counter() - ray_started
@@ -355,10 +354,11 @@ def analyse_on_ray(
                 if row["error"]:
                     raise AssistantError(f"{row['error']} Nothing was written.")
                 index = int(row["batch"])
+                previous = reports.get(index, {"documents": 0, "sentences": 0})  # a batch reports once; be safe
                 reports[index] = {"documents": int(row["documents"]), "sentences": int(row["sentences"])}
                 dimension = int(row["dimension"])
-                docs_done = sum(r["documents"] for r in reports.values())
-                sentences_done = sum(r["sentences"] for r in reports.values())
+                docs_done += reports[index]["documents"] - previous["documents"]
+                sentences_done += reports[index]["sentences"] - previous["sentences"]
                 busy += float(row["seconds"])
                 if first_result is None:
                     first_result = time.perf_counter() - analysis_started
