@@ -374,43 +374,66 @@ def test_speakers_tab_search_quotes_and_ask_with_the_speaker(page_at, viewport):
     assert "only sentences of Vladimir Putin" in page.last_reply()
 
 
-def test_figures_are_current_after_an_add_and_on_every_load_and_progress_is_shown(browser, built_index, tmp_path):
+@pytest.fixture(scope="module")
+def changing_app(built_index: Path, tmp_path_factory: pytest.TempPathFactory):
+    """An app on its own copy of the bundled index, for the tests that add to it."""
     import shutil
 
-    index = tmp_path / "index"
+    index = tmp_path_factory.mktemp("changing") / "index"
     shutil.copytree(built_index, index)
     with running_app(index) as url:
-        page = Page(browser, url)
-        try:
-            p = page.page
-            p.get_by_role("tab", name="Texts").click()
-            assert "1 document ·" in p.locator("#texts-figures").inner_text()
-            p.evaluate("() => { window.__progress = []; new MutationObserver(() => window.__progress.push("
-                       "document.querySelector('#build-progress').innerText)).observe("
-                       "document.querySelector('#build-progress'), {subtree: true, childList: true, characterData: true}); }")
-            # an error is a message that covers neither the figures nor the last status
-            p.locator("#rebuild-button").click()
-            p.get_by_test_id("toast-body").first.wait_for(state="visible")
-            assert "paste some text" in p.get_by_test_id("toast-body").first.inner_text()
-            p.get_by_label("Or paste a text").fill("Harbour news\n\nThe harbour master said the pier would reopen "
-                                                  "on Monday.\n\n“We are ready,” she said.")
-            p.get_by_label("Name for the pasted text").fill("harbour")
-            p.locator("#rebuild-button").click()
-            p.wait_for_function("() => document.querySelector('#index-status').innerText.includes('2 documents')")
-            assert "2 documents" in p.locator("#texts-figures").inner_text()
-            assert "harbour" in p.locator("#documents").inner_text()
-            status = p.locator("#build-status").inner_text()
-            assert str(index) not in status and "MiniLM" not in status, status
-            seen = p.evaluate("window.__progress")
-            assert any(re.search(r"\d+% · \w", s) for s in seen), seen[-10:]
-            # a new page load shows the same figures
-            p.reload(wait_until="domcontentloaded")
-            p.locator("#question textarea").wait_for(state="visible")
-            p.wait_for_function("() => document.querySelector('#index-status').innerText.includes('2 documents')")
-            p.get_by_role("tab", name="Texts").click()
-            assert "2 documents" in p.locator("#texts-figures").inner_text()
-        finally:
-            page.close()
+        yield url, index
+
+
+def documents_shown(p) -> int:
+    p.wait_for_function("() => /^\\d+ documents? ·/.test(document.querySelector('#index-status').innerText)")
+    return int(re.match(r"(\d+) documents?", p.locator("#index-status").inner_text()).group(1))
+
+
+@pytest.mark.parametrize("viewport", SIZES)
+def test_figures_are_current_after_an_add_and_on_every_load_and_progress_is_shown(browser, changing_app, viewport):
+    url, index = changing_app
+    name = f"harbour-{viewport['width']}"
+    page = Page(browser, url, viewport)
+    try:
+        p = page.page
+        before = documents_shown(p)
+        p.get_by_role("tab", name="Texts").click()
+        assert p.locator("#texts-figures").inner_text().startswith(f"{before} document")
+        p.evaluate("() => { window.__progress = []; new MutationObserver(() => window.__progress.push("
+                   "document.querySelector('#build-progress').innerText)).observe("
+                   "document.querySelector('#build-progress'), {subtree: true, childList: true, characterData: true}); }")
+        # an error is a message that covers neither the figures nor the button
+        p.locator("#rebuild-button").click()
+        toast = p.get_by_test_id("toast-body").first
+        toast.wait_for(state="visible")
+        assert "paste some text" in toast.inner_text()
+        for selector in ("#texts-figures", "#rebuild-button"):
+            p.locator(selector).scroll_into_view_if_needed()
+            assert p.evaluate("s => { const e = document.querySelector(s); const r = e.getBoundingClientRect();"
+                              " return e.contains(document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2)); }",
+                              selector), f"{selector} is covered after an error"
+        p.get_by_label("Or paste a text").fill("Harbour news\n\nThe harbour master said the pier would reopen "
+                                              "on Monday.\n\n“We are ready,” she said.")
+        p.get_by_label("Name for the pasted text").fill(name)
+        p.locator("#rebuild-button").click()
+        p.wait_for_function("n => document.querySelector('#index-status').innerText.startsWith(n + ' documents')",
+                            arg=str(before + 1))
+        assert p.locator("#texts-figures").inner_text().startswith(f"{before + 1} documents")
+        assert name in p.locator("#documents").inner_text()
+        status = p.locator("#build-status").inner_text()
+        assert str(index) not in status and "MiniLM" not in status, status
+        seen = p.evaluate("window.__progress")
+        assert any(re.search(r"\d+% · \w", s) for s in seen), seen[-10:]  # a bar with the stage in words
+        # a new page load shows the same figures
+        p.reload(wait_until="domcontentloaded")
+        p.locator("#question textarea").wait_for(state="visible")
+        p.wait_for_function("n => document.querySelector('#index-status').innerText.startsWith(n + ' documents')",
+                            arg=str(before + 1))
+        p.get_by_role("tab", name="Texts").click()
+        assert p.locator("#texts-figures").inner_text().startswith(f"{before + 1} documents")
+    finally:
+        page.close()
 
 
 @pytest.mark.parametrize("viewport, name", [(DESKTOP, "screenshot.png"), (PHONE, "screenshot-phone.png")],
