@@ -36,6 +36,7 @@ CSS = """
 #chat { height: clamp(260px, calc(100vh - 330px), 660px) !important; }
 #chat .bubble-wrap { scroll-behavior: auto; }
 #chat .top-panel { display: none; }
+#chat .message-row.bot-row { max-width: 100% !important; }
 #chat strong { cursor: pointer; }
 #chat .thought-group .title { cursor: pointer; }
 .doc-view { height: clamp(260px, calc(100vh - 190px), 800px); overflow-y: auto; position: relative;
