@@ -66,15 +66,49 @@ class Header:
 
     date: str | None
     body_start: int
+    title: str | None = None
+
+
+HEADLINE_MAX_CHARS = 120
+HEADLINE_MAX_WORDS = 20
+_LINE_END_PUNCTUATION = re.compile(r"[.!?…:;,]['\"’”»)\]]*$")
+_QUOTE_MARKS = re.compile(r"[\"“”«»„]")
+
+
+def is_headline(line: str) -> bool:
+    """A short line that does not end like a sentence and quotes no one: the article's headline."""
+    words = line.split()
+    return (
+        0 < len(line) <= HEADLINE_MAX_CHARS
+        and len(words) <= HEADLINE_MAX_WORDS
+        and any(ch.isalpha() for ch in line)
+        and not _LINE_END_PUNCTUATION.search(line)
+        and not _QUOTE_MARKS.search(line)
+        and words[0].lower() != "by"  # a byline is not a headline
+    )
 
 
 def parse_header(text: str) -> Header:
-    """Find a leading ``date YYYY-MM-DD`` (metadata, not part of the first sentence). An impossible or
-    out-of-range date (``2017-02-31``, ``9999-12-31``) is not metadata: the line stays in the text."""
+    """Find a leading ``date YYYY-MM-DD`` and a headline, both metadata, not part of the first sentence.
+
+    An impossible or out-of-range date (``2017-02-31``, ``9999-12-31``) is not metadata: the line stays in the
+    text. The headline is the first line after it when that line is a markdown heading (``# …``) or
+    :func:`is_headline`, and more text follows it."""
     match = _HEADER.match(text)
-    if match is None or not valid_date(match.group(1)):
-        return Header(date=None, body_start=0)
-    return Header(date=match.group(1), body_start=match.end())
+    date, start = None, 0
+    if match is not None and valid_date(match.group(1)):
+        date, start = match.group(1), match.end()
+    first = len(text) - len(text[start:].lstrip())
+    line_end = text.find("\n", first)
+    if line_end < 0 or not text[line_end:].strip():
+        return Header(date=date, body_start=start)
+    line = text[first:line_end].strip()
+    heading = _MD_HEADING.match(line)
+    title = _heading_text(heading.group(1)).strip() if heading else line if is_headline(line) else None
+    if not title:
+        return Header(date=date, body_start=start)
+    rest = line_end + len(text[line_end:]) - len(text[line_end:].lstrip())
+    return Header(date=date, body_start=rest, title=title)
 
 
 _UTF16_32_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
@@ -144,8 +178,11 @@ def _heading_text(line: str) -> str:
 
 
 def title_of(text: str, doc_id: str) -> str:
-    """The first markdown heading in the text that shows something, else the id made readable; bidi controls
-    dropped, at most MAX_TITLE_CHARS characters."""
+    """The headline (:func:`parse_header`), else the first markdown heading in the text that shows something, else
+    the id made readable; bidi controls dropped, at most MAX_TITLE_CHARS characters."""
+    headline = clean_name(parse_header(text).title or "")
+    if headline and not is_invisible(headline):
+        return headline[:MAX_TITLE_CHARS].rstrip()
     for match in _MD_HEADING.finditer(text):
         title = clean_name(_heading_text(match.group(1)[: 4 * MAX_TITLE_CHARS]))
         if not is_invisible(title):

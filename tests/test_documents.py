@@ -432,3 +432,23 @@ def test_refusing_too_many_sentences_is_linear(monkeypatch):
 def test_slug_and_unique_ids_are_bounded():
     assert _growth(slug, lambda n: "-\u200b<" * n) < 3.0
     assert _growth(lambda stems: unique_ids(stems), lambda n: ["same"] * (n // 100), sizes=(500, 1000, 2000, 4000)) < 3.0
+
+
+@pytest.mark.parametrize(
+    "text, title, first_sentence_start",
+    [
+        ("Storm Closes Harbour\n\nThe harbour closed on Monday. It reopens soon.", "Storm Closes Harbour", "The harbour"),
+        ("date 2024-01-02\nFerry terminal opens\nThe terminal opened. Crowds came.", "Ferry terminal opens", "The terminal"),
+        ("# Big news\n\nBody here. More.", "Big news", "Body here"),
+        ("The harbour closed on Monday.\nIt reopens.", None, "The harbour"),  # ends like a sentence
+        ("By Jane Smith\nThe harbour closed.", None, "By Jane"),  # a byline
+        ("Mayor: \u201cWe will rebuild\u201d\nThe storm passed.", None, "Mayor"),  # quotes someone
+        ("Only one line here", None, "Only one"),  # nothing follows
+    ],
+)
+def test_a_short_first_line_is_the_headline_and_title(text: str, title: str | None, first_sentence_start: str):
+    header = parse_header(text)
+    assert header.title == title
+    assert text[header.body_start :].startswith(first_sentence_start)
+    if title:
+        assert make_document(text, "doc-id").title == title
