@@ -25,7 +25,6 @@ import logging
 import math
 import os
 import shutil
-import stat
 import time
 import uuid
 import warnings
@@ -48,57 +47,16 @@ MAX_BATCH_DOCUMENTS = 32
 FAIL_ONCE_ENV = "ASSISTANT_RAY_FAIL_ONCE"
 """Test hook: a file path. The first actor to start a batch while that file does not exist creates it and kills
 its own process (as an out-of-memory kill would), so that Ray's restart and retry are exercised."""
-TEXT_SUFFIXES = (".txt", ".md")
 
 
 # ----- planning (driver) -----
 
-def _walk(folder: Path) -> list[Path]:
-    """``.txt``/``.md`` files under ``folder``, exactly as :func:`assistant.documents.collect_files` lists them
-    (hidden entries skipped, folder links not followed, sorted), but without the per-build file limit: a Ray run
-    is for archives larger than one build."""
-    from .documents import _unreadable
-
-    found: list[Path] = []
-
-    def fail(error: OSError) -> None:
-        raise _unreadable(Path(error.filename or folder), error)
-
-    for root, dirs, names in os.walk(folder, onerror=fail, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in names:
-            if not name.startswith(".") and os.path.splitext(name)[1].lower() in TEXT_SUFFIXES:
-                path = Path(root) / name
-                if not os.path.isdir(path):
-                    found.append(path)
-    return sorted(found)
-
-
 def collect(sources: Sequence[Path]) -> list[Path]:
-    """The source files in the order a local run reads them."""
-    from .documents import _unreadable
+    """The source files in the order a local run reads them, without the per-build limits: a Ray run is for
+    archives larger than one build (the per-file limit still holds when each file is read)."""
+    from .documents import collect_files
 
-    files: list[Path] = []
-    for source in sources:
-        source = Path(source)
-        try:
-            is_dir = stat.S_ISDIR(os.stat(source).st_mode)
-        except FileNotFoundError:
-            if os.path.islink(source):
-                raise AssistantError(f"{printable(source)} is a broken link: its target does not exist.") from None
-            raise AssistantError(f"{printable(source)} does not exist.") from None
-        except OSError as error:
-            raise _unreadable(source, error) from None
-        if is_dir:
-            found = _walk(source)
-            if not found:
-                raise AssistantError(f"{printable(source)} holds no .txt or .md files.")
-            files.extend(found)
-        else:
-            files.append(source)
-    if not files:
-        raise AssistantError("no source files were given.")
-    return files
+    return collect_files(list(sources), limited=False)
 
 
 def plan(sources: Sequence[Path]) -> list[tuple[str, str]]:

@@ -373,7 +373,7 @@ def place_documents(existing: Sequence[object], new: Sequence[Document]) -> tupl
     return placed, notes
 
 
-def _walk(folder: Path) -> list[Path]:
+def _walk(folder: Path, limited: bool = True) -> list[Path]:
     """``.txt``/``.md`` entries under ``folder`` (not following folder links; hidden files and folders skipped)."""
     found: list[Path] = []
 
@@ -387,14 +387,15 @@ def _walk(folder: Path) -> list[Path]:
                 path = Path(root) / name
                 if not os.path.isdir(path):
                     found.append(path)
-                    if len(found) > limits.MAX_BUILD_FILES:
+                    if limited and len(found) > limits.MAX_BUILD_FILES:
                         check_build(files=len(found))
     return sorted(found)
 
 
-def collect_files(sources: list[Path]) -> list[Path]:
+def collect_files(sources: list[Path], limited: bool = True) -> list[Path]:
     """Expand folders into their ``.txt``/``.md`` files (sorted; hidden ones skipped); missing paths, empty folders
-    and more than MAX_BUILD_FILES files are errors. Special files are kept, for :func:`read_document` to refuse."""
+    and (when ``limited``) more than MAX_BUILD_FILES files are errors. Special files are kept, for
+    :func:`read_document` to refuse. ``limited=False`` is for the analysis of archives on a cluster."""
     files: list[Path] = []
     for source in sources:
         source = Path(source)
@@ -407,13 +408,14 @@ def collect_files(sources: list[Path]) -> list[Path]:
         except OSError as error:
             raise _unreadable(source, error) from None
         if is_dir:
-            found = _walk(source)
+            found = _walk(source, limited)
             if not found:
                 raise AssistantError(f"{printable(source)} holds no .txt or .md files.")
             files.extend(found)
         else:
             files.append(source)
-        check_build(files=len(files))
+        if limited:
+            check_build(files=len(files))
     if not files:
         raise AssistantError("no source files were given.")
     return files
