@@ -137,7 +137,7 @@ def plan_question(question: str, speakers: Sequence, k: int, speaker: str | None
 
     fetch = k + CUE_EXTRA
     if speaker is not None:
-        names = match_speakers(speaker, list(speakers))
+        names = match_speakers(speaker, speakers if isinstance(speakers, list) else list(speakers))
         return Plan(question, k, fetch, names, speaker_filter=speaker, filter_names=tuple(sorted(names)))
     asked = parse_speaker_question(question)
     if asked is None:
@@ -146,7 +146,7 @@ def plan_question(question: str, speakers: Sequence, k: int, speaker: str | None
     unquoted: list[str] = []
     for name in asked.names:
         try:
-            matched |= match_speakers(name, list(speakers))
+            matched |= match_speakers(name, speakers if isinstance(speakers, list) else list(speakers))
         except AssistantError:
             unquoted.append(name)
     if matched and unquoted:  # "What did Putin and Trump say?": their sentences, and those that mention Trump

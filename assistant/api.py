@@ -101,7 +101,7 @@ class Assistant:
         return self.add_documents(read_documents([Path(s) for s in sources]), progress)
 
     def add_documents(self, documents: Sequence[Document], progress: Progress | None = None) -> Change:
-        change = indexing.add(documents, self.index_dir, self.index.model, progress or (lambda f, m: None))
+        change = indexing.add(documents, self.index_dir, self.index.model, progress or (lambda f, m: None), cache=self._cache)
         self._refresh(force=True)
         return change
 
@@ -109,7 +109,7 @@ class Assistant:
         """Take documents out of the index by id."""
         if isinstance(doc_ids, str):
             doc_ids = [doc_ids]
-        change = indexing.remove(list(doc_ids), self.index_dir)
+        change = indexing.remove(list(doc_ids), self.index_dir, cache=self._cache)
         self._refresh(force=True)
         return change
 

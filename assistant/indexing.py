@@ -21,7 +21,7 @@ from . import embedding
 from .analysed import ATTRIBUTIONS, Analysed, DocRecord
 from .errors import AssistantError, printable
 from .schema import Document
-from .store import Change, IndexProblem, IndexWriter, Snapshot, open_snapshot
+from .store import Change, IndexProblem, IndexWriter, SegmentCache, Snapshot, open_snapshot
 from .store.segment import embedding_text
 
 Progress = Callable[[float, str], None]
@@ -141,10 +141,10 @@ def _encode_with_progress(model: str, texts: list[str], progress: Progress, show
     return np.concatenate(parts, axis=0)
 
 
-def _current(index_dir: Path) -> Snapshot | None:
+def _current(index_dir: Path, cache: SegmentCache | None = None) -> Snapshot | None:
     """The index as it is, for reusing analysis (None if there is none we can read)."""
     try:
-        return open_snapshot(index_dir)
+        return open_snapshot(index_dir, cache)
     except (IndexProblem, OSError):
         return None
 
@@ -167,13 +167,17 @@ def build(documents: Sequence[Document], index_dir: Path, model: str, progress: 
     return change
 
 
-def add(documents: Sequence[Document], index_dir: Path, model: str | None, progress: Progress = _quiet, show_bar: bool = False) -> Change:
+def add(
+    documents: Sequence[Document], index_dir: Path, model: str | None, progress: Progress = _quiet,
+    show_bar: bool = False, cache: SegmentCache | None = None,
+) -> Change:
     """Analyse only ``documents`` and add them; a document whose id is indexed already is replaced."""
     started = time.perf_counter()
     if not documents:
         raise AssistantError("no documents to add.")
     _check_unique(documents)
-    current = _current(index_dir)
+    cache = cache or SegmentCache()
+    current = _current(index_dir, cache)
     if current is None and (index_dir / "manifest.json").exists():
         open_snapshot(index_dir)  # raises the index's own clear message
     chosen = model or (current.model if current else None)
@@ -187,20 +191,21 @@ def add(documents: Sequence[Document], index_dir: Path, model: str | None, progr
             f"rebuild it with: assistant build SOURCES --index {printable(index_dir)} --model {chosen}"
         )
     analysed, keys, hashes, _ = analyse_documents(documents, chosen, progress, show_bar, current)
-    with IndexWriter(index_dir, chosen, analysed.dimension) as writer:
+    with IndexWriter(index_dir, chosen, analysed.dimension, cache=cache) as writer:
         change = writer.apply(analysed, keys, hashes, progress=progress)
     change.seconds = time.perf_counter() - started
     progress(1.0, "done")
     return change
 
 
-def remove(doc_ids: Sequence[str], index_dir: Path) -> Change:
+def remove(doc_ids: Sequence[str], index_dir: Path, cache: SegmentCache | None = None) -> Change:
     """Take documents out of the index (an unknown id is an error and nothing changes)."""
     ids = [d for d in doc_ids]
     if not ids or not all(isinstance(d, str) and d for d in ids):
         raise AssistantError("give the id of at least one document to remove (assistant documents lists them).")
-    current = open_snapshot(index_dir)
-    with IndexWriter(index_dir, current.model, current.dimension) as writer:
+    cache = cache or SegmentCache()
+    current = open_snapshot(index_dir, cache)
+    with IndexWriter(index_dir, current.model, current.dimension, cache=cache) as writer:
         return writer.apply(None, [], [], remove_ids=list(dict.fromkeys(ids)))
 
 

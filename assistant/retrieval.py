@@ -132,6 +132,7 @@ def score_parts(
             dense = seg.dense_rows(rows) @ vector
             lexical = bm25.score_rows(seg.lexical, query, rows)
             window = bm25.score_rows(seg.window_lexical, window_query, rows)
+            seg.answered()
         parts.append(Scored(i, rows, dense, lexical, window))
     return parts
 

@@ -11,12 +11,14 @@ counts until a merge drops it). A text without words is one token long, as in ``
 
 A segment keeps, per indexed text: its token count (``lengths.npy``); and per term, sorted by a stable 64-bit hash
 of the term (``terms.npy``), the slice ``indptr[t]:indptr[t+1]`` of ``docs.npy`` (row numbers, ascending) and
-``tfs.npy`` (term frequencies). Everything is memory-mapped: a question touches only its own terms' postings.
+``tfs.npy`` (term frequencies, uint16). Everything is memory-mapped: a question touches only its own terms' postings.
 """
 
 from __future__ import annotations
 
 import hashlib
+import mmap
+import os
 import re
 from collections import Counter
 from itertools import chain
@@ -110,26 +112,63 @@ def write_postings(tokenized: Tokenized, directory: Path, neighbours: tuple[np.n
     np.cumsum(np.bincount(term_rank, minlength=len(order)), out=indptr[1:])
     for name, array in zip(
         FILES,
-        (hashes[order], indptr, (unique % max(n, 1)).astype(np.int32), tfs.astype(np.float32),
+        (hashes[order], indptr, (unique % max(n, 1)).astype(np.int32), np.minimum(tfs, 65535).astype(np.uint16),
          np.maximum(lengths, 1).astype(np.int32)),
     ):
         np.save(directory / name, array)
 
 
+def random_access(array: np.memmap) -> np.ndarray:
+    """A memory-mapped array read at random places: no read-ahead, and a plain ndarray view (no per-access
+    overhead). ``release`` hands its pages back to the system's file cache."""
+    if isinstance(array, np.memmap) and getattr(array, "_mmap", None) is not None:
+        array._mmap.madvise(mmap.MADV_RANDOM)
+    return array.view(np.ndarray)
+
+
+def release(array: np.ndarray) -> None:
+    """Unmap the pages of a memory-mapped array from this process (they stay in the file cache): what a reader
+    touched stops counting against its memory; the next access maps them again without reading the disk."""
+    base = array
+    while base is not None and not isinstance(base, mmap.mmap):
+        base = getattr(base, "base", None) if not hasattr(base, "_mmap") else base._mmap
+    if isinstance(base, mmap.mmap):
+        base.madvise(mmap.MADV_DONTNEED)
+
+
 @dataclass
 class Postings:
-    """One segment's postings, memory-mapped."""
+    """One segment's postings, memory-mapped; with ``read_slices`` (large segments) a term's postings are read
+    with ``pread`` instead, so that the pages stay in the file cache rather than in this process's memory (a
+    mapped read maps whole large folios: a few binary searches would map most of a long posting list)."""
 
     terms: np.ndarray
     indptr: np.ndarray
     docs: np.ndarray
     tfs: np.ndarray
     lengths: np.ndarray
+    read_from: tuple[int, int, int, int] | None = None  # (docs fd, docs offset, tfs fd, tfs offset)
 
     @classmethod
-    def open(cls, directory: Path) -> Postings:
-        arrays = [np.load(directory / name, mmap_mode="r").view(np.ndarray) for name in FILES]
-        return cls(*arrays)
+    def open(cls, directory: Path, read_slices: bool = False) -> Postings:
+        arrays = [np.load(directory / name, mmap_mode="r") for name in FILES]
+        read_from = None
+        if read_slices:
+            docs, tfs = arrays[FILES.index("docs.npy")], arrays[FILES.index("tfs.npy")]
+            read_from = (os.open(directory / "docs.npy", os.O_RDONLY), docs.offset,
+                         os.open(directory / "tfs.npy", os.O_RDONLY), tfs.offset)
+        return cls(*(random_access(a) for a in arrays), read_from=read_from)
+
+    def close(self) -> None:
+        if self.read_from is not None:
+            os.close(self.read_from[0])
+            os.close(self.read_from[2])
+            self.read_from = None
+
+    @staticmethod
+    def _pread(fd: int, offset: int, dtype: np.dtype, lo: int, hi: int) -> np.ndarray:
+        size = dtype.itemsize
+        return np.frombuffer(os.pread(fd, (hi - lo) * size, offset + lo * size), dtype=dtype)
 
     @property
     def size(self) -> int:
@@ -144,11 +183,19 @@ class Postings:
         i = self.slot(key)
         return int(self.indptr[i + 1] - self.indptr[i]) if i >= 0 else 0
 
+    def release(self) -> None:
+        for array in (self.terms, self.indptr, self.docs, self.tfs, self.lengths):
+            release(array)
+
     def posting(self, key: int) -> tuple[np.ndarray, np.ndarray]:
         i = self.slot(key)
         if i < 0:
-            return np.zeros(0, np.int32), np.zeros(0, np.float32)
+            return np.zeros(0, np.int32), np.zeros(0, np.uint16)
         lo, hi = int(self.indptr[i]), int(self.indptr[i + 1])
+        if self.read_from is not None and hi > lo:
+            docs_fd, docs_at, tfs_fd, tfs_at = self.read_from
+            return (self._pread(docs_fd, docs_at, self.docs.dtype, lo, hi),
+                    self._pread(tfs_fd, tfs_at, self.tfs.dtype, lo, hi))
         return self.docs[lo:hi], self.tfs[lo:hi]
 
 
@@ -182,7 +229,8 @@ def score_all(postings: Postings, query: QueryTerms) -> np.ndarray:
     for key, weight in query.weighted:
         docs, tfs = postings.posting(key)
         if len(docs):
-            scores[docs] += (weight * _tf_part(tfs, postings.lengths[docs], query.avgdl)).astype(np.float32)
+            tf = np.asarray(tfs, dtype=np.float32)
+            scores[docs] += (weight * _tf_part(tf, postings.lengths[docs], query.avgdl)).astype(np.float32)
     return scores
 
 
@@ -220,7 +268,7 @@ def best_rows(postings: Postings, query: QueryTerms, wanted: int, max_share: flo
         docs, tfs = postings.posting(key)
         docs = np.asarray(docs)
         all_docs.append(docs)
-        all_scores.append(weight * _tf_part(np.asarray(tfs), postings.lengths[docs], query.avgdl))
+        all_scores.append(weight * _tf_part(np.asarray(tfs, dtype=np.float32), postings.lengths[docs], query.avgdl))
     docs = np.concatenate(all_docs)
     scores = np.concatenate(all_scores)
     if len(docs) > postings.size // 16:  # many postings: one pass over a dense accumulator beats sorting

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import mmap
+import os
 import sqlite3
 import threading
 from collections import OrderedDict
@@ -38,8 +38,8 @@ ANN_MIN_SENTENCES = 50_000
 """Segments at least this large get an ANN index; smaller ones are scanned exactly (measured: README, scale)."""
 COLUMNS = ("doc", "number", "start", "end", "paragraph", "speaker", "attribution")
 TITLE_CHARS = 100
-RELEASE_ROWS = 100_000
-"""Vectors read from a large segment between two releases of their pages (store/segment.Segment.read_vectors)."""
+RELEASE_EVERY = 64
+"""Questions between two releases of a large segment's mapped pages (Segment.answered)."""
 
 
 def embedding_text(title: str, sentence: str) -> str:
@@ -205,18 +205,20 @@ class Segment:
         table = np.load(directory / "sentences.npy", mmap_mode="r")
         if table.ndim != 2 or table.shape[1] != len(COLUMNS):
             raise ValueError("sentences.npy has the wrong shape")
-        self.table = table.view(np.ndarray)  # plain ndarray view: no memmap overhead per row read
+        self.table = bm25.random_access(table)
         self.vectors = np.load(directory / "vectors.npy", mmap_mode="r")
         if self.vectors.shape[0] != table.shape[0]:
             raise ValueError("vectors do not match sentences")
         self.speaker_names: list[str] = json.loads((directory / "speakers.json").read_text(encoding="utf-8"))
-        self.lexical = bm25.Postings.open(directory / "bm25")
-        self.window_lexical = bm25.Postings.open(directory / "bm25-window")
+        large = (directory / "ann.faiss").exists()
+        self.lexical = bm25.Postings.open(directory / "bm25", read_slices=large)
+        self.window_lexical = bm25.Postings.open(directory / "bm25-window", read_slices=large)
         if self.lexical.size != self.size or self.window_lexical.size != self.size:
             raise ValueError("postings do not match sentences")
         ann_path = directory / "ann.faiss"
         self.ann = faiss.read_index(str(ann_path), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY) if ann_path.exists() else None
-        self._rows_read = 0
+        self._vector_fd = os.open(directory / "vectors.npy", os.O_RDONLY)
+        self._questions = 0
         self._db = sqlite3.connect(f"file:{directory / 'documents.sqlite'}?mode=ro&immutable=1", uri=True, check_same_thread=False)
         self._db_lock = threading.Lock()
         self._texts: OrderedDict[int, str] = OrderedDict()
@@ -258,16 +260,34 @@ class Segment:
         window = np.divide(total, norms, out=np.zeros_like(total), where=norms > 0)
         return (v + CONTEXT_WEIGHT * window).astype(np.float32)
 
+    def answered(self) -> None:
+        """Count a question scored through this (large) segment's candidates; every RELEASE_EVERY questions the
+        mapped pages it touched (postings, sentence table) are handed back to the file cache (``bm25.release``),
+        so that a long-running reader's memory stays bounded however much of a big index it has visited."""
+        self._questions += 1
+        if self._questions % RELEASE_EVERY == 0:
+            self.lexical.release()
+            self.window_lexical.release()
+            bm25.release(self.table)
+
     def read_vectors(self, rows: np.ndarray) -> np.ndarray:
-        """Stored vectors of ``rows``. In a large segment, the pages read are handed back to the system every
-        RELEASE_ROWS rows (``madvise(MADV_DONTNEED)``): they stay in its file cache, not in this process's memory,
-        so that a reader of a million-sentence index does not grow to hold every vector it ever touched."""
-        out = np.asarray(self.vectors[rows], dtype=np.float32)
-        if self.ann is not None:
-            self._rows_read += len(rows)
-            if self._rows_read >= RELEASE_ROWS:
-                self._rows_read = 0
-                self.vectors._mmap.madvise(mmap.MADV_DONTNEED)
+        """Stored vectors of ``rows`` (sorted, unique). A large segment reads them with ``pread``, one call per run
+        of consecutive rows: the pages stay in the system's file cache and never count against this process (a
+        mapped read would map whole large folios, megabytes per row touched, until the reader held every vector)."""
+        if self.ann is None:
+            return np.asarray(self.vectors[rows], dtype=np.float32)
+        d = self.vectors.shape[1]
+        row_bytes = 4 * d
+        out = np.empty((len(rows), d), dtype=np.float32)
+        if not len(rows):
+            return out
+        breaks = np.flatnonzero(np.diff(rows) != 1) + 1
+        starts = np.concatenate([[0], breaks])
+        ends = np.concatenate([breaks, [len(rows)]])
+        base = self.vectors.offset
+        for lo, hi in zip(starts.tolist(), ends.tolist()):
+            data = os.pread(self._vector_fd, (hi - lo) * row_bytes, base + int(rows[lo]) * row_bytes)
+            out[lo:hi] = np.frombuffer(data, dtype=np.float32).reshape(hi - lo, d)
         return out
 
     def row(self, row: int) -> tuple[int, ...]:
@@ -369,3 +389,16 @@ class Segment:
     def close(self) -> None:
         with self._db_lock:
             self._db.close()
+        fd, self._vector_fd = getattr(self, "_vector_fd", -1), -1
+        if fd >= 0:
+            os.close(fd)
+        self.lexical.close()
+        self.window_lexical.close()
+
+    def __del__(self) -> None:
+        fd, self._vector_fd = getattr(self, "_vector_fd", -1), -1
+        if fd >= 0:
+            os.close(fd)
+        for postings in (getattr(self, "lexical", None), getattr(self, "window_lexical", None)):
+            if postings is not None:
+                postings.close()

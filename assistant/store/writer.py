@@ -149,7 +149,10 @@ def _counts(snapshot: Snapshot) -> dict[str, int]:
 class IndexWriter:
     """One change to one index, under its lock. Use as a context manager."""
 
-    def __init__(self, index_dir: Path, model: str, dimension: int, replace_all: bool = False) -> None:
+    def __init__(
+        self, index_dir: Path, model: str, dimension: int, replace_all: bool = False, cache: SegmentCache | None = None
+    ) -> None:
+        self.cache = cache or SegmentCache()  # segments opened once for the whole change (and shared with a reader)
         self.index_dir = index_dir
         self.model = model
         self.dimension = dimension
@@ -201,7 +204,7 @@ class IndexWriter:
         """The index as it is before this change (its documents can be reused by a full replacement too)."""
         if self.base["segments"] or self.previous is not None:
             try:
-                return open_snapshot(self.index_dir)
+                return open_snapshot(self.index_dir, self.cache)
             except IndexProblem:
                 if not self.replace_all:
                     raise
@@ -241,7 +244,7 @@ class IndexWriter:
         self._commit(segments)
         progress(0.97, "committed")
         merged = self._merge_if_due(progress)
-        after = open_snapshot(self.index_dir)
+        after = open_snapshot(self.index_dir, self.cache)
         counts = after.manifest.get("counts", {})
         change.documents, change.sentences, change.speakers = counts.get("documents", 0), counts.get("sentences", 0), counts.get("speakers", 0)
         change.merged_segments = merged
@@ -283,8 +286,7 @@ class IndexWriter:
             "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "segments": segments,
         }
-        cache = SegmentCache()
-        segs = [cache.get(self.index_dir / SEGMENTS / s["name"]) for s in segments]
+        segs = [self.cache.get(self.index_dir / SEGMENTS / s["name"]) for s in segments]
         manifest["counts"] = _counts(Snapshot(self.index_dir, manifest, segs))
         old_format = self.replace_all and is_old_format(self.index_dir)
         try:
@@ -313,7 +315,7 @@ class IndexWriter:
         if len(small) < 2:
             return 0
         progress(0.98, f"merging {len(small)} small segments")
-        snapshot = open_snapshot(self.index_dir)
+        snapshot = open_snapshot(self.index_dir, self.cache)
         by_name = {s.name: (i, s) for i, s in enumerate(snapshot.segments)}
         parts, keys, hashes = [], [], []
         for entry in small:
