@@ -20,9 +20,10 @@ import hashlib
 import mmap
 import os
 import re
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from itertools import chain
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,6 +33,10 @@ K1 = 0.9
 B = 0.4
 _WORD = re.compile(r"\w+", re.UNICODE)
 FILES = ("terms.npy", "indptr.npy", "docs.npy", "tfs.npy", "lengths.npy")
+HOT_MIN_POSTINGS = 20_000
+"""Posting lists at least this long (common words) are kept in memory once read from a large segment ..."""
+HOT_BYTES = 64 << 20
+"""... up to this many bytes per postings file (least recently used dropped first)."""
 
 
 @lru_cache(maxsize=1)
@@ -148,6 +153,9 @@ class Postings:
     tfs: np.ndarray
     lengths: np.ndarray
     read_from: tuple[int, int, int, int] | None = None  # (docs fd, docs offset, tfs fd, tfs offset)
+    hot: OrderedDict = field(default_factory=OrderedDict)  # the longest posting lists read, kept (HOT_BYTES)
+    hot_bytes: int = 0
+    hot_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def open(cls, directory: Path, read_slices: bool = False) -> Postings:
@@ -193,9 +201,23 @@ class Postings:
             return np.zeros(0, np.int32), np.zeros(0, np.uint16)
         lo, hi = int(self.indptr[i]), int(self.indptr[i + 1])
         if self.read_from is not None and hi > lo:
+            with self.hot_lock:
+                kept = self.hot.get(i)
+                if kept is not None:
+                    self.hot.move_to_end(i)
+                    return kept
             docs_fd, docs_at, tfs_fd, tfs_at = self.read_from
-            return (self._pread(docs_fd, docs_at, self.docs.dtype, lo, hi),
-                    self._pread(tfs_fd, tfs_at, self.tfs.dtype, lo, hi))
+            found = (self._pread(docs_fd, docs_at, self.docs.dtype, lo, hi),
+                     self._pread(tfs_fd, tfs_at, self.tfs.dtype, lo, hi))
+            if hi - lo >= HOT_MIN_POSTINGS:  # a common word ("the", "of"): asked again and again, kept
+                with self.hot_lock:
+                    if i not in self.hot:
+                        self.hot[i] = found
+                        self.hot_bytes += found[0].nbytes + found[1].nbytes
+                    while self.hot_bytes > HOT_BYTES and len(self.hot) > 1:
+                        _, (d, t) = self.hot.popitem(last=False)
+                        self.hot_bytes -= d.nbytes + t.nbytes
+            return found
         return self.docs[lo:hi], self.tfs[lo:hi]
 
 
