@@ -386,8 +386,12 @@ def changing_app(built_index: Path, tmp_path_factory: pytest.TempPathFactory):
 
 
 def documents_shown(p) -> int:
-    p.wait_for_function("() => /^\\d+ documents? ·/.test(document.querySelector('#index-status').innerText)")
-    return int(re.match(r"(\d+) documents?", p.locator("#index-status").inner_text()).group(1))
+    """The count in the header, read in the same moment it is found (the header is refreshed on a timer)."""
+    found = p.wait_for_function(
+        "() => { const m = /^(\\d+) documents? ·/.exec(document.querySelector('#index-status').innerText);"
+        " return m ? m[1] : false; }"
+    )
+    return int(found.json_value())
 
 
 @pytest.mark.parametrize("viewport", SIZES)
