@@ -211,6 +211,18 @@ def make_document(text: str, doc_id: str, source: str = "") -> Document:
     return Document(id=doc_id, title=title_of(text, doc_id), date=header.date, text=text, source=source)
 
 
+def _stat(path: Path) -> os.stat_result:
+    """``os.stat`` of a source, every failure one clear line (missing, a broken link, unreadable)."""
+    try:
+        return os.stat(path)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise AssistantError(f"{printable(path)} is a broken link: its target does not exist.") from None
+        raise AssistantError(f"{printable(path)} does not exist.") from None
+    except OSError as error:
+        raise _unreadable(path, error) from None
+
+
 def _kind(mode: int) -> str:
     if stat.S_ISDIR(mode):
         return "a folder"
@@ -232,14 +244,7 @@ def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     """The bytes of a regular file, at most ``limit``; anything else (folder, device, FIFO, socket, a symlink to
     one, a file over the limit) is refused before reading. Never blocks on a FIFO, never reads past ``limit + 1``."""
     name = printable(path)
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        if os.path.islink(path):
-            raise AssistantError(f"{name} is a broken link: its target does not exist.") from None
-        raise AssistantError(f"{name} does not exist.") from None
-    except OSError as error:
-        raise _unreadable(path, error) from None
+    info = _stat(path)
     if not stat.S_ISREG(info.st_mode):
         raise AssistantError(f"{name} is {_kind(info.st_mode)}, not a text file; refusing to read it.")
     check_file_size(info.st_size, name)
@@ -399,15 +404,7 @@ def collect_files(sources: list[Path], limited: bool = True) -> list[Path]:
     files: list[Path] = []
     for source in sources:
         source = Path(source)
-        try:
-            is_dir = stat.S_ISDIR(os.stat(source).st_mode)
-        except FileNotFoundError:
-            if os.path.islink(source):
-                raise AssistantError(f"{printable(source)} is a broken link: its target does not exist.") from None
-            raise AssistantError(f"{printable(source)} does not exist.") from None
-        except OSError as error:
-            raise _unreadable(source, error) from None
-        if is_dir:
+        if stat.S_ISDIR(_stat(source).st_mode):
             found = _walk(source, limited)
             if not found:
                 raise AssistantError(f"{printable(source)} holds no .txt or .md files.")

@@ -200,7 +200,7 @@ def add(
 
 def remove(doc_ids: Sequence[str], index_dir: Path, cache: SegmentCache | None = None) -> Change:
     """Take documents out of the index (an unknown id is an error and nothing changes)."""
-    ids = [d for d in doc_ids]
+    ids = list(doc_ids)
     if not ids or not all(isinstance(d, str) and d for d in ids):
         raise AssistantError("give the id of at least one document to remove (assistant documents lists them).")
     cache = cache or SegmentCache()

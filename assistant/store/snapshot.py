@@ -181,8 +181,6 @@ def open_snapshot(index_dir: Path, cache: SegmentCache | None = None) -> Snapsho
                 raise IndexProblem(index_dir, f"has a damaged {manifest_file.SEGMENTS}/{entry['name']}/{name} (its size changed)")
         try:
             seg = cache.get(directory)
-        except IndexProblem:
-            raise
         except Exception as exc:  # noqa: BLE001 - any unreadable segment file is a damaged index
             raise IndexProblem(index_dir, f"has an unreadable segment {entry['name']} ({type(exc).__name__})") from None
         if seg.size != entry["sentences"]:

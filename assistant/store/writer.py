@@ -83,7 +83,8 @@ class Change:
 
 def is_old_format(index_dir: Path) -> bool:
     try:
-        return manifest_file.read(index_dir) is None
+        manifest_file.read(index_dir)
+        return False
     except IndexProblem as problem:
         return "old index format" in problem.problem
 
