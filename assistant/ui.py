@@ -1,7 +1,9 @@
 """The Gradio web UI: a chat with cited, speaker-attributed sentences, the article view, the texts and the speakers.
 
 The page holds no logic of its own: every action calls :class:`assistant.api.Assistant`, and what it shows is made
-by the pure functions below from the API's objects (Answer, Passage, DocumentInfo, SpeakerEntry).
+by the pure functions below from the API's objects (Answer, Passage, DocumentInfo, SpeakerEntry). Changes of the
+index (add, rebuild, remove) run in the build worker process (:mod:`assistant.build_worker`), so that questions are
+never queued behind spaCy and torch; the page relays its progress, can cancel it, and reopens the index after it.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import settings
+from . import build_worker, settings
 from .answers import citation, escape_markdown, speaker_label
+from .build_worker import BuildWorker, ChangeCancelled, Job
 from .documents import decode, make_document, parse_header, unique_ids
 from .errors import AssistantError
 from .examples import example_questions
+from .limits import check_build, estimate_sentences, utf8_size
 from .schema import Answer, Document, Passage
 
 settings.go_offline()
@@ -132,12 +136,16 @@ SHOW_ANSWER_AND_FOCUS = f"() => {{ ({SHOW_ANSWER})(); ({SHOW_FOCUS})(); }}"
 
 
 class AppState:
-    """The one Assistant the page serves, or the clear reason why there is none yet (a damaged index, say)."""
+    """The one Assistant the page serves, or the clear reason why there is none yet (a damaged index, say).
 
-    def __init__(self, index_dir: Path | None) -> None:
+    Questions are answered here, in the server's process; changes of the index are made by ``worker`` (default:
+    the process's one :func:`assistant.build_worker.shared` worker), one at a time."""
+
+    def __init__(self, index_dir: Path | None, worker: BuildWorker | None = None) -> None:
         self.index_dir = Path(index_dir) if index_dir is not None else settings.default_index_dir()
         self.assistant: Any = None
         self.problem: str | None = None
+        self.worker = worker or build_worker.shared()
         self._build_lock = threading.Lock()
         self._examples: tuple[Any, list[str]] | None = None
         self.open()
@@ -154,6 +162,13 @@ class AppState:
             self.assistant = None
             self.problem = str(error)
 
+    def reopen(self) -> None:
+        """After a change: questions see the new snapshot (only its new segments are opened)."""
+        if self.assistant is None:
+            self.open()
+        else:
+            self.assistant.info()  # the API re-reads the manifest here
+
     def require(self) -> Any:
         if self.assistant is None:
             self.open()
@@ -161,16 +176,28 @@ class AppState:
             raise AssistantError(self.problem or "no index is loaded.")
         return self.assistant
 
-    def change(self, action: Any) -> str:
-        """Run one change of the index (add, remove, rebuild) at a time; returns its one-line summary."""
+    @property
+    def changing(self) -> bool:
+        """True while a change of the index runs (the page shows Cancel)."""
+        return self._build_lock.locked()
+
+    def change(self, job: Job, progress: Any = None) -> str:
+        """Run one change of the index in the worker, one at a time; returns its one-line summary.
+
+        A second change while one runs is refused with a clear message (it does not queue). A cancelled change is a
+        :class:`ChangeCancelled`; a failure in the worker an :class:`AssistantError` with its one-line message."""
         if not self._build_lock.acquire(blocking=False):
-            raise AssistantError("a change of the index is already running; wait for it to finish.")
+            raise AssistantError("a change of the index is already running; wait for it to finish or cancel it.")
         try:
-            summary = action()
-            self.open()
-            return self.public(str(summary))
+            summary = self.worker.run(job, progress)
+            self.reopen()
+            return self.public(summary)
         finally:
             self._build_lock.release()
+
+    def cancel(self) -> bool:
+        """Cancel the running change (the worker is killed; the index stays as it was). False if none runs."""
+        return self.changing and self.worker.cancel()
 
     def public(self, text: str) -> str:
         """A summary for end users: no server paths, no model ids."""
@@ -180,19 +207,14 @@ class AppState:
             text = text.replace(f", model {self.assistant.info().get('model')}", "")
         return text
 
-    def add(self, documents: list[Document], keep: bool, progress: Any) -> str:
+    def add(self, documents: list[Document], keep: bool, progress: Any = None) -> str:
         """``keep``: add the documents (an id already indexed is replaced); else rebuild the index from them alone."""
-        from .api import Assistant
+        kind = "add" if keep and self.assistant is not None else "build"
+        return self.change(Job(kind, self.index_dir, documents=tuple(documents)), progress)
 
-        def action() -> Any:
-            if keep and self.assistant is not None:
-                return self.assistant.add_documents(documents, progress=progress)
-            return Assistant.build_documents(documents, self.index_dir, progress=progress)
-
-        return self.change(action)
-
-    def remove(self, doc_ids: list[str]) -> str:
-        return self.change(lambda: self.require().remove(doc_ids))
+    def remove(self, doc_ids: list[str], progress: Any = None) -> str:
+        self.require()  # a damaged index: its own message
+        return self.change(Job("remove", self.index_dir, doc_ids=tuple(doc_ids)), progress)
 
     def version(self) -> tuple[Any, ...]:
         """Changes whenever the index on disk does (for the page's figures)."""
@@ -351,20 +373,26 @@ def whole_k(value: Any) -> Any:
 
 
 def read_uploads(paths: list[str], pasted: str, pasted_title: str) -> list[Document]:
-    """Uploaded files and pasted text as Documents; names are reduced to safe ids (``../../x.txt`` → ``x``)."""
+    """Uploaded files and pasted text as Documents; names are reduced to safe ids (``../../x.txt`` → ``x``).
+    The build limits (bytes, sentences of all texts together) are the CLI's and the API's, checked here, before
+    any text reaches the build worker."""
     if len(paths) > MAX_UPLOAD_FILES:
         raise AssistantError(f"{len(paths)} files were uploaded; the limit is {MAX_UPLOAD_FILES} at once.")
     stems: list[str] = []
     texts: list[tuple[str, str]] = []
+    sizes: list[int] = []
     for raw in paths:
-        path = Path(raw)
         name = Path(str(raw).replace("\\", "/")).name
         if Path(name).suffix.lower() not in (".txt", ".md"):
             raise AssistantError(f"{name} is not a .txt or .md file.")
-        size = path.stat().st_size
+        size = Path(raw).stat().st_size
         if size > MAX_UPLOAD_BYTES:
             raise AssistantError(f"{name} is {size:,} bytes; the limit is {MAX_UPLOAD_BYTES:,} bytes per file.")
-        texts.append((name, decode(path.read_bytes(), name)))
+        sizes.append(size)
+    check_build(files=len(paths), size=sum(sizes))
+    for raw in paths:
+        name = Path(str(raw).replace("\\", "/")).name
+        texts.append((name, decode(Path(raw).read_bytes(), name)))
         stems.append(Path(name).stem)
     if pasted.strip():
         texts.append(("pasted.txt", pasted))
@@ -372,7 +400,10 @@ def read_uploads(paths: list[str], pasted: str, pasted_title: str) -> list[Docum
     if not texts:
         raise AssistantError("upload a .txt or .md file or paste some text first.")
     ids = unique_ids(stems)
-    return [make_document(text, doc_id, source=name) for (name, text), doc_id in zip(texts, ids)]
+    documents = [make_document(text, doc_id, source=name) for (name, text), doc_id in zip(texts, ids)]
+    check_build(size=sum(sizes) + (utf8_size(pasted) if pasted.strip() else 0),
+                sentences=sum(estimate_sentences(d.text) for d in documents))
+    return documents
 
 
 def staged(progress: Any) -> Any:
@@ -425,6 +456,8 @@ def build_app(index_dir: Path | None = None) -> gr.Blocks:
         try:
             new = read_uploads(list(files or []), pasted or "", title or "")
             summary = state.add(new, bool(keep), staged(progress))
+        except ChangeCancelled as cancelled:
+            return f"**Cancelled:** {escape_markdown(str(cancelled))}", gr.skip(), gr.skip(), gr.skip()
         except AssistantError as error:
             raise gr.Error(str(error)) from None
         return (
@@ -434,14 +467,28 @@ def build_app(index_dir: Path | None = None) -> gr.Blocks:
             article_view(state.assistant, None),
         )
 
-    def remove_documents(doc_ids: list[str] | None):
+    def remove_documents(doc_ids: list[str] | None, progress=gr.Progress()):
         try:
             if not doc_ids:
                 raise AssistantError("choose the documents to remove first.")
-            summary = state.remove(list(doc_ids))
+            summary = state.remove(list(doc_ids), staged(progress))
+        except ChangeCancelled as cancelled:
+            return f"**Cancelled:** {escape_markdown(str(cancelled))}", gr.skip()
         except AssistantError as error:
             raise gr.Error(str(error)) from None
         return escape_markdown(summary), gr.update(value=[])
+
+    def change_started():
+        return gr.update(visible=True, interactive=True, value="Cancel")
+
+    def change_ended():
+        """Cancel stays while a change runs (a second click's refusal must not hide the first change's button)."""
+        return gr.update(visible=state.changing, interactive=True, value="Cancel")
+
+    def cancel_change():
+        if state.cancel():
+            return gr.update(interactive=False, value="Cancelling…")
+        return gr.update(visible=False)
 
     def refresh(search: str = ""):
         """Everything that shows the index: on page load, after a change, and when the index on disk changed."""
@@ -540,7 +587,10 @@ def build_app(index_dir: Path | None = None) -> gr.Blocks:
                 pasted_title = gr.Textbox(label="Name for the pasted text", placeholder="my-article")
                 keep = gr.Checkbox(value=True, label="Keep the documents already in the index "
                                                      "(untick to rebuild the index from these texts alone)")
-                add_button = gr.Button("Add to the index", variant="primary", elem_id="rebuild-button")
+                with gr.Row():
+                    add_button = gr.Button("Add to the index", variant="primary", elem_id="rebuild-button", scale=3)
+                    cancel_button = gr.Button("Cancel", variant="stop", elem_id="cancel-button", visible=False,
+                                              scale=1)
                 progress_box = gr.HTML("", elem_id="build-progress")
                 build_status = gr.Markdown("", elem_id="build-status")
             with gr.Tab("Speakers", id="speakers"):
@@ -573,13 +623,24 @@ def build_app(index_dir: Path | None = None) -> gr.Blocks:
         cite_button.click(show_citation, [cite_request, cited], [view], api_visibility="private",
                           show_progress="hidden").then(None, None, None, js=SHOW_FOCUS)
         clear.click(clear_all, None, [chat, question, cited, view], api_visibility="private")
-        add_button.click(rebuild, [files, pasted, pasted_title, keep], [build_status, speaker, table, view],
-                         api_visibility="private", show_progress="full", show_progress_on=[progress_box]).success(
-            refresh, [search], refreshed, api_visibility="private")
-        remove_button.click(remove_documents, [remove_choice], [build_status, remove_choice],
-                            api_visibility="private", show_progress="full", show_progress_on=[progress_box]).success(
-            refresh, [search], refreshed, api_visibility="private").then(
+        # a change: Cancel appears, the worker runs it (progress in the box), Cancel goes, the figures follow
+        adding = add_button.click(change_started, None, [cancel_button], api_visibility="private", queue=False,
+                                  show_progress="hidden").then(
+            rebuild, [files, pasted, pasted_title, keep], [build_status, speaker, table, view],
+            api_visibility="private", show_progress="full", show_progress_on=[progress_box])
+        adding.then(change_ended, None, [cancel_button], api_visibility="private", queue=False,
+                    show_progress="hidden")
+        adding.success(refresh, [search], refreshed, api_visibility="private")
+        removing = remove_button.click(change_started, None, [cancel_button], api_visibility="private",
+                                       queue=False, show_progress="hidden").then(
+            remove_documents, [remove_choice], [build_status, remove_choice], api_visibility="private",
+            show_progress="full", show_progress_on=[progress_box])
+        removing.then(change_ended, None, [cancel_button], api_visibility="private", queue=False,
+                      show_progress="hidden")
+        removing.success(refresh, [search], refreshed, api_visibility="private").then(
             lambda: article_view(state.assistant, None), None, [view], api_visibility="private")
+        cancel_button.click(cancel_change, None, [cancel_button], api_visibility="private", queue=False,
+                            show_progress="hidden")
         search.change(lambda s: speaker_rows(state, s or ""), [search], [table], api_visibility="private",
                       show_progress="hidden")
         table.select(show_speaker, [search], [quotes_view, ask_with_button], api_visibility="private")

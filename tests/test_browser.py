@@ -452,3 +452,44 @@ def test_screenshot_of_an_answered_chat(page_at, viewport, name, tmp_path):
     target.parent.mkdir(exist_ok=True)
     page.page.screenshot(path=str(target))
     assert target.stat().st_size > 10_000
+
+
+def test_a_long_add_can_be_cancelled_and_the_next_add_works(browser, built_index: Path, tmp_path: Path):
+    """Issue 12: Cancel shows only while a change runs; it kills the build worker, the page says the change was
+    cancelled, the index is byte-for-byte as it was, and the next add (a fresh worker) works."""
+    import shutil
+
+    index = tmp_path / "index"
+    shutil.copytree(built_index, index)
+    manifest = (index / "manifest.json").read_bytes()
+    long_text = "\n\n".join(f"\u201cWe will rebuild bridge number {i} before the winter,\u201d Mayor Jane Doe said "
+                            f"on day {i}. Engineer Sam Okafor said span {i} was rusting." for i in range(1_500))
+    with running_app(index) as url:
+        page = Page(browser, url)
+        try:
+            p = page.page
+            before = documents_shown(p)
+            p.get_by_role("tab", name="Texts").click()
+            cancel = p.locator("#cancel-button")
+            assert not cancel.is_visible()
+            p.get_by_label("Or paste a text").fill(long_text)
+            p.get_by_label("Name for the pasted text").fill("bridges")
+            p.locator("#rebuild-button").click()
+            cancel.wait_for(state="visible")
+            p.wait_for_function("() => /attribut|embedd/.test(document.querySelector('#build-progress').innerText)")
+            cancel.click()
+            p.wait_for_function("() => document.querySelector('#build-status').innerText.includes('Cancelled')")
+            assert "the index is unchanged" in p.locator("#build-status").inner_text()
+            cancel.wait_for(state="hidden")
+            assert (index / "manifest.json").read_bytes() == manifest
+            assert documents_shown(p) == before
+            # the next add works
+            p.get_by_label("Or paste a text").fill("The harbour master said the pier would reopen on Monday.")
+            p.get_by_label("Name for the pasted text").fill("harbour")
+            p.locator("#rebuild-button").click()
+            p.wait_for_function("n => document.querySelector('#index-status').innerText.startsWith(n + ' documents')",
+                                arg=str(before + 1))
+            cancel.wait_for(state="hidden")
+            assert "harbour" in p.locator("#documents").inner_text()
+        finally:
+            page.close()
