@@ -167,6 +167,15 @@ class Assistant:
             "build_id": index.build_id,
         }
 
+    def model_notice(self) -> str | None:
+        """One line when the index was built with the old default model: it still answers (with the model that built
+        it), but a rebuild gets the retrieval model trained for questions (README, retrieval)."""
+        model = self.index.model
+        if model != settings.STOCK_MODEL or settings.default_model() == settings.STOCK_MODEL:
+            return None
+        return (f"index {printable(self.index_dir)} was built with the old default model {model!r}; for better answers "
+                f"rebuild it with: assistant build SOURCES --index {printable(self.index_dir)}")
+
     def speakers(self) -> list[SpeakerEntry]:
         return self.index.speakers
 

@@ -27,7 +27,7 @@ def make_parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="build the index from .txt/.md files or folders (default: the bundled article)")
     build.add_argument("sources", nargs="*", type=Path)
     build.add_argument("--index", type=Path, default=None, help="index directory (default ./index or $ASSISTANT_INDEX)")
-    build.add_argument("--model", default=None, help="embedding model name or path (default: packaged all-MiniLM-L6-v2)")
+    build.add_argument("--model", default=None, help="embedding model: qa-minilm-l6 (default), all-MiniLM-L6-v2, or any sentence-transformers path")
 
     ask = commands.add_parser("ask", help="answer a question with cited sentences")
     ask.add_argument("question")
@@ -66,7 +66,7 @@ def make_parser() -> argparse.ArgumentParser:
     analyse = commands.add_parser("analyse", help="segment, attribute and embed texts into the analysed form (no index)")
     analyse.add_argument("sources", nargs="+", type=Path)
     analyse.add_argument("--out", type=Path, required=True, help="the analysed directory to write")
-    analyse.add_argument("--model", default=None, help="embedding model name or path (default: packaged all-MiniLM-L6-v2)")
+    analyse.add_argument("--model", default=None, help="embedding model: qa-minilm-l6 (default), all-MiniLM-L6-v2, or any sentence-transformers path")
     analyse.add_argument("--ray", default=None, metavar="ADDRESS|local", help="run the work on a Ray cluster")
 
     import_ = commands.add_parser("import", help="add analysed directories to the index (created if missing)")
@@ -96,8 +96,13 @@ def _open(args: argparse.Namespace):  # noqa: ANN202
     from .api import Assistant
 
     if args.index is None:  # the default index is built from the bundled article when missing
-        return Assistant.open(None)
-    return Assistant.load(args.index)
+        assistant = Assistant.open(None)
+    else:
+        assistant = Assistant.load(args.index)
+    notice = assistant.model_notice()
+    if notice:
+        print(f"note: {notice}", file=sys.stderr)
+    return assistant
 
 
 def _progress_printer():  # noqa: ANN202 - a progress callback for the terminal

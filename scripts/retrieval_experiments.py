@@ -122,17 +122,18 @@ def fold(text: str) -> str:
 
 # ---------------------------------------------------------------- embeddings (cached)
 class Encoder:
-    def __init__(self, cache: Path) -> None:
+    def __init__(self, cache: Path, model: str | None = None) -> None:
         self.cache = cache
+        self.model = model or default_model()
         cache.mkdir(parents=True, exist_ok=True)
 
     def __call__(self, texts: list[str]) -> np.ndarray:
-        key = hashlib.sha256("\x1e".join(texts).encode()).hexdigest()[:20]
+        key = hashlib.sha256("\x1e".join([self.model, *texts]).encode()).hexdigest()[:20]
         path = self.cache / f"{key}.npy"
         if path.exists():
             return np.load(path)
         t = time.perf_counter()
-        vectors = embedding.encode(default_model(), texts, batch_size=64)
+        vectors = embedding.encode(self.model, texts, batch_size=64)
         print(f"  (encoded {len(texts)} texts in {time.perf_counter() - t:.0f} s)", file=sys.stderr)
         np.save(path, vectors)
         return vectors

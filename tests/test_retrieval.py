@@ -148,7 +148,7 @@ def test_fused_score_is_the_documented_formula(tmp_path: Path):
         + retrieval.CONTEXT_WEIGHT * (context @ q + retrieval.LEXICAL_WEIGHT * window_lexical / window_lexical.max())
     )
     assert rows.tolist() == [0, 1, 2]
-    assert np.allclose(got, expected / retrieval.SCORE_SCALE, atol=1e-5)
+    assert np.allclose(got, expected / retrieval.score_scale(retrieval.LEXICAL_WEIGHT), atol=1e-5)
     assert got.max() <= 1.0 + 1e-6
 
 
@@ -270,3 +270,11 @@ def test_the_index_answers_by_meaning_too(small_assistant):
     answer = small_assistant.ask("When do the gardeners get together?", k=2)
     assert answer.passages[0].doc_id == "garden-club"
     assert any("every Thursday" in p.text for p in answer.passages)
+
+
+def test_each_model_has_its_lexical_weight():
+    from assistant import qa_model, settings
+
+    assert retrieval.lexical_weight(qa_model.NAME) == retrieval.TRAINED_LEXICAL_WEIGHT
+    assert retrieval.lexical_weight(settings.STOCK_MODEL) == retrieval.LEXICAL_WEIGHT
+    assert retrieval.lexical_weight("/some/other/model") == retrieval.LEXICAL_WEIGHT

@@ -90,9 +90,28 @@ def test_verify_finds_a_changed_byte_that_loading_does_not_read(index_copy: Path
         verify(index_copy)
 
 
+def test_a_resealed_sentence_outside_its_text_is_found(index_copy: Path):
+    """A hand-edited sentence table with fresh checksums: verify says so, and a question gets one clear error."""
+    import hashlib
+
+    import numpy as np
+
+    path = _segment_file(index_copy, "sentences.npy")
+    table = np.load(path)
+    table[:, 3] = table[:, 3] + 10_000_000  # every end far past its text
+    np.save(path, table)
+    manifest = json.loads((index_copy / manifest_file.MANIFEST).read_text())
+    manifest["segments"][0]["files"]["sentences.npy"]["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    (index_copy / manifest_file.MANIFEST).write_text(json.dumps(manifest))
+    with pytest.raises(AssistantError, match="outside the text"):
+        verify(index_copy)
+    with pytest.raises(AssistantError, match="outside its document's text"):
+        Assistant.load(index_copy).ask("What did Putin say about hackers?")
+
+
 def test_manifest_records_model_counts_and_segments(built_index: Path):
     manifest = json.loads((built_index / manifest_file.MANIFEST).read_text())
-    assert manifest["model"] == "all-MiniLM-L6-v2"
+    assert manifest["model"] == "qa-minilm-l6"
     assert manifest["dimension"] == 384
     assert manifest["format_version"] == manifest_file.FORMAT_VERSION
     assert manifest["counts"]["documents"] == 1

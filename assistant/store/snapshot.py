@@ -209,5 +209,21 @@ def verify(index_dir: Path) -> dict[str, int]:
                 )
             files += 1
             total += info["size"]
-    open_snapshot(index_dir).close()
+    snapshot = open_snapshot(index_dir)
+    try:
+        for seg in snapshot.segments:
+            _check_offsets(index_dir, seg)
+    finally:
+        snapshot.close()
     return {"segments": len(manifest["segments"]), "files": files, "bytes": total}
+
+
+def _check_offsets(index_dir: Path, seg: Segment) -> None:
+    """Every sentence lies inside its document's text (a re-sealed segment could say otherwise)."""
+    table = np.asarray(seg.table)
+    doc, start, end = table[:, 0], table[:, 2], table[:, 3]
+    for document in seg.document_rows():
+        mine = doc == document.ord
+        inside = (0 <= start[mine]) & (start[mine] < end[mine]) & (end[mine] <= len(seg.text(document.ord)))
+        if not inside.all():
+            raise IndexProblem(index_dir, f"has a sentence outside the text of document {document.id!r}")
