@@ -9,11 +9,12 @@ base model's weights, so that a patched model is never assembled on the wrong ba
 
 from __future__ import annotations
 
-import hashlib
 import importlib.resources
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from .digest import sha256_file
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -38,14 +39,6 @@ def stock_dir() -> Path:
 def is_patch_dir(path: Path) -> bool:
     """A folder written by :func:`save_layers` (a card and a layers file), not a whole sentence-transformers model."""
     return (path / CARD_FILE).is_file() and (path / LAYERS_FILE).is_file()
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def card(path: Path) -> dict[str, Any]:

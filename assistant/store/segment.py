@@ -16,7 +16,6 @@ A segment never changes once written; deletions are marks in the manifest until 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sqlite3
@@ -30,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from ..analysed import ATTRIBUTIONS, Analysed, DocRecord
+from ..digest import sha256_file
 from . import bm25
 
 CONTEXT_WEIGHT = 0.5
@@ -85,18 +85,10 @@ def dense_vectors(vectors: np.ndarray, before: np.ndarray, after: np.ndarray, ro
     return np.asarray(vectors[rows], dtype=np.float32) + CONTEXT_WEIGHT * window_vectors(vectors, before, after, rows)
 
 
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def file_table(directory: Path) -> dict[str, dict[str, Any]]:
     """Size and sha256 of every file of a segment (what the manifest records and ``verify`` checks)."""
     return {
-        str(p.relative_to(directory)): {"size": p.stat().st_size, "sha256": _sha256_file(p)}
+        str(p.relative_to(directory)): {"size": p.stat().st_size, "sha256": sha256_file(p)}
         for p in sorted(directory.rglob("*"))
         if p.is_file()
     }
@@ -336,6 +328,10 @@ class Segment:
             ords.append(ord_)
             totals[name] = (s + count, d + direct, i + indirect, ords)
         return totals
+
+    def text_lengths(self) -> dict[int, int]:
+        """Every document's text length in characters, by ord (SQLite's length() of TEXT counts characters)."""
+        return dict(self._query("SELECT ord, length(text) FROM documents"))
 
     def text(self, ord_: int) -> str:
         cached = self._texts.get(ord_)

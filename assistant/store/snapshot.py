@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from ..digest import sha256_file
 from ..schema import DocumentInfo
 from ..speakers import SpeakerEntry
 from . import manifest as manifest_file
@@ -192,8 +193,6 @@ def open_snapshot(index_dir: Path, cache: SegmentCache | None = None) -> Snapsho
 
 def verify(index_dir: Path) -> dict[str, int]:
     """Check every file of the index against the checksums in its manifest; returns what was checked."""
-    from .segment import _sha256_file
-
     manifest = manifest_file.read(index_dir)
     files = 0
     total = 0
@@ -203,7 +202,7 @@ def verify(index_dir: Path) -> dict[str, int]:
             path = directory / name
             if not path.is_file():
                 raise IndexProblem(index_dir, f"is missing {manifest_file.SEGMENTS}/{entry['name']}/{name}")
-            if _sha256_file(path) != info["sha256"]:
+            if sha256_file(path) != info["sha256"]:
                 raise IndexProblem(
                     index_dir, f"has a damaged {manifest_file.SEGMENTS}/{entry['name']}/{name} (its checksum does not match the manifest)"
                 )
@@ -221,9 +220,14 @@ def verify(index_dir: Path) -> dict[str, int]:
 def _check_offsets(index_dir: Path, seg: Segment) -> None:
     """Every sentence lies inside its document's text (a re-sealed segment could say otherwise)."""
     table = np.asarray(seg.table)
+    if not len(table):
+        return
+    lengths = seg.text_lengths()
+    ords = np.arange(int(table[:, 0].max()) + 1)
+    length_of = np.array([lengths.get(int(o), -1) for o in ords], dtype=np.int64)
     doc, start, end = table[:, 0], table[:, 2], table[:, 3]
-    for document in seg.document_rows():
-        mine = doc == document.ord
-        inside = (0 <= start[mine]) & (start[mine] < end[mine]) & (end[mine] <= len(seg.text(document.ord)))
-        if not inside.all():
-            raise IndexProblem(index_dir, f"has a sentence outside the text of document {document.id!r}")
+    outside = (doc < 0) | (start < 0) | (start >= end) | (end > length_of[np.clip(doc, 0, None)])
+    if outside.any():
+        ord_ = int(doc[np.argmax(outside)])
+        name = seg.doc_meta(ord_).id if ord_ in lengths else f"#{ord_}"
+        raise IndexProblem(index_dir, f"has a sentence outside the text of document {name!r}")
