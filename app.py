@@ -1,6 +1,6 @@
 """Launch the web UI on the default index (built from the bundled article on first run): ``python app.py``."""
 
-from assistant.cli import main
+from assistant.app.cli import main
 
 if __name__ == "__main__":
     raise SystemExit(main(["serve"]))

@@ -16,7 +16,7 @@ def __getattr__(name: str):  # noqa: ANN202 - lazy exports keep `import assistan
 
         return getattr(api, name)
     if name in ("attribute", "attribute_text"):
-        from . import attribution
+        from .speech import attribution
 
         return getattr(attribution, name)
     raise AttributeError(f"module 'assistant' has no attribute {name!r}")

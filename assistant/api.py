@@ -1,4 +1,10 @@
-"""The one Python API that the CLI and the web UI are thin shells over."""
+"""The one Python API that the CLI, the web UI and the build worker are thin shells over.
+
+:class:`Assistant` answers questions over one index and changes it; the module functions below act on an index
+folder without opening it first (``add`` creates one, ``documents`` and ``verify`` only read), read sources into
+Documents, and re-export the few pure helpers the shells show answers with. Every ``index_dir`` defaults to
+``$ASSISTANT_INDEX``, else ``./index`` (:func:`assistant.settings.default_index_dir`).
+"""
 
 from __future__ import annotations
 
@@ -9,19 +15,31 @@ from pathlib import Path
 
 import numpy as np
 
-from . import embedding, indexing, settings
-from .answers import make_answer, plan_question
-from .documents import bundled_article, read_documents
+from .pipeline import embedding
+from .store import changes
+from . import settings
+from .search.answers import NOT_AN_ANSWER, citation, escape_markdown, lead_lines, make_answer, plan_question, speaker_label
+from .speech.attribution import attribute
+from .text.documents import bundled_article, decode, make_document, parse_header, read_document, read_documents, unique_ids
 from .errors import AssistantError, printable
-from .indexing import Progress
+from .pipeline.analysis import analyse_to_dir
 from .limits import check_k, check_speaker, clean_question
-from .retrieval import passage_at, rank
-from .schema import Answer, Document, DocumentInfo, Passage
-from .speakers import SpeakerEntry, match_speakers
+from .search.retrieval import passage_at, rank
+from .schema import Answer, Document, DocumentInfo, Passage, Progress
+from .schema import SpeakerEntry
+from .search.speakers import match_speakers
 from .store import Change, IndexProblem, SegmentCache, Snapshot, open_snapshot
 from .store import manifest as manifest_file
 from .store import verify as verify_index
 from .store.snapshot import Location
+
+def _quiet(fraction: float, message: str) -> None:  # noqa: ARG001 - the default progress sink
+    return None
+
+
+def _directory(index_dir: str | Path | None) -> Path:
+    return Path(index_dir) if index_dir is not None else settings.default_index_dir()
+
 
 CHECK_INTERVAL = 0.2
 """Seconds between looks at the manifest on disk: another process's change is seen within this (and < 1 s)."""
@@ -60,37 +78,37 @@ class Assistant:
     def build(
         cls,
         sources: Sequence[str | Path],
-        index_dir: str | Path = "index",
+        index_dir: str | Path | None = None,
         model: str | None = None,
         progress: Progress | None = None,
         show_bar: bool = False,
     ) -> Assistant:
         """Build (replace) the index from ``.txt``/``.md`` files or folders and open it."""
-        documents = read_documents([Path(s) for s in sources])
+        documents = read_sources(sources)
         change = cls.build_documents(documents, index_dir, model, progress, show_bar)
         return cls.load(change.index_dir)
 
     @staticmethod
     def build_documents(
         documents: list[Document],
-        index_dir: str | Path = "index",
+        index_dir: str | Path | None = None,
         model: str | None = None,
         progress: Progress | None = None,
         show_bar: bool = False,
     ) -> Change:
         """Replace the whole index with Documents already read (texts indexed before are not analysed again)."""
         chosen = model or settings.default_model()
-        return indexing.build(documents, Path(index_dir), chosen, progress or (lambda f, m: None), show_bar)
+        return changes.build(documents, _directory(index_dir), chosen, progress or _quiet, show_bar)
 
     @classmethod
-    def load(cls, index_dir: str | Path = "index", model: str | None = None) -> Assistant:
+    def load(cls, index_dir: str | Path | None = None, model: str | None = None) -> Assistant:
         """Open an existing index; a missing, damaged or foreign index is an AssistantError naming the fix."""
-        return cls(Path(index_dir), model)
+        return cls(_directory(index_dir), model)
 
     @classmethod
     def open(cls, index_dir: str | Path | None = None, model: str | None = None) -> Assistant:
-        """Open ``index_dir`` (default ``./index``); if it does not exist yet, build it from the bundled article."""
-        directory = Path(index_dir) if index_dir is not None else settings.default_index_dir()
+        """Open ``index_dir`` (default ``$ASSISTANT_INDEX``, else ``./index``); if it does not exist yet, build it from the bundled article."""
+        directory = _directory(index_dir)
         if not directory.exists():
             return cls.build([bundled_article()], directory, model)
         return cls.load(directory, model)
@@ -98,10 +116,10 @@ class Assistant:
     # ----- changes -----
     def add(self, sources: Sequence[str | Path], progress: Progress | None = None) -> Change:
         """Analyse only these files (or folders of them) and add them; an id already indexed is replaced."""
-        return self.add_documents(read_documents([Path(s) for s in sources]), progress)
+        return self.add_documents(read_sources(sources), progress)
 
     def add_documents(self, documents: Sequence[Document], progress: Progress | None = None) -> Change:
-        change = indexing.add(documents, self.index_dir, self.index.model, progress or (lambda f, m: None), cache=self._cache)
+        change = changes.add(documents, self.index_dir, self.index.model, progress or _quiet, cache=self._cache)
         self._refresh(force=True)
         return change
 
@@ -109,7 +127,7 @@ class Assistant:
         """Take documents out of the index by id."""
         if isinstance(doc_ids, str):
             doc_ids = [doc_ids]
-        change = indexing.remove(list(doc_ids), self.index_dir, cache=self._cache)
+        change = changes.remove(list(doc_ids), self.index_dir, cache=self._cache)
         self._refresh(force=True)
         return change
 
@@ -117,7 +135,7 @@ class Assistant:
         """Add analysed directories (``assistant analyse`` output) to this index."""
         if isinstance(directories, (str, Path)):
             directories = [directories]
-        change = indexing.import_dirs([Path(d) for d in directories], self.index_dir, progress or (lambda f, m: None))
+        change = changes.import_dirs([Path(d) for d in directories], self.index_dir, progress or _quiet)
         self._refresh(force=True)
         return change
 
@@ -252,9 +270,72 @@ def analyse(
     chosen = model or settings.default_model()
     if ray is not None:
         try:
-            from .distributed import analyse_on_ray
+            from .pipeline.distributed import analyse_on_ray
         except ImportError:
             raise AssistantError('Ray is not installed; install it with: pip install -e ".[cluster]"') from None
         return analyse_on_ray([Path(s) for s in sources], Path(out), chosen, ray, progress)
-    documents = read_documents([Path(s) for s in sources])
-    return indexing.analyse_to_dir(documents, Path(out), chosen, progress or (lambda f, m: None))
+    return analyse_to_dir(read_sources(sources), Path(out), chosen, progress or _quiet)
+
+
+# ----- an index folder, without opening it first -----
+
+def read_sources(sources: Sequence[str | Path], notes: list[str] | None = None) -> list[Document]:
+    """The Documents of files or folders (the formats in the README); ``notes`` collects what was skipped."""
+    return read_documents([Path(s) for s in sources], notes=notes)
+
+
+def read_source(path: str | Path) -> Document:
+    """One file as a Document (a folder, device, FIFO or non-text file is one clear AssistantError)."""
+    return read_document(Path(path))
+
+
+def add(
+    sources: Sequence[str | Path], index_dir: str | Path | None = None, progress: Progress | None = None,
+    notes: list[str] | None = None,
+) -> Change:
+    """Analyse only these texts and add them to the index (created if missing); an id already indexed is replaced."""
+    return add_documents(read_sources(sources, notes), index_dir, progress)
+
+
+def add_documents(documents: Sequence[Document], index_dir: str | Path | None = None, progress: Progress | None = None) -> Change:
+    return changes.add(documents, _directory(index_dir), None, progress or _quiet)
+
+
+def remove(doc_ids: Sequence[str], index_dir: str | Path | None = None) -> Change:
+    """Take documents out of the index by id (an unknown id is an error and nothing changes)."""
+    return changes.remove([doc_ids] if isinstance(doc_ids, str) else list(doc_ids), _directory(index_dir))
+
+
+def import_analysed(directories: Sequence[str | Path], index_dir: str | Path | None = None, progress: Progress | None = None) -> Change:
+    """Add analysed directories to the index (created if missing), replacing documents with the same ids."""
+    return changes.import_dirs([Path(d) for d in directories], _directory(index_dir), progress or _quiet)
+
+
+def documents(index_dir: str | Path | None = None) -> list[DocumentInfo]:
+    """The indexed documents, read without loading the model or building a missing index."""
+    return open_snapshot(_directory(index_dir)).documents()
+
+
+def verify(index_dir: str | Path | None = None) -> dict[str, int]:
+    """Check every file of the index against its checksums."""
+    return verify_index(_directory(index_dir))
+
+
+def bundled_article_path() -> Path:
+    """The article the product ships with (the default source of ``build``)."""
+    return bundled_article()
+
+
+def example_questions(assistant: Assistant) -> list[str]:
+    """Questions worth asking of this index: its most quoted speakers and its documents' topics."""
+    from .search.examples import example_questions as make
+
+    return make(assistant.speakers(), assistant.quotes, [d.title for d in assistant.documents()])
+
+
+__all__ = [
+    "NOT_AN_ANSWER", "Answer", "Assistant", "AssistantError", "Change", "Document", "DocumentInfo", "Passage",
+    "Progress", "SpeakerEntry", "add", "add_documents", "analyse", "attribute", "bundled_article_path", "citation",
+    "decode", "documents", "escape_markdown", "example_questions", "import_analysed", "lead_lines", "make_document",
+    "parse_header", "read_source", "read_sources", "remove", "speaker_label", "unique_ids", "verify",
+]

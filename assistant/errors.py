@@ -66,3 +66,31 @@ def printable(text: object, limit: int | None = 200) -> str:
     if cut:
         text += f"…({length:,} characters)"
     return text
+
+
+def os_error_line(error: OSError) -> str:
+    """An OSError in plain words (disk full, permission denied, read-only), with the paths it names."""
+    import errno
+
+    reason = error.strerror or str(error) or type(error).__name__
+    if error.errno == errno.ENOSPC:
+        reason = "the disk is full (no space left on device)"
+    elif error.errno in (errno.EACCES, errno.EPERM):
+        reason = "permission denied"
+    elif error.errno == errno.EROFS:
+        reason = "the file system is read-only"
+    where = [printable(f) for f in (error.filename, getattr(error, "filename2", None)) if f is not None]
+    return f"{reason}: {' -> '.join(where)}" if where else reason
+
+
+def failure_line(error: BaseException) -> str:
+    """Any failure as the one line the CLI, the build worker and the page show (never a traceback)."""
+    if isinstance(error, AssistantError):
+        return printable(str(error), 2000)
+    if isinstance(error, OSError):
+        return os_error_line(error)
+    if isinstance(error, UnicodeError):
+        return f"a file name, path or text is not valid UTF-8 ({printable(str(error), 200)})."
+    if isinstance(error, MemoryError):
+        return "out of memory; try fewer or smaller texts."
+    return f"unexpected {type(error).__name__}: {printable(str(error), 300)}"

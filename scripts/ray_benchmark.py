@@ -20,12 +20,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant import analysed as analysed_form  # noqa: E402
-from assistant import embedding, settings  # noqa: E402
-from assistant.documents import collect_files, read_documents  # noqa: E402
-from assistant.indexing import analyse_documents  # noqa: E402
+from assistant.pipeline import analysed as analysed_form  # noqa: E402
+from assistant import settings  # noqa: E402
+from assistant.pipeline import embedding  # noqa: E402
+from assistant.text.documents import collect_files, read_documents  # noqa: E402
+from assistant.pipeline.analysis import analyse_documents  # noqa: E402
 from assistant.speech.nlp import PARSE_TIME, load_nlp  # noqa: E402
-from assistant.store.segment import embedding_text  # noqa: E402
+from assistant.pipeline.embedding import embedding_text  # noqa: E402
 
 
 def main() -> None:
@@ -74,7 +75,7 @@ def main() -> None:
         })
         print(json.dumps(result), flush=True)
 
-        from assistant.distributed import analyse_on_ray
+        from assistant.pipeline.distributed import analyse_on_ray
 
         for workers in args.workers:
             stats: dict[str, float] = {}

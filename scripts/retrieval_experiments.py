@@ -3,7 +3,7 @@
     python scripts/retrieval_experiments.py ../shared/eval/reqa_squad_dev.jsonl \
         --docs ../shared/eval/squad_dev_articles [--cache /tmp/retrieval-cache] [--seed tests/seed_dev.json]
 
-The articles are split with the project's own splitter (``assistant.segment.split_sentences``); every text that is
+The articles are split with the project's own splitter (``assistant.text.sentences.split_sentences``); every text that is
 embedded (sentences, sentences with context, paragraphs, questions) is encoded once and cached as ``.npy`` under
 ``--cache`` (outside the repository). Scoring is plain numpy over the full question × sentence matrices, so that a
 variant costs a second or two.
@@ -32,10 +32,10 @@ import scipy.sparse as sp
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from assistant import embedding  # noqa: E402
+from assistant.pipeline import embedding  # noqa: E402
 from assistant.store import bm25 as lexical  # noqa: E402
-from assistant.documents import bundled_article, read_documents  # noqa: E402
-from assistant.segment import split_sentences  # noqa: E402
+from assistant.text.documents import bundled_article, read_documents  # noqa: E402
+from assistant.text.sentences import split_sentences  # noqa: E402
 from assistant.settings import default_model  # noqa: E402
 
 DEPTH = 20

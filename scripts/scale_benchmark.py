@@ -48,7 +48,7 @@ def peak_rss_mb() -> float:
 
 def make_distractors(real_dir: Path, out: Path, n: int, seed: int = 0) -> None:
     """Write ``n`` distractor sentences in the analysed form (parts of PART_SENTENCES, streamed)."""
-    from assistant import analysed as form
+    from assistant.pipeline import analysed as form
 
     if (out / "analysis.json").exists():
         return
@@ -127,8 +127,9 @@ def run_child(*args: str) -> dict:
 
 def measure(index: Path, cases_path: Path, article: Path) -> dict:
     """In a fresh process: load, RSS, questions (plain and filtered), MRR, add/remove timings."""
-    from assistant import Assistant, attribute, embedding
-    from assistant.eval_retrieval import first_hit_rank, read_cases, score_ranks
+    from assistant import Assistant, attribute
+    from assistant.pipeline import embedding
+    from assistant.evaluation.reqa import first_hit_rank, read_cases, score_ranks
 
     cases = read_cases(cases_path)
     embedding.load_model("all-MiniLM-L6-v2")
@@ -200,7 +201,7 @@ def cli_add_and_seen(index: Path, article: Path) -> dict:
 
 
 def import_into(index: Path, dirs: list[Path]) -> dict:
-    from assistant import indexing
+    from assistant.store import changes as indexing
 
     shutil.rmtree(index, ignore_errors=True)
     started = time.perf_counter()
@@ -228,7 +229,7 @@ def main() -> None:
             print(json.dumps(cli_add_and_seen(Path(rest[0]), Path(rest[1]))))
         return
     from assistant import analyse
-    from assistant.documents import bundled_article
+    from assistant.text.documents import bundled_article
 
     work = args.work
     work.mkdir(parents=True, exist_ok=True)

@@ -19,8 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant import Assistant, qa_model, settings  # noqa: E402
-from assistant.documents import bundled_article  # noqa: E402
+from assistant import Assistant, settings  # noqa: E402
+from assistant.pipeline import qa_model  # noqa: E402
+from assistant.text.documents import bundled_article  # noqa: E402
 
 
 def fold(text: str) -> str:

@@ -40,12 +40,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from assistant import embedding  # noqa: E402
-from assistant import qa_model  # noqa: E402
-from assistant.documents import bundled_article, read_documents  # noqa: E402
-from assistant.retrieval import LEXICAL_WEIGHT  # noqa: E402
+from assistant.pipeline import embedding  # noqa: E402
+from assistant.pipeline import qa_model  # noqa: E402
+from assistant.text.documents import bundled_article, read_documents  # noqa: E402
+from assistant.search.retrieval import LEXICAL_WEIGHT  # noqa: E402
 from assistant.settings import STOCK_MODEL  # noqa: E402
-from assistant.store.segment import CONTEXT_WEIGHT, embedding_text  # noqa: E402
+from assistant.pipeline.embedding import embedding_text  # noqa: E402
+from assistant.store.segment import CONTEXT_WEIGHT  # noqa: E402
 import retrieval_experiments as rx  # noqa: E402
 
 SCALE = 20.0

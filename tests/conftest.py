@@ -25,7 +25,7 @@ def fold(text: str) -> str:
 @pytest.fixture(scope="session")
 def built_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from assistant import Assistant
-    from assistant.documents import bundled_article
+    from assistant.text.documents import bundled_article
 
     index_dir = tmp_path_factory.mktemp("e2e") / "index"
     Assistant.build([bundled_article()], index_dir)

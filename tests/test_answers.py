@@ -6,10 +6,10 @@ import html
 
 import pytest
 
-from assistant.answers import compose_reply, escape_markdown, is_who_said
+from assistant.search.answers import compose_reply, escape_markdown, is_who_said
 from assistant.errors import AssistantError
 from assistant.schema import Passage
-from assistant.speakers import SpeakerEntry, match_speakers
+from assistant.search.speakers import SpeakerEntry, match_speakers
 
 
 def passage(rank: int, text: str, speaker: str | None, attribution: str = "direct", start: int = 0) -> Passage:
@@ -67,7 +67,7 @@ def test_speaker_matching_by_name_part_and_alias():
 
 
 def test_document_html_escapes_and_marks():
-    from assistant.ui import document_html
+    from assistant.app.ui import document_html
 
     text = "date 2020-01-01 Intro <b>bold</b>.\n\n“Hi,” she said."
     start = text.index("“Hi")
@@ -79,8 +79,8 @@ def test_document_html_escapes_and_marks():
 
 # ----- issue 11: found, speaker questions, cue-only sentences -----
 
-from assistant.answers import Plan, finish_answer, is_cue_only, plan_question  # noqa: E402
-from assistant.questions import parse_speaker_question  # noqa: E402
+from assistant.search.answers import Plan, finish_answer, is_cue_only, plan_question  # noqa: E402
+from assistant.search.questions import parse_speaker_question  # noqa: E402
 
 TABLE = [SpeakerEntry("Vladimir Putin", 3, aliases=["Mr Putin", "The Russian leader"]), SpeakerEntry("Jane Doe", 1)]
 

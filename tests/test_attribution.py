@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.attribution import AttributedText, attribute, attribute_text
+from assistant.speech.attribution import AttributedText, attribute, attribute_text
 
 HERE = Path(__file__).resolve().parent
 ARTICLE = HERE.parent / "assistant" / "data" / "putin-nbc-2017-06-05.txt"
@@ -251,7 +251,7 @@ def test_straight_quotes_pair() -> None:
 
 
 def test_headline_is_the_title_not_a_sentence() -> None:
-    from assistant.documents import parse_header
+    from assistant.text.documents import parse_header
 
     text = "Mayor Says Bridge Will Open Soon\n\nThe mayor spoke on Monday."
     assert parse_header(text).title == "Mayor Says Bridge Will Open Soon"
@@ -272,7 +272,7 @@ def test_never_crashes(text: str) -> None:
 
 
 def test_works_without_spacy(monkeypatch: pytest.MonkeyPatch) -> None:
-    import assistant.attribution as attribution_module
+    import assistant.speech.attribution as attribution_module
 
     monkeypatch.setattr(attribution_module, "parse_chunks", lambda text, paragraphs, sentences=None: [])
     result = attribute_text("“We will build it,” Jane Doe said. She said the money was there.")
@@ -530,7 +530,7 @@ def test_speaker_pronoun_centring_on_previous_subject() -> None:
 
 def test_headline_with_a_named_speaker_is_the_title() -> None:
     """A first line that is a headline is the document's title (metadata), even when it names a speaker."""
-    from assistant.documents import title_of
+    from assistant.text.documents import title_of
 
     text = "Harbour Plan Will Cut Jobs, Union Leader Maria Okafor Says\n\nThe union met on Monday. Nothing was agreed."
     assert title_of(text, "x") == "Harbour Plan Will Cut Jobs, Union Leader Maria Okafor Says"

@@ -15,8 +15,8 @@ from typing import Callable
 
 import pytest
 
-from assistant.attribution import attribute_text
-from assistant.segment import split_sentences
+from assistant.speech.attribution import attribute_text
+from assistant.text.sentences import split_sentences
 from assistant.speech.names import People
 
 LIMIT = 3.0

@@ -1,7 +1,7 @@
 """The web app's changes run in a worker process (issue 12): the server answers while the worker builds, a failure
 comes back as one line, and a cancelled build leaves the index as it was.
 
-The server side is the page's own :class:`assistant.ui.AppState` in this process (its handlers run in threads, as
+The server side is the page's own :class:`assistant.app.ui.AppState` in this process (its handlers run in threads, as
 under Gradio); the worker is a real spawned process with the real model and a real index.
 """
 
@@ -18,8 +18,8 @@ import pytest
 from hostile_cases import check_one_line_message
 
 from assistant import Assistant, AssistantError
-from assistant.build_worker import BuildWorker, ChangeCancelled, Job, failure_line
-from assistant.documents import make_document
+from assistant.app.build_worker import BuildWorker, ChangeCancelled, Job, failure_line
+from assistant.text.documents import make_document
 
 HACKERS = "What did Putin say about hackers?"
 
@@ -42,7 +42,7 @@ def worker():
 
 @pytest.fixture
 def state(built_index: Path, tmp_path: Path, worker: BuildWorker):
-    from assistant.ui import AppState
+    from assistant.app.ui import AppState
 
     index = tmp_path / "index"
     shutil.copytree(built_index, index)

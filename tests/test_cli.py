@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli import main
+from assistant.app.cli import main
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -43,7 +43,7 @@ def test_speakers_json(capsys, built_index: Path):
 
 
 def test_attribute_json_lines(capsys):
-    from assistant.documents import bundled_article
+    from assistant.text.documents import bundled_article
 
     code, out, _ = run(capsys, "attribute", str(bundled_article()), "--json")
     assert code == 0

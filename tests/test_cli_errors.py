@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant import cli
+from assistant.app import cli
 from assistant.errors import AssistantError
 
 

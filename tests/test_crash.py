@@ -28,7 +28,7 @@ def answers(index: Path) -> list[dict]:
 
 def run_killed(code: str, step: str, max_segments: int | None = None) -> int:
     """Run ``code`` (Python, with ``index`` and ``source`` defined) in a process killed at ``step``."""
-    prelude = "import sys\nfrom pathlib import Path\nfrom assistant import indexing\nfrom assistant.store import writer\n"
+    prelude = "import sys\nfrom pathlib import Path\nfrom assistant.store import changes as indexing\nfrom assistant.store import writer\n"
     if max_segments is not None:
         prelude += f"writer.MAX_SEGMENTS = {max_segments}\n"
     process = subprocess.run(
@@ -106,13 +106,13 @@ def test_killed_add_and_build_leave_the_old_index(tmp_path: Path, built_index: P
     source = tmp_path / "council.txt"
     source.write_text("The council closed the bridge. \u201cIt is unsafe,\u201d Mayor Jane Doe said.\n", encoding="utf-8")
     add = (
-        "from assistant.documents import read_documents\n"
+        "from assistant.text.documents import read_documents\n"
         f"indexing.add(read_documents([Path({str(source)!r})]), Path({str(index)!r}), None)"
     )
     assert run_killed(add, "segment-written") == -signal.SIGKILL
     assert answers(index) == before
     build = (
-        "from assistant.documents import read_documents\n"
+        "from assistant.text.documents import read_documents\n"
         f"indexing.build(read_documents([Path({str(source)!r})]), Path({str(index)!r}), 'all-MiniLM-L6-v2')"
     )
     assert run_killed(build, "manifest-written") == -signal.SIGKILL

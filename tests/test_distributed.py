@@ -13,11 +13,11 @@ import pytest
 
 ray = pytest.importorskip("ray", reason='Ray is an optional extra: pip install -e ".[cluster]" (dev includes it)')
 
-from assistant import analysed as analysed_form  # noqa: E402
-from assistant import distributed  # noqa: E402
-from assistant.documents import read_documents  # noqa: E402
+from assistant.pipeline import analysed as analysed_form  # noqa: E402
+from assistant.pipeline import distributed  # noqa: E402
+from assistant.text.documents import read_documents  # noqa: E402
 from assistant.errors import AssistantError  # noqa: E402
-from assistant.indexing import analyse_to_dir  # noqa: E402
+from assistant.pipeline.analysis import analyse_to_dir  # noqa: E402
 from assistant.settings import default_model  # noqa: E402
 
 TEXTS = {
@@ -85,7 +85,7 @@ def test_cluster_address_nobody_answers_is_one_line_in_seconds(sources: list[Pat
 
 
 def test_ids_match_the_local_reader(sources: list[Path]) -> None:
-    from assistant.documents import collect_files
+    from assistant.text.documents import collect_files
 
     assert distributed.collect(sources) == collect_files(sources)
     assert [doc_id for _, doc_id in distributed.plan(sources)] == [d.id for d in read_documents(sources)]
@@ -125,7 +125,7 @@ def test_same_analysed_form_as_local_even_when_a_worker_is_killed(
     assert sorted(p.name for p in ray_dir.iterdir()) == ["analysis.json", "documents", "sentences"]
 
     from assistant import Assistant  # what Ray wrote imports into an index that answers
-    from assistant.indexing import import_dirs
+    from assistant.store.changes import import_dirs
 
     import_dirs([ray_dir], tmp_path / "index")
     passages = Assistant.load(tmp_path / "index").ask("Will taxes be raised this year?", k=3).passages

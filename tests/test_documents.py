@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.documents import (
+from assistant.text.documents import (
     bundled_article, decode, make_document, parse_header, read_document, read_documents, readable_title, unique_ids,
 )
 from assistant.errors import AssistantError
@@ -78,7 +78,7 @@ import threading
 import time
 
 from assistant import limits
-from assistant.documents import clean_text, collect_files, id_notes, place_documents, read_bytes, slug, title_of
+from assistant.text.documents import clean_text, collect_files, id_notes, place_documents, read_bytes, slug, title_of
 from assistant.errors import printable
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import AssistantError
-from assistant.eval_speakers import evaluate_file, gold_labels, last_name, read_articles, same_speaker
+from assistant.evaluation.polnear import evaluate_file, gold_labels, last_name, read_articles, same_speaker
 
 TEXT = (
     "The council met on Monday.\n\n"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from assistant.examples import example_questions, quoted_fragment, short_name
+from assistant.search.examples import example_questions, quoted_fragment, short_name
 from assistant.schema import Passage
-from assistant.speakers import SpeakerEntry
+from assistant.search.speakers import SpeakerEntry
 
 
 def said(text: str, attribution: str = "direct") -> Passage:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli import main
-from assistant.found import Evidence, decide
+from assistant.app.cli import main
+from assistant.search.found import Evidence, decide
 from conftest import SEED
 
 OUTSIDE = ["What is the capital of France?", "Who won the football match?", "xqzv blorf wibble",
@@ -46,7 +46,7 @@ def test_what_did_an_unquoted_person_say_offers_the_sentences_that_mention_them(
 
 
 def test_no_passage_is_only_a_speech_cue(assistant):
-    from assistant.answers import is_cue_only
+    from assistant.search.answers import is_cue_only
 
     answers = assistant.ask_many([*OUTSIDE, "What did Putin say?", "he said"], k=10)
     assert not [p.text for a in answers for p in a.passages if is_cue_only(p.text)]

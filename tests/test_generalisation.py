@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.eval_speakers import format_written, read_written, score_written
+from assistant.evaluation.polnear import format_written, read_written, score_written
 
 SET = Path(__file__).parent / "generalisation" / "texts.txt"
 

@@ -34,7 +34,7 @@ from hostile_cases import (
 )
 
 from assistant import Assistant, AssistantError
-from assistant.cli import main
+from assistant.app.cli import main
 
 VIEW_TAGS = {"div", "h3", "p", "small", "em", "mark", "sup", "br"}
 
@@ -145,7 +145,7 @@ def test_hostile_question(case: Ask, layer: str, request, capsys, built_index: P
         assert kind == "answer", f"expected an answer, got: {result!r}"
         check_answer(result, texts, case.k)
         # what the chat shows as the user's message is inert too
-        from assistant.answers import escape_markdown
+        from assistant.search.answers import escape_markdown
 
         check_inert_markdown(escape_markdown(result["question"]))
         assert not control_characters(result["question"], allowed=""), "control characters kept in the question"
@@ -170,7 +170,7 @@ def test_the_table_is_big_enough():
 
 def rebuild_handler(index: Path):
     """The UI's rebuild event handler, taken from the page that ``assistant serve`` builds."""
-    from assistant.ui import build_app
+    from assistant.app.ui import build_app
 
     demo = build_app(index)
     for block_fn in demo.fns.values():
@@ -272,7 +272,7 @@ def check_built_index(case: Upload, layer: str, index: Path, old_ids: set[str], 
     check_answer(answer.to_dict(), {i: d.text for i, d in documents.items()}, 5)
     if case.expect_in_passages is not None:
         assert any(case.expect_in_passages in p.text for p in answer.passages), [p.text for p in answer.passages]
-    from assistant.ui import article_view
+    from assistant.app.ui import article_view
 
     view = article_view(assistant, answer)
     check_inert_html(view, VIEW_TAGS)

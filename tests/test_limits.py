@@ -130,8 +130,8 @@ def test_echo_is_short_and_safe():
 
 
 def test_estimate_is_an_upper_bound_of_real_sentences():
-    from assistant.segment import split_sentences
-    from assistant.documents import bundled_article, read_document
+    from assistant.text.sentences import split_sentences
+    from assistant.text.documents import bundled_article, read_document
 
     text = read_document(bundled_article()).text
     assert limits.estimate_sentences(text) >= len(split_sentences(text))

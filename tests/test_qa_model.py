@@ -12,7 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant import embedding, qa_model, settings
+from assistant.pipeline import embedding, qa_model
+from assistant import settings
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -39,7 +40,7 @@ def test_shipped_model_loads_offline_in_a_fresh_process():
         "import socket\n"
         "def refuse(*a, **k):\n    raise OSError('network used')\n"
         "socket.socket.connect = refuse\nsocket.create_connection = refuse\n"
-        "from assistant import embedding\n"
+        "from assistant.pipeline import embedding\n"
         "v = embedding.encode('qa-minilm-l6', ['Who built the bridge?'])\n"
         "print(v.shape[1], round(float((v * v).sum()), 3))\n"
     )
@@ -112,7 +113,7 @@ def test_a_patch_folder_is_a_model_setting(tmp_path: Path):
 
 def test_stock_model_is_still_a_choice(tmp_path: Path):
     from assistant import Assistant
-    from assistant.documents import bundled_article
+    from assistant.text.documents import bundled_article
     from assistant.errors import AssistantError
 
     index_dir = tmp_path / "stock"

@@ -7,9 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant import retrieval
-from assistant.analysed import Analysed, DocRecord
+from assistant.search import retrieval
+from assistant.pipeline.analysed import Analysed, DocRecord
 from assistant.store import IndexWriter, Snapshot, bm25, open_snapshot
+from assistant.pipeline import embedding
 from assistant.store import segment as segment_module
 
 
@@ -119,8 +120,8 @@ def test_window_neighbours_stay_in_the_paragraph_and_document():
 
 
 def test_embedding_text_puts_the_title_first():
-    assert segment_module.embedding_text("Putin  interview\n", "He also alleged it.") == "Putin interview: He also alleged it."
-    assert segment_module.embedding_text("", "Then left.") == "Then left."
+    assert embedding.embedding_text("Putin  interview\n", "He also alleged it.") == "Putin interview: He also alleged it."
+    assert embedding.embedding_text("", "Then left.") == "Then left."
 
 
 def test_window_vectors_are_normalised_means():
@@ -137,7 +138,7 @@ def test_fused_score_is_the_documented_formula(tmp_path: Path):
     vectors = _unit([1, 0], [0, 1], [1, 1])
     index = _index(tmp_path, paragraphs, vectors)
     q = _unit([1, 0])[0]
-    _, rows, got = retrieval.fused(retrieval.score_parts(index, "red apples", q))
+    _, rows, got = retrieval.fused(retrieval.score_parts(index, "red apples", q), retrieval.LEXICAL_WEIGHT, index.context_weight)
     texts = ["Red apples grow here.", "Blue sky above.", "Green grass."]
     windows = ["Red apples grow here. Blue sky above.", "Red apples grow here. Blue sky above.", "Green grass."]
     lexical, window_lexical = _bm25s_scores(texts, "red apples"), _bm25s_scores(windows, "red apples")
@@ -145,10 +146,10 @@ def test_fused_score_is_the_documented_formula(tmp_path: Path):
     context = segment_module.window_vectors(vectors, before, after)
     expected = (
         vectors @ q + retrieval.LEXICAL_WEIGHT * lexical / lexical.max()
-        + retrieval.CONTEXT_WEIGHT * (context @ q + retrieval.LEXICAL_WEIGHT * window_lexical / window_lexical.max())
+        + index.context_weight * (context @ q + retrieval.LEXICAL_WEIGHT * window_lexical / window_lexical.max())
     )
     assert rows.tolist() == [0, 1, 2]
-    assert np.allclose(got, expected / retrieval.score_scale(retrieval.LEXICAL_WEIGHT), atol=1e-5)
+    assert np.allclose(got, expected / retrieval.score_scale(retrieval.LEXICAL_WEIGHT, index.context_weight), atol=1e-5)
     assert got.max() <= 1.0 + 1e-6
 
 
@@ -273,7 +274,8 @@ def test_the_index_answers_by_meaning_too(small_assistant):
 
 
 def test_each_model_has_its_lexical_weight():
-    from assistant import qa_model, settings
+    from assistant.pipeline import qa_model
+    from assistant import settings
 
     assert retrieval.lexical_weight(qa_model.NAME) == retrieval.TRAINED_LEXICAL_WEIGHT
     assert retrieval.lexical_weight(settings.STOCK_MODEL) == retrieval.LEXICAL_WEIGHT

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.segment import paragraph_spans, split_sentences
+from assistant.text.sentences import paragraph_spans, split_sentences
 
 ARTICLE = Path(__file__).resolve().parents[1] / "assistant" / "data" / "putin-nbc-2017-06-05.txt"
 

@@ -11,8 +11,9 @@ import numpy as np
 import pytest
 
 from assistant import Assistant, AssistantError, analyse
-from assistant import embedding, indexing
-from assistant.documents import make_document, read_documents
+from assistant.pipeline import embedding
+from assistant.store import changes as indexing
+from assistant.text.documents import make_document, read_documents
 from assistant.store import manifest as manifest_file
 from assistant.store import open_snapshot, verify
 
@@ -153,7 +154,7 @@ def test_add_embeds_only_the_new_texts_and_build_reuses_analysis(index_copy: Pat
     Assistant.load(index_copy).add([texts / "council.txt"])
     assert sum(encoded) == 2  # the council's two sentences, not the indexed article
     encoded.clear()
-    from assistant.documents import bundled_article
+    from assistant.text.documents import bundled_article
 
     Assistant.build([bundled_article(), texts / "council.txt"], index_copy)
     assert encoded == []  # same texts, same model, same analysis code: nothing embedded again
@@ -319,3 +320,46 @@ def test_deleted_rows_never_come_back(tmp_path: Path, texts: Path):
     for question in ("ferry terminal passengers", "Who expects a million passengers?"):
         assert all(p.doc_id == "council" for p in assistant.ask(question, k=5).passages)
     assert np.all([s.name != "Ali Khan" for s in assistant.speakers()])
+
+
+# ----- what shapes the stored vectors is recorded in the manifest (not only in the code) -----
+
+def test_manifest_records_what_shapes_the_vectors(built_index: Path):
+    manifest = json.loads((built_index / manifest_file.MANIFEST).read_text())
+    assert manifest["model"] == "qa-minilm-l6"
+    assert manifest["context_weight"] == 0.5
+    assert manifest["embedding_text"] == "title: sentence"
+
+
+def test_an_index_answers_with_its_own_context_weight_and_keeps_it(index_copy: Path, texts: Path):
+    question = "What did Putin say about hackers?"
+    before = Assistant.load(index_copy).ask(question, k=3)
+    _edit_manifest(index_copy, context_weight=1.5)
+    assert open_snapshot(index_copy).context_weight == 1.5
+    after = Assistant.load(index_copy).ask(question, k=3)
+    assert [p.score for p in after.passages] != [p.score for p in before.passages]  # read from the manifest
+    indexing.add(read_documents([texts / "council.txt"]), index_copy, None)
+    assert json.loads((index_copy / manifest_file.MANIFEST).read_text())["context_weight"] == 1.5  # kept by a change
+
+
+def test_an_index_from_before_the_shape_was_recorded_reads_as_built_and_records_it(index_copy: Path, texts: Path):
+    manifest = json.loads((index_copy / manifest_file.MANIFEST).read_text())
+    for key in ("context_weight", "embedding_text"):
+        manifest.pop(key)
+    (index_copy / manifest_file.MANIFEST).write_text(json.dumps(manifest))
+    assert open_snapshot(index_copy).context_weight == 0.5
+    indexing.add(read_documents([texts / "council.txt"]), index_copy, None)
+    written = json.loads((index_copy / manifest_file.MANIFEST).read_text())
+    assert (written["context_weight"], written["embedding_text"]) == (0.5, "title: sentence")
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"embedding_text": "sentence only"}, "a text form this version does not make"),
+    ({"context_weight": "heavy"}, "bad context weight"),
+    ({"context_weight": -1}, "bad context weight"),
+])
+def test_an_index_with_another_shape_says_how_to_rebuild(index_copy: Path, changes, message):
+    _edit_manifest(index_copy, **changes)
+    with pytest.raises(AssistantError, match=message) as raised:
+        Assistant.load(index_copy)
+    assert "rebuild it with: assistant build SOURCES --index" in str(raised.value)

@@ -10,6 +10,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .lexicon import (
+    INSIDE_MARKS_CUE_FORMS,
+    INVERTED_CUE_FORMS,
+    PERSON_EVIDENCE_TITLES,
+    REGEX_SPEECH_FORMS,
+    ROLE_PARTICIPLES,
+    regex_alternatives,
     BODY_NOUNS,
     DOCUMENT_NOUNS,
     OFFICE_NOUNS,
@@ -100,8 +106,6 @@ def in_quote(sent: SentInfo, pos: int) -> bool:
 # --------------------------------------------------------------------------------------------------------------
 # Names in the parse
 
-ROLE_PARTICIPLES = frozenset("fired ousted embattled retired acting outgoing incoming disgraced jailed".split())
-PERSON_EVIDENCE_TITLES = frozenset("mr mrs ms miss dr sen rep gov president senator governor".split())
 
 
 _PERSON_ROLES = (ROLE_NOUNS | TITLES) - frozenset(
@@ -170,7 +174,7 @@ _ACCUSE = frozenset("accuse blame criticize criticise warn blast slam charge den
 
 _INSIDE_CUE = re.compile(
     r"^(?:[A-Z][\w.’'-]+(?: [A-Z][\w.’'-]+)*|he|she|they|He|She|They) (?:\w+ly )?"
-    r"(?:said|says|told|added|stated|explained|wrote)\b"
+    r"(?:" + regex_alternatives(INSIDE_MARKS_CUE_FORMS) + r")\b"
 )
 
 
@@ -542,18 +546,13 @@ def looks_person(surface: str) -> bool:
 # --------------------------------------------------------------------------------------------------------------
 # Cues without spaCy (and extra patterns)
 
-_VERBS_RE = (
-    r"(?:said|says|say|told|tells|added|adds|argued|argues|stated|states|alleged|alleges|claimed|claims|warned|"
-    r"warns|denied|denies|insisted|insists|explained|explains|noted|notes|wrote|writes|tweeted|tweets|"
-    r"announced|announces|acknowledged|admitted|suggested|suggests|asserted|contended|predicted|conceded|"
-    r"maintained|recalled|urged|declared|replied|responded|asked|confirmed|stressed|testified|complained)"
-)
+_VERBS_RE = "(?:" + regex_alternatives(REGEX_SPEECH_FORMS) + ")"
 _NAME_RE = r"(?:[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3})"
 _SUBJ_RE = rf"(?:{_NAME_RE}|[Hh]e|[Ss]he|[Tt]hey|[Tt]he [a-z]+(?: [a-z]+)?|[Oo]fficials|[Ss]ources|[Aa] source)"
 _CUE_BEFORE = re.compile(
     rf"(?<![\w’'])(?P<subj>{_SUBJ_RE})(?:\s*\([^()]{{1,30}}\))?\s+(?:\w+ly\s+)?(?:has\s+|had\s+)?(?P<verb>{_VERBS_RE})\b"
 )
-_CUE_AFTER = re.compile(rf"(?:^|[,:;]|(?<!\s)\s\s)\s*(?P<verb>(?i:said|says|added|wrote|asked))\s+(?P<subj>{_NAME_RE})")
+_CUE_AFTER = re.compile(rf"(?:^|[,:;]|(?<!\s)\s\s)\s*(?P<verb>(?i:{regex_alternatives(INVERTED_CUE_FORMS)}))\s+(?P<subj>{_NAME_RE})")
 _CUE_APPOS = re.compile(
     rf"(?P<subj>{_NAME_RE}),\s+(?:an?|the|one)\s[^,“”\"]{{1,100}},\s+(?:\w+ly\s+)?(?P<verb>{_VERBS_RE})\b"
 )

@@ -1,10 +1,15 @@
-"""Word lists for speaker attribution: speech verbs, titles, role nouns, pronouns and common first names.
+"""The one home of the word lists: speech verbs and their forms, titles, role nouns, pronouns, common first names.
+
+Every stage that matches words (attribution, question parsing, the answer's lead lines, the PolNeAR scorer) reads
+its list here, so that a word is added in one place.
 
 The first-name lists hold common English given names (and frequent spellings) only; they decide the gender of a
 person when the text gives no title (Mr/Ms) and no pronoun evidence. They are not a list of any article's people.
 """
 
 from __future__ import annotations
+
+import re
 
 # Lemmas of verbs that report speech, writing or a stated opinion ("believes that …", "a study found that …").
 # Every cue still needs content (a clause, a quotation, a colon or a preceding "…, X said"), so "added a goal" or
@@ -136,3 +141,65 @@ FEMALE_NAMES = frozenset(
     stacy stephanie susan suzanne sylvia tamara tammy tanya teresa theresa tiffany tina  ursula valerie
     vanessa vera veronica victoria virginia vivian wanda wendy whitney yolanda yvonne zoe""".split()
 )
+
+
+# ----- the word forms other stages match as text (no parse): one home, each list with the stage that reads it -----
+
+# Honorifics and titles that are evidence of a person ("Mr", "Sen.") or stripped from a name ("Sen. Ted Cruz").
+HONORIFICS = frozenset("mr mrs ms mx miss dr prof sen rep gov pres gen lt col capt sgt rev hon sir".split())
+PERSON_EVIDENCE_TITLES = frozenset("mr mrs ms miss dr sen rep gov president senator governor".split())
+# Participles that stand before a role ("the ousted chairman"), so that the role still names a person.
+ROLE_PARTICIPLES = frozenset("fired ousted embattled retired acting outgoing incoming disgraced jailed".split())
+# Verbs that make a first line a headline, not a name ("Putin says …").
+HEADLINE_VERBS = frozenset(
+    "says said tells told asks asked calls called slams blasts urges wins will would is are was were has have".split()
+)
+
+# Inflected speech-verb forms matched by patterns where there is no parse (speech/cues.py, ``cue_regex``).
+REGEX_SPEECH_FORMS = (
+    "said says say told tells added adds argued argues stated states alleged alleges claimed claims warned "
+    "warns denied denies insisted insists explained explains noted notes wrote writes tweeted tweets "
+    "announced announces acknowledged admitted suggested suggests asserted contended predicted conceded "
+    "maintained recalled urged declared replied responded asked confirmed stressed testified complained"
+).split()
+# The few forms that open an inverted cue ("…, said Budi Santoso") and a cue inside quote marks ("“He said no”").
+INVERTED_CUE_FORMS = ("said", "says", "added", "wrote", "asked")
+INSIDE_MARKS_CUE_FORMS = ("said", "says", "told", "added", "stated", "explained", "wrote")
+# Irregular forms the PolNeAR scorer needs to tell a speech cue from a thought (evaluation/polnear.py).
+IRREGULAR_SPEECH_FORMS = frozenset("said says told tells wrote spoke spoken".split())
+IRREGULAR_THOUGHT_FORMS = frozenset("felt thought understood knew known".split())
+
+# Verb forms of a question that asks what someone said ("What did X say/claim/feel …?", search/questions.py).
+QUESTION_SPEECH_FORMS = (
+    "say said says saying tell told tells think thinks thought claim claims claimed state states stated argue "
+    "argues argued write wrote written writes mean meant believe believes believed suggest suggested allege "
+    "alleged add added announce announced reply replied answer answered comment commented admit admitted "
+    "deny denied insist insisted warn warned predict predicted promise promised reveal revealed feel felt"
+).split()
+# Verb forms of a "Who said …?" question (search/answers.py): the reply names the speaker first.
+WHO_SAID_FORMS = (
+    "said says say stated states told tells claimed claims alleged alleges argued argues added wrote "
+    "warned denied accused announced asked insisted suggested reported reports called"
+).split() + ["was quoted", "is quoted"]
+
+# A passage that is only a speech cue ("Putin said.", "he added.", search/answers.py ``is_cue_only``): its verbs
+# and the words that may stand beside them without saying anything.
+CUE_ONLY_VERBS = frozenset(
+    """said says say added adds told tells stated states explained explains noted notes continued continues replied
+    replies asked asks insisted insists argued argues claimed claims wrote writes remarked concluded recalled recalls
+    warned warns answered answers responded responds declared declares observed observes commented comments
+    acknowledged admitted added says stressed stresses emphasised emphasized emphasises emphasizes suggested
+    suggests according went on quipped joked maintained""".split()
+)
+CUE_ONLY_FILLER = frozenset(
+    """he she they it we i you him her them his its their the a an this that who also later then again too further
+    simply once yesterday today tonight earlier afterwards on in at to with for of by from during after before
+    through via interview statement statements reporters journalists press conference briefing news network
+    translator spokesman spokeswoman spokesperson official officials source sources told as has have had was were is
+    and but when while last week month year morning evening night day""".split()
+)
+
+
+def regex_alternatives(forms: tuple[str, ...] | list[str]) -> str:
+    """``said|says|…`` for a regular expression, the forms in their order."""
+    return "|".join(re.escape(f) for f in forms)

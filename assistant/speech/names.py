@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 
 from .lexicon import (
+    HEADLINE_VERBS,
+    HONORIFICS,
     FEMALE_NAMES,
     FEMALE_ROLES,
     FEMALE_TITLES,
@@ -25,9 +27,6 @@ from .lexicon import (
     TITLES,
 )
 
-_HEADLINE_VERBS = frozenset(
-    "says said tells told asks asked calls called slams blasts urges wins will would is are was were has have".split()
-)
 _FUNCTION_WORDS = frozenset(
     "but and or so then when if as in on at the a an while after before because since though yet also said says"
     " asked added".split()
@@ -61,7 +60,7 @@ def clean_name(surface: str) -> tuple[str, list[str]]:
     words = surface.replace("\n", " ").split()
     if words:
         words[-1] = _POSSESSIVE.sub("", words[-1])
-    stop = next((k for k, w in enumerate(words) if k > 0 and w.lower() in _HEADLINE_VERBS), None)
+    stop = next((k for k, w in enumerate(words) if k > 0 and w.lower() in HEADLINE_VERBS), None)
     if stop is not None:
         words = words[:stop]  # a title-case headline run: "Obama Says African-American Museum …" → "Obama"
     roles: list[str] = []
@@ -82,7 +81,7 @@ def clean_name(surface: str) -> tuple[str, list[str]]:
             roles.extend(w.rstrip(".").lower() for w in words[:k])  # "State John F. Kerry" → "John F. Kerry"
             words = words[k:]
             break
-    if words and words[0].rstrip(".").lower() in _HONORIFICS and len(words) == 1:
+    if words and words[0].rstrip(".").lower() in HONORIFICS and len(words) == 1:
         roles.append(words.pop(0).rstrip(".").lower())
     name = " ".join(w for w in words if w)
     return name, roles
@@ -126,7 +125,6 @@ def gender_of(first: str | None, roles: list[str] | set[str]) -> str | None:
     return None
 
 
-_HONORIFICS = frozenset("mr mrs ms mx miss dr prof sen rep gov pres gen lt col capt sgt rev hon sir".split())
 _SUFFIXES = frozenset("jr jr. sr sr. ii iii iv".split())
 
 

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .cues import (
-    PERSON_EVIDENCE_TITLES,
     Cue,
     Mention,
     SentInfo,
@@ -20,6 +19,7 @@ from .cues import (
     name_runs,
 )
 from .lexicon import (
+    PERSON_EVIDENCE_TITLES,
     DOCUMENT_NOUNS,
     FEMALE_ROLES,
     MALE_ROLES,

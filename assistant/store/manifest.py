@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import AssistantError, printable
+from ..pipeline.embedding import EMBEDDING_TEXT
+from .segment import CONTEXT_WEIGHT
 
 FORMAT = "article-assistant-index"
 FORMAT_VERSION = 2
@@ -27,6 +29,17 @@ MARKER = ".article-assistant-index"
 """Written into every index folder when it is created: only folders with it (or an old manifest of ours) are ours."""
 SEGMENTS = "segments"
 LOCK_WAIT_SECONDS = 60.0
+
+
+STORED_SHAPE = {"context_weight": CONTEXT_WEIGHT, "embedding_text": EMBEDDING_TEXT}
+"""What shapes the stored vectors besides the model, recorded in every manifest (after Lucene, which records what
+wrote a segment): the window weight baked into large segments' IVF, and the form of text that was embedded.
+Manifests written before these were recorded were made with exactly these values, so a missing field means them."""
+
+
+def stored_shape(manifest: dict[str, Any]) -> dict[str, Any]:
+    """The manifest's recorded shape, with the values every older index was built with where it records none."""
+    return {key: manifest.get(key, default) for key, default in STORED_SHAPE.items()}
 
 
 def rebuild_hint(index_dir: Path) -> str:
@@ -91,6 +104,14 @@ def check_fields(index_dir: Path, manifest: dict[str, Any]) -> None:
         raise bad("dimension")
     if isinstance(manifest.get("generation"), bool) or not isinstance(manifest.get("generation"), int):
         raise bad("generation")
+    weight = manifest.get("context_weight", CONTEXT_WEIGHT)
+    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 <= weight <= 10:
+        raise bad("context weight")
+    form = manifest.get("embedding_text", EMBEDDING_TEXT)
+    if form != EMBEDDING_TEXT:
+        raise IndexProblem(
+            index_dir, f"was embedded as {printable(form, 60)!r}, a text form this version does not make ({EMBEDDING_TEXT!r})"
+        )
     segments = manifest.get("segments")
     if not isinstance(segments, list):
         raise bad("segment list")

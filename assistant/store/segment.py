@@ -28,28 +28,20 @@ from typing import Any
 
 import numpy as np
 
-from ..analysed import ATTRIBUTIONS, Analysed, DocRecord
+from ..pipeline.analysed import ATTRIBUTIONS, Analysed, DocRecord
 from ..digest import sha256_file
 from . import bm25
 
 CONTEXT_WEIGHT = 0.5
-"""Weight of a sentence's window beside the sentence itself (dense and lexical alike; see retrieval.py)."""
+"""Weight of a sentence's window beside the sentence itself (dense and lexical alike; see search/retrieval.py),
+for a new index. Tuned on ReQA SQuAD (docs/retrieval.md). It shapes stored data: a large segment's IVF holds
+``v + w · window(v)``, so the weight is recorded in the manifest (``context_weight``), every segment of an index is
+written and read with its index's weight, and retrieval reads it from the snapshot, never from here."""
 ANN_MIN_SENTENCES = 50_000
 """Segments at least this large get an ANN index; smaller ones are scanned exactly (measured: README, scale)."""
 COLUMNS = ("doc", "number", "start", "end", "paragraph", "speaker", "attribution")
-TITLE_CHARS = 100
 RELEASE_EVERY = 64
 """Questions between two releases of a large segment's mapped pages (Segment.answered)."""
-
-
-def embedding_text(title: str, sentence: str) -> str:
-    """What is embedded for a sentence: ``"<document title>: <sentence>"`` (title cut to TITLE_CHARS).
-
-    The title tells the model what a sentence is about when the sentence alone does not ("He also alleged …");
-    measured on ReQA SQuAD it raised MRR on both halves, also fused with BM25 (README, retrieval).
-    """
-    title = " ".join(title.split())[:TITLE_CHARS].strip()
-    return f"{title}: {sentence}" if title else sentence
 
 
 def window_neighbours(doc: np.ndarray, paragraph: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -79,10 +71,13 @@ def window_vectors(vectors: np.ndarray, before: np.ndarray, after: np.ndarray, r
     return np.divide(total, norms, out=np.zeros_like(total), where=norms > 0).astype(np.float32)
 
 
-def dense_vectors(vectors: np.ndarray, before: np.ndarray, after: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
-    """``v + CONTEXT_WEIGHT · window(v)``: the dense part of the score is one inner product with these."""
+def dense_vectors(
+    vectors: np.ndarray, before: np.ndarray, after: np.ndarray, rows: np.ndarray | None = None,
+    context_weight: float = CONTEXT_WEIGHT,
+) -> np.ndarray:
+    """``v + context_weight · window(v)``: the dense part of the score is one inner product with these."""
     rows = np.arange(len(before)) if rows is None else rows
-    return np.asarray(vectors[rows], dtype=np.float32) + CONTEXT_WEIGHT * window_vectors(vectors, before, after, rows)
+    return np.asarray(vectors[rows], dtype=np.float32) + context_weight * window_vectors(vectors, before, after, rows)
 
 
 def file_table(directory: Path) -> dict[str, dict[str, Any]]:
@@ -99,7 +94,9 @@ def ann_lists(n: int) -> int:
     return max(16, min(4096, n // 1000))
 
 
-def write(analysed: Analysed, directory: Path, analysis_keys: list[str], hashes: list[str]) -> None:
+def write(
+    analysed: Analysed, directory: Path, analysis_keys: list[str], hashes: list[str], context_weight: float = CONTEXT_WEIGHT,
+) -> None:
     """Write ``analysed`` as a segment into the new, empty ``directory``."""
     import faiss
 
@@ -123,7 +120,7 @@ def write(analysed: Analysed, directory: Path, analysis_keys: list[str], hashes:
     bm25.write_postings(tokenized, directory / "bm25-window", neighbours=(before, after))
 
     if n >= ANN_MIN_SENTENCES:
-        dense = dense_vectors(analysed.vectors, before, after)
+        dense = dense_vectors(analysed.vectors, before, after, context_weight=context_weight)
         d = dense.shape[1]
         lists = ann_lists(n)
         quantizer = faiss.IndexFlatIP(d)
@@ -189,10 +186,11 @@ class StoredDocumentRow:
 class Segment:
     """An opened segment: arrays memory-mapped, documents read from SQLite on demand (a few cached)."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, context_weight: float = CONTEXT_WEIGHT) -> None:
         import faiss
 
         self.directory = directory
+        self.context_weight = context_weight  # the index's recorded weight (manifest), which its IVF was built with
         self.name = directory.name
         table = np.load(directory / "sentences.npy", mmap_mode="r")
         if table.ndim != 2 or table.shape[1] != len(COLUMNS):
@@ -238,7 +236,7 @@ class Segment:
     def dense(self) -> np.ndarray:
         """Every row's dense scoring vector (kept in memory: only for segments scanned exactly)."""
         before, after = self.neighbours
-        return np.ascontiguousarray(dense_vectors(self.vectors, before, after), dtype=np.float32)
+        return np.ascontiguousarray(dense_vectors(self.vectors, before, after, context_weight=self.context_weight), dtype=np.float32)
 
     def dense_rows(self, rows: np.ndarray) -> np.ndarray:
         """The dense scoring vectors of some rows, from their own and their neighbours' stored vectors."""
@@ -250,7 +248,7 @@ class Segment:
         total = v + np.where((b != rows)[:, None], vb, 0) + np.where((a != rows)[:, None], va, 0)
         norms = np.linalg.norm(total, axis=1, keepdims=True)
         window = np.divide(total, norms, out=np.zeros_like(total), where=norms > 0)
-        return (v + CONTEXT_WEIGHT * window).astype(np.float32)
+        return (v + self.context_weight * window).astype(np.float32)
 
     def answered(self) -> None:
         """Count a question scored through this (large) segment's candidates; every RELEASE_EVERY questions the

@@ -17,10 +17,11 @@ import numpy as np
 
 from ..digest import sha256_file
 from ..schema import DocumentInfo
-from ..speakers import SpeakerEntry
+from ..pipeline.analysed import Analysed
+from ..schema import SpeakerEntry
 from . import manifest as manifest_file
 from .manifest import IndexProblem
-from .segment import Segment
+from .segment import CONTEXT_WEIGHT, Segment
 
 
 @dataclass(frozen=True)
@@ -38,11 +39,11 @@ class SegmentCache:
         self._open: dict[str, Segment] = {}
         self._lock = threading.Lock()
 
-    def get(self, directory: Path) -> Segment:
+    def get(self, directory: Path, context_weight: float = CONTEXT_WEIGHT) -> Segment:
         with self._lock:
             seg = self._open.get(directory.name)
-            if seg is None:
-                seg = Segment(directory)
+            if seg is None or seg.context_weight != context_weight:
+                seg = Segment(directory, context_weight)
                 self._open[directory.name] = seg
             return seg
 
@@ -74,6 +75,11 @@ class Snapshot:
     @property
     def dimension(self) -> int:
         return int(self.manifest["dimension"])
+
+    @property
+    def context_weight(self) -> float:
+        """The window weight this index was built with (its manifest's ``context_weight``)."""
+        return float(manifest_file.stored_shape(self.manifest)["context_weight"])
 
     @property
     def generation(self) -> int:
@@ -110,6 +116,15 @@ class Snapshot:
                 if row.ord not in self.deleted[i]:
                     found[(row.sha256, row.analysis, row.title)] = (i, row.ord)
         return found
+
+    def stored_analysis(self, sha256: str, key: str, title: str) -> Analysed | None:
+        """The stored analysis of a live document with this text hash, analysis key and title (for reuse)."""
+        found = self.reusable.get((sha256, key, title))
+        if found is None:
+            return None
+        seg_index, ord_ = found
+        part, _, _ = self.segments[seg_index].analysed([ord_])
+        return part
 
     def documents(self) -> list[DocumentInfo]:
         """Live documents in index order, each with its speakers (most quoted first)."""
@@ -181,7 +196,7 @@ def open_snapshot(index_dir: Path, cache: SegmentCache | None = None) -> Snapsho
             if size != info["size"]:
                 raise IndexProblem(index_dir, f"has a damaged {manifest_file.SEGMENTS}/{entry['name']}/{name} (its size changed)")
         try:
-            seg = cache.get(directory)
+            seg = cache.get(directory, manifest_file.stored_shape(manifest)["context_weight"])
         except Exception as exc:  # noqa: BLE001 - any unreadable segment file is a damaged index
             raise IndexProblem(index_dir, f"has an unreadable segment {entry['name']} ({type(exc).__name__})") from None
         if seg.size != entry["sentences"]:

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from ..analysed import Analysed, concat
+from ..pipeline.analysed import Analysed, concat
 from ..errors import AssistantError, printable
 from . import manifest as manifest_file
 from .manifest import MARKER, SEGMENTS, IndexProblem
@@ -30,7 +30,7 @@ from .segment import ANN_MIN_SENTENCES, file_table
 from .segment import write as write_segment
 from .snapshot import SegmentCache, Snapshot, open_snapshot
 
-Progress = Callable[[float, str], None]
+from ..schema import Progress
 MAX_SEGMENTS = 10
 """More live segments than this and the small ones are merged into one (on the change that crossed it)."""
 SMALL_SHARE = 0.1
@@ -198,8 +198,14 @@ class IndexWriter:
             )
         return base
 
+    @property
+    def context_weight(self) -> float:
+        """The index's recorded window weight: every segment of an index is written with the same one."""
+        return float(manifest_file.stored_shape(self.base)["context_weight"])
+
     def _empty(self) -> dict[str, Any]:
-        return {"model": self.model, "dimension": self.dimension, "generation": 0, "index_id": uuid.uuid4().hex, "segments": []}
+        return {"model": self.model, "dimension": self.dimension, **manifest_file.STORED_SHAPE, "generation": 0,
+                "index_id": uuid.uuid4().hex, "segments": []}
 
     def snapshot(self) -> Snapshot:
         """The index as it is before this change (its documents can be reused by a full replacement too)."""
@@ -258,7 +264,7 @@ class IndexWriter:
         root.mkdir(exist_ok=True)
         tmp = root / f".tmp-{name}"
         try:
-            write_segment(analysed, tmp, keys, hashes)
+            write_segment(analysed, tmp, keys, hashes, context_weight=self.context_weight)
             files = file_table(tmp)
             for path in tmp.rglob("*"):
                 if path.is_file():
@@ -281,13 +287,14 @@ class IndexWriter:
             s["deleted"] = sorted(set(s["deleted"]))
         manifest = {
             **self.base,
+            **manifest_file.stored_shape(self.base),  # an older manifest gets the values it was built with, in writing
             "model": self.model,
             "dimension": self.dimension,
             "generation": int(self.base.get("generation", 0)) + 1,
             "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "segments": segments,
         }
-        segs = [self.cache.get(self.index_dir / SEGMENTS / s["name"]) for s in segments]
+        segs = [self.cache.get(self.index_dir / SEGMENTS / s["name"], self.context_weight) for s in segments]
         manifest["counts"] = _counts(Snapshot(self.index_dir, manifest, segs))
         old_format = self.replace_all and is_old_format(self.index_dir)
         try:

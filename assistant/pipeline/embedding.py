@@ -9,13 +9,30 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import qa_model, settings
-from .errors import AssistantError
+from . import qa_model
+from .. import settings
+from ..errors import AssistantError
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
 _LOCK = threading.Lock()
+
+TITLE_CHARS = 100
+"""Characters of the title kept in front of a sentence (longer titles add noise, not topic)."""
+EMBEDDING_TEXT = "title: sentence"
+"""The name of the form :func:`embedding_text` gives a sentence; recorded in every index manifest, because the
+stored vectors were made from it (an index made with another form says how to rebuild)."""
+
+
+def embedding_text(title: str, sentence: str) -> str:
+    """What is embedded for a sentence: ``"<document title>: <sentence>"`` (title cut to TITLE_CHARS).
+
+    The title tells the model what a sentence is about when the sentence alone does not ("He also alleged …");
+    measured on ReQA SQuAD it raised MRR on both halves, also fused with BM25 (README, retrieval).
+    """
+    title = " ".join(title.split())[:TITLE_CHARS].strip()
+    return f"{title}: {sentence}" if title else sentence
 
 
 def resolve_model_path(model: str) -> str:

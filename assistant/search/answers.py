@@ -8,17 +8,17 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from . import found as evidence
-from .errors import AssistantError
+from ..errors import AssistantError
 from .questions import SpeakerQuestion, looks_like_a_name, parse_speaker_question
-from .schema import Answer, Passage
+from ..schema import Answer, Passage
+from ..speech.lexicon import CUE_ONLY_FILLER, CUE_ONLY_VERBS, WHO_SAID_FORMS, regex_alternatives
 
 if TYPE_CHECKING:  # the index snapshot make_passages reads
-    from .store.snapshot import Location, Snapshot
+    from ..store.snapshot import Location, Snapshot
 
 _WHO_SAID = re.compile(
     r"^\W*who\s+(?:(?:has|had|did|was|is)\s+)?"
-    r"(said|says|say|stated|states|told|tells|claimed|claims|alleged|alleges|argued|argues|added|wrote|"
-    r"warned|denied|accused|announced|asked|insisted|suggested|reported|reports|was quoted|is quoted|called)\b",
+    r"(" + regex_alternatives(WHO_SAID_FORMS) + r")\b",
     re.IGNORECASE,
 )
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]#!|~&$])")
@@ -69,20 +69,6 @@ def passage_line(passage: Passage, answers: bool = True) -> str:
 
 # ----- a sentence that is only a speech cue ("Putin said.", "he added.") is never a passage on its own -----
 
-_CUE_VERBS = frozenset(
-    """said says say added adds told tells stated states explained explains noted notes continued continues replied
-    replies asked asks insisted insists argued argues claimed claims wrote writes remarked concluded recalled recalls
-    warned warns answered answers responded responds declared declares observed observes commented comments
-    acknowledged admitted added says stressed stresses emphasised emphasized emphasises emphasizes suggested
-    suggests according went on quipped joked maintained""".split()
-)
-_CUE_FILLER = frozenset(
-    """he she they it we i you him her them his its their the a an this that who also later then again too further
-    simply once yesterday today tonight earlier afterwards on in at to with for of by from during after before
-    through via interview statement statements reporters journalists press conference briefing news network
-    translator spokesman spokeswoman spokesperson official officials source sources told as has have had was were is
-    and but when while last week month year morning evening night day""".split()
-)
 _QUOTED = re.compile(r"[\"“”«»]\s*\w")
 _WORDS = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 
@@ -94,9 +80,9 @@ def is_cue_only(text: str) -> bool:
     words = _WORDS.findall(text)
     if not words or len(words) > 10:
         return False
-    if not any(w.lower() in _CUE_VERBS for w in words):
+    if not any(w.lower() in CUE_ONLY_VERBS for w in words):
         return False
-    return all(w.lower() in _CUE_VERBS or w.lower() in _CUE_FILLER or w[:1].isupper() for w in words)
+    return all(w.lower() in CUE_ONLY_VERBS or w.lower() in CUE_ONLY_FILLER or w[:1].isupper() for w in words)
 
 
 CUE_EXTRA = 4

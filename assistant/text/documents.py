@@ -31,9 +31,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .errors import BIDI_CONTROLS, AssistantError, printable
-from . import limits
-from .limits import (
+from ..errors import BIDI_CONTROLS, AssistantError, printable
+from .. import limits
+from ..limits import (
     MAX_FILE_BYTES,
     MAX_ID_BYTES,
     MAX_TITLE_CHARS,
@@ -44,7 +44,7 @@ from .limits import (
     is_invisible,
     valid_date,
 )
-from .schema import Document
+from ..schema import Document
 
 __all__ = [
     "MAX_FILE_BYTES", "MAX_ID_BYTES", "TEXT_SUFFIXES", "Header", "bundled_article", "clean_text", "collect_files",
@@ -439,4 +439,4 @@ def read_documents(sources: list[Path], notes: list[str] | None = None) -> list[
 
 def bundled_article() -> Path:
     """The article the product ships with."""
-    return Path(__file__).parent / "data" / "putin-nbc-2017-06-05.txt"
+    return Path(__file__).resolve().parent.parent / "data" / "putin-nbc-2017-06-05.txt"

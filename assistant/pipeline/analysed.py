@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import AssistantError, printable
+from ..errors import AssistantError, printable
 
 FORMAT = "article-assistant-analysis"
 FORMAT_VERSION = 1

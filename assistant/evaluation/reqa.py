@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-from .errors import AssistantError
+from ..errors import AssistantError
 
 DEPTH = 20
 """Ranks looked at per question: MRR counts 0 for a gold below this depth (MRR@20)."""
@@ -81,7 +81,7 @@ def score_ranks(ranks: list[int | None]) -> tuple[float, dict[int, float]]:
 
 
 def run(cases_path: Path, docs: Path, index_dir: Path | None = None, limit: int | None = None) -> RetrievalScores:
-    from .api import Assistant
+    from ..api import Assistant
 
     cases = read_cases(cases_path)[: limit or None]
     if not docs.is_dir():
@@ -91,8 +91,8 @@ def run(cases_path: Path, docs: Path, index_dir: Path | None = None, limit: int 
         raise AssistantError(f"{docs} holds no .txt files.")
     with tempfile.TemporaryDirectory(prefix="assistant-eval-") as tmp:
         target = index_dir or Path(tmp) / "index"
-        from .embedding import load_model
-        from .settings import default_model
+        from ..pipeline.embedding import load_model
+        from ..settings import default_model
 
         load_model(default_model())  # model load is not build time
         started = time.perf_counter()
@@ -104,8 +104,8 @@ def run(cases_path: Path, docs: Path, index_dir: Path | None = None, limit: int 
         for begin in range(0, len(questions), 64):
             answers.extend(assistant.ask_many(questions[begin : begin + 64], k=DEPTH))
         batched_ms = (time.perf_counter() - started) * 1000 / len(questions)
-        from .embedding import encode
-        from .retrieval import dense_floor
+        from ..pipeline.embedding import encode
+        from ..search.retrieval import dense_floor
 
         index = assistant.index
         single, floor = [], []

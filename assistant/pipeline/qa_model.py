@@ -14,12 +14,13 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .digest import sha256_file
+from .. import settings
+from ..digest import sha256_file
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
-NAME = "qa-minilm-l6"
+NAME = settings.QA_MODEL
 """The model setting that names the shipped model (``--model qa-minilm-l6``; the default)."""
 
 LAYERS_FILE = "layers.safetensors"

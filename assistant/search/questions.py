@@ -9,12 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_VERBS = (
-    r"say|said|says|saying|tell|told|tells|think|thinks|thought|claim|claims|claimed|state|states|stated|argue|"
-    r"argues|argued|write|wrote|written|writes|mean|meant|believe|believes|believed|suggest|suggested|allege|"
-    r"alleged|add|added|announce|announced|reply|replied|answer|answered|comment|commented|admit|admitted|"
-    r"deny|denied|insist|insisted|warn|warned|predict|predicted|promise|promised|reveal|revealed|feel|felt"
-)
+from ..speech.lexicon import QUESTION_SPEECH_FORMS, regex_alternatives
+
+_VERBS = regex_alternatives(QUESTION_SPEECH_FORMS)
 _TOPIC = r"(?:\s+(?:about|on|regarding|concerning|of|over|to|in|when|that|after|before|during)\b\s*(?P<topic>.*?))?"
 _SAID = re.compile(
     r"^\W*(?:and\s+|so\s+)?(?:what|how)\s+(?:else\s+)?(?:did|does|do|has|have|had|was|is|were|would|will|could)\s+"

@@ -1,12 +1,14 @@
 """Ranking the sentences of an index snapshot for a question: dense + lexical, fused, filtered, de-duplicated.
 
 score(sentence) =  cos(q, sentence) + w · bm25(q, sentence) / max bm25
-                 + CONTEXT_WEIGHT · [cos(q, window) + w · bm25(q, window) / max bm25(window)]
+                 + c · [cos(q, window) + w · bm25(q, window) / max bm25(window)]
 
 with the lexical weight w chosen per model (``lexical_weight``): the trained model's cosine is the stronger
-signal, so BM25 weighs less beside it.
+signal, so BM25 weighs less beside it; and the context weight c recorded in the index's manifest
+(``Snapshot.context_weight``, 0.5 for a new index: ``store.segment.CONTEXT_WEIGHT``), because large segments hold
+``sentence + c · window`` in their IVF.
 
-where the sentence vector embeds "document title: sentence" (segment.embedding_text) and the window is the sentence
+where the sentence vector embeds "document title: sentence" (pipeline.embedding.embedding_text) and the window is the sentence
 with the one before and after it in the same paragraph; the window's vector is the normalised sum of those
 sentences' vectors and its BM25 is over the window's text. Chosen on ReQA SQuAD by
 scripts/retrieval_experiments.py: picked on one half of the articles, confirmed on the other (README).
@@ -26,13 +28,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import qa_model
-from .schema import Passage
-from .store import bm25
-from .store.segment import CONTEXT_WEIGHT, Segment
-from .analysed import ATTRIBUTIONS
-from .store.manifest import IndexProblem
-from .store.snapshot import Location, Snapshot
+from ..pipeline import qa_model
+from ..schema import Passage
+from ..store import bm25
+from ..store.segment import Segment
+from ..pipeline.analysed import ATTRIBUTIONS
+from ..store.manifest import IndexProblem
+from ..store.snapshot import Location, Snapshot
 
 LEXICAL_WEIGHT = 0.4
 """Weight of the max-normalised BM25 score beside the cosine (the cosine's weight is 1), for the stock model."""
@@ -44,9 +46,9 @@ def lexical_weight(model: str) -> float:
     return TRAINED_LEXICAL_WEIGHT if model == qa_model.NAME else LEXICAL_WEIGHT
 
 
-def score_scale(weight: float) -> float:
+def score_scale(weight: float, context_weight: float) -> float:
     """The score's largest possible value: the score is divided by it, so that a reported score is at most 1."""
-    return (1 + weight) * (1 + CONTEXT_WEIGHT)
+    return (1 + weight) * (1 + context_weight)
 
 NEAR_DUPLICATE = 0.9
 """Word-set Jaccard similarity at or above which a lower-ranked sentence repeats a better one and is left out."""
@@ -157,20 +159,21 @@ def _max(parts: list[Scored], field: str, override: str) -> float:
     return max(values, default=0.0)
 
 
-def fused(parts: list[Scored], weight: float = LEXICAL_WEIGHT) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def fused(parts: list[Scored], weight: float, context_weight: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(segment, row, score) of every scored row, in index order (segments in manifest order, rows ascending);
-    ``weight`` is the lexical weight (``lexical_weight`` of the index's model)."""
+    ``weight`` is the lexical weight (``lexical_weight`` of the index's model), ``context_weight`` the window's
+    (recorded in the index's manifest: ``Snapshot.context_weight``)."""
     if not parts:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0, dtype=np.float32)
     top = _max(parts, "lexical", "max_lexical")
     top_window = _max(parts, "window_lexical", "max_window")
-    scale = score_scale(weight)
+    scale = score_scale(weight, context_weight)
     seg_ids, rows, scores = [], [], []
     for p in parts:
         lexical = p.lexical / top if top > 0 else p.lexical
         window = p.window_lexical / top_window if top_window > 0 else p.window_lexical
-        score = (p.dense + weight * (lexical + CONTEXT_WEIGHT * window)) / scale
+        score = (p.dense + weight * (lexical + context_weight * window)) / scale
         seg_ids.append(np.full(len(p.rows), p.segment, dtype=np.int64))
         rows.append(np.asarray(p.rows, dtype=np.int64))
         scores.append(np.asarray(score, dtype=np.float32))
@@ -233,7 +236,7 @@ def rank(
     """The ``k`` best sentences as (location, score); ties break by position; near-duplicates dropped."""
     if k <= 0 or not snapshot.segments:
         return []
-    seg_ids, rows, scores = fused(score_parts(snapshot, question, vector, allowed_speakers), lexical_weight(snapshot.model))
+    seg_ids, rows, scores = fused(score_parts(snapshot, question, vector, allowed_speakers), lexical_weight(snapshot.model), snapshot.context_weight)
     return select(snapshot, seg_ids, rows, scores, k)
 
 

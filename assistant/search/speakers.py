@@ -3,30 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import AssistantError, printable
-
-
-@dataclass
-class SpeakerEntry:
-    name: str
-    sentences: int = 0
-    direct: int = 0
-    indirect: int = 0
-    documents: list[str] = field(default_factory=list)
-    aliases: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "sentences": self.sentences,
-            "direct": self.direct,
-            "indirect": self.indirect,
-            "documents": self.documents,
-            "aliases": self.aliases,
-        }
+from ..errors import AssistantError, printable
+from ..schema import SpeakerEntry
 
 
 def _fold(text: str) -> str:

@@ -4,7 +4,7 @@ Analysing texts is CPU work: spaCy attribution and torch encoding. Run in the se
 and a question would wait for it. So the page hands each change to one persistent worker process instead:
 
 - started on the first change with the ``spawn`` method, and kept for the next ones;
-- offline (``HF_HUB_OFFLINE``, ``TRANSFORMERS_OFFLINE``, ``HF_HUB_DISABLE_TELEMETRY``) and with torch on 1 thread,
+- offline (``settings.OFFLINE_ENV``) and with torch on 1 thread,
   set before any model loads, so that the server keeps the other cores for questions;
 - it performs the change through the Python API (:class:`assistant.api.Assistant`) on the index folder; the store's
   writer takes the index's writer lock and is crash-safe;
@@ -29,27 +29,26 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from .errors import AssistantError, printable
-from .schema import Document
+from .. import settings
+from ..errors import AssistantError, failure_line, printable
+from ..schema import Document, Progress
 
 if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
 
-Progress = Callable[[float, str], None]
+
 Kind = Literal["build", "add", "remove"]
 
 WORKER_ENV = {
-    "HF_HUB_OFFLINE": "1",
-    "TRANSFORMERS_OFFLINE": "1",
-    "HF_HUB_DISABLE_TELEMETRY": "1",
-    "TOKENIZERS_PARALLELISM": "false",
+    **settings.OFFLINE_ENV,
     "OMP_NUM_THREADS": "1",
     "MKL_NUM_THREADS": "1",
     "OPENBLAS_NUM_THREADS": "1",
     "ASSISTANT_THREADS": "1",
     "ASSISTANT_BUILD_THREADS": "1",
 }
-"""Set in the worker before anything heavy is imported: offline, and one thread for torch, BLAS and OpenMP."""
+"""Set in the worker before anything heavy is imported: offline (``settings.OFFLINE_ENV``), and one thread for
+torch, BLAS and OpenMP."""
 
 POLL_SECONDS = 0.1
 """How often the server looks whether the worker is still alive while it waits for its next message."""
@@ -72,26 +71,11 @@ class ChangeCancelled(AssistantError):
     """The change was cancelled before it was saved: the index is as it was."""
 
 
-def failure_line(error: BaseException) -> str:
-    """Any failure of a change as the one line the CLI and the page show (never a traceback)."""
-    if isinstance(error, AssistantError):
-        return str(error)
-    if isinstance(error, OSError):
-        from .cli import _os_error_line  # the CLI's wording: disk full, permission denied, read-only, the path
-
-        return _os_error_line(error)
-    if isinstance(error, UnicodeError):
-        return f"a file name, path or text is not valid UTF-8 ({printable(str(error), 200)})."
-    if isinstance(error, MemoryError):
-        return "out of memory; try fewer or smaller texts."
-    return f"unexpected {type(error).__name__}: {printable(str(error), 300)}"
-
-
 # ----- the worker process -----
 
 def perform(job: Job, progress: Progress) -> str:
     """Do one change through the Python API; returns its one-line summary (``Change`` as text)."""
-    from .api import Assistant
+    from ..api import Assistant
 
     if job.kind == "build":
         return str(Assistant.build_documents(list(job.documents), job.index_dir, progress=progress))
@@ -105,9 +89,6 @@ def perform(job: Job, progress: Progress) -> str:
 def serve_jobs(connection: Connection) -> None:
     """The worker's main loop: one job at a time until the server says stop (``None``) or goes away."""
     os.environ.update(WORKER_ENV)
-    from . import settings
-
-    settings.go_offline()
     while True:
         try:
             job = connection.recv()

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from .attribution import attribute_text
-from .errors import AssistantError
+from ..speech.attribution import attribute_text
+from ..errors import AssistantError
 
 COVERAGE = 0.40
 ANCHORS = (
@@ -109,14 +109,12 @@ def _overlap(spans: list[list[int]], start: int, end: int) -> int:
     return total
 
 
-_IRREGULAR_THOUGHTS = frozenset("felt thought understood knew known".split())
-_IRREGULAR_SPEECH = frozenset("said says told tells wrote spoke spoken".split())
 
 
 def is_thought(article: dict[str, Any], attribution: dict[str, Any]) -> bool:
     """Is the gold cue a verb of thinking, hoping, wanting or expecting ("believes", "worry", "plans")? This product
     calls those narration (``thoughts_are_narration``); PolNeAR counts them as attributions."""
-    from .speech.lexicon import SPEECH_VERBS, THOUGHT_VERBS
+    from ..speech.lexicon import IRREGULAR_SPEECH_FORMS, IRREGULAR_THOUGHT_FORMS, SPEECH_VERBS, THOUGHT_VERBS
 
     text = article.get("text", "")
     cue = " ".join(text[int(a):int(b)] for a, b in attribution.get("cue_spans", []) or []
@@ -124,9 +122,9 @@ def is_thought(article: dict[str, Any], attribution: dict[str, Any]) -> bool:
     words = re.findall(r"[a-z]+", cue)
     stems = {w[: len(w) - k] + e for w in words for k, e in ((0, ""), (1, ""), (2, ""), (3, ""), (1, "e"),
                                                                (3, "y"), (2, "e")) if len(w) > k}
-    if stems & SPEECH_VERBS or set(words) & _IRREGULAR_SPEECH:
+    if stems & SPEECH_VERBS or set(words) & IRREGULAR_SPEECH_FORMS:
         return False
-    return bool(stems & THOUGHT_VERBS or set(words) & _IRREGULAR_THOUGHTS)
+    return bool(stems & THOUGHT_VERBS or set(words) & IRREGULAR_THOUGHT_FORMS)
 
 
 def gold_labels(article: dict[str, Any], sentences: list[tuple[int, int]],
@@ -207,7 +205,7 @@ def same_speaker(ours: str | None, gold: str | None) -> bool:
 def score_articles(articles: list[dict[str, Any]], convention: bool = True) -> Score:
     """Score every article; with ``convention`` (the default) thoughts in the gold are not scored, as the product
     calls them narration. ``score.raw`` holds the scores by PolNeAR's own convention (thoughts are speech)."""
-    from .speech import nlp
+    from ..speech import nlp
 
     score = Score()
     if convention:
@@ -318,7 +316,7 @@ def format_report(score: Score, path: str | Path) -> str:
 
 def evaluate_file(path: str | Path) -> str:
     """The printed report of ``assistant eval speakers FILE.jsonl``."""
-    from .speech.nlp import load_nlp
+    from ..speech.nlp import load_nlp
 
     if _is_written(path):
         texts = read_written(path)

@@ -63,10 +63,10 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from .documents import parse_header
-from .schema import Sentence
-from .segment import paragraph_spans, split_sentences
-from .speech.cues import (
+from ..text.documents import parse_header
+from ..schema import Sentence
+from ..text.sentences import paragraph_spans, split_sentences
+from .cues import (
     Mention,
     SentInfo,
     dash_credit,
@@ -77,10 +77,10 @@ from .speech.cues import (
     pattern_cues,
     tokens_of,
 )
-from .speech.lexicon import ROLE_NOUNS, TITLES
-from .speech.nlp import parse_chunks
-from .speech.quotes import QuoteIndex, quote_spans, quoted_chars, spans_in
-from .speech.resolve import Entry, State, learn_gender, note_mentions, register_people, resolve, resolve_person
+from .lexicon import ROLE_NOUNS, TITLES
+from .nlp import parse_chunks
+from .quotes import QuoteIndex, quote_spans, quoted_chars, spans_in
+from .resolve import Entry, State, learn_gender, note_mentions, register_people, resolve, resolve_person
 
 
 @dataclass

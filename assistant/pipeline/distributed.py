@@ -3,7 +3,7 @@
 The driver only plans and commits. It lists the source files and gives them the same ids as a local run, reads each
 one once to refuse an unreadable source before any work starts, and cuts the list into batches of documents. Ray
 Data maps the batches over a pool of actors (:class:`Analyser`), each of which loads spaCy and the embedding model
-once; an actor reads its batch's files, runs :func:`assistant.indexing.analyse_documents` on them and writes one
+once; an actor reads its batch's files, runs :func:`assistant.pipeline.analysis.analyse_documents` on them and writes one
 Parquet part per table into a temporary directory beside ``--out`` (``part-<batch>``: a retried batch overwrites
 its own part, never adds a second one). When every batch has reported, the driver checks that each part holds the
 rows its worker counted, writes ``analysis.json`` and renames the directory to ``--out``. A failure at any point
@@ -35,10 +35,11 @@ from typing import Any
 import ray  # ImportError here is what api.analyse turns into the install hint
 import ray.data
 
-from . import settings
-from .errors import AssistantError, printable
+from .. import settings
+from ..errors import AssistantError, printable
+from ..schema import Progress
 
-Progress = Callable[[float, str], None]
+
 
 RETRIES = 3
 """How often Ray restarts a dead analysis actor and re-runs its batch before the run fails."""
@@ -54,7 +55,7 @@ its own process (as an out-of-memory kill would), so that Ray's restart and retr
 def collect(sources: Sequence[Path]) -> list[Path]:
     """The source files in the order a local run reads them, without the per-build limits: a Ray run is for
     archives larger than one build (the per-file limit still holds when each file is read)."""
-    from .documents import collect_files
+    from ..text.documents import collect_files
 
     return collect_files(list(sources), limited=False)
 
@@ -62,7 +63,7 @@ def collect(sources: Sequence[Path]) -> list[Path]:
 def plan(sources: Sequence[Path]) -> list[tuple[str, str]]:
     """``(absolute path, document id)`` for every source, ids as a local run gives them. Every file is read once
     here, so that one that cannot be read (missing, a folder, not UTF-8, too large…) is named before any work."""
-    from .documents import read_document, unique_ids
+    from ..text.documents import read_document, unique_ids
 
     files = collect(sources)
     ids = unique_ids([f.stem for f in files])
@@ -88,7 +89,7 @@ class Analyser:
         settings.go_offline()
         os.environ["ASSISTANT_BUILD_THREADS"] = str(threads)  # analyse_documents embeds with this many threads
         from . import embedding
-        from .speech.nlp import load_nlp
+        from ..speech.nlp import load_nlp
 
         embedding.load_model(model)
         embedding.set_threads(threads)
@@ -99,8 +100,8 @@ class Analyser:
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list]:
         from .analysed import write_parts
-        from .documents import read_document
-        from .indexing import analyse_documents
+        from ..text.documents import read_document
+        from .analysis import analyse_documents
 
         if self.fail_once:
             try:

@@ -2,7 +2,7 @@
 
 The page holds no logic of its own: every action calls :class:`assistant.api.Assistant`, and what it shows is made
 by the pure functions below from the API's objects (Answer, Passage, DocumentInfo, SpeakerEntry). Changes of the
-index (add, rebuild, remove) run in the build worker process (:mod:`assistant.build_worker`), so that questions are
+index (add, rebuild, remove) run in the build worker process (:mod:`assistant.app.build_worker`), so that questions are
 never queued behind spaCy and torch; the page relays its progress, can cancel it, and reopens the index after it.
 """
 
@@ -14,14 +14,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import build_worker, settings
-from .answers import citation, escape_markdown, speaker_label
+from . import build_worker
+from .. import settings
+from ..api import citation, decode, escape_markdown, example_questions, make_document, parse_header, speaker_label, unique_ids
 from .build_worker import BuildWorker, ChangeCancelled, Job
-from .documents import decode, make_document, parse_header, unique_ids
-from .errors import AssistantError
-from .examples import example_questions
-from .limits import check_build, estimate_sentences, utf8_size
-from .schema import Answer, Document, Passage
+from ..errors import AssistantError
+from ..limits import check_build, estimate_sentences, utf8_size
+from ..schema import Answer, Document, Passage
 
 settings.go_offline()
 
@@ -139,7 +138,7 @@ class AppState:
     """The one Assistant the page serves, or the clear reason why there is none yet (a damaged index, say).
 
     Questions are answered here, in the server's process; changes of the index are made by ``worker`` (default:
-    the process's one :func:`assistant.build_worker.shared` worker), one at a time."""
+    the process's one :func:`assistant.app.build_worker.shared` worker), one at a time."""
 
     def __init__(self, index_dir: Path | None, worker: BuildWorker | None = None) -> None:
         self.index_dir = Path(index_dir) if index_dir is not None else settings.default_index_dir()
@@ -153,7 +152,7 @@ class AppState:
             self.assistant.warm_up()
 
     def open(self) -> None:
-        from .api import Assistant
+        from ..api import Assistant
 
         try:
             self.assistant = Assistant.open(self.index_dir)
@@ -230,11 +229,7 @@ class AppState:
             return []
         version = self.version()
         if self._examples is None or self._examples[0] != version:
-            assistant = self.assistant
-            documents = assistant.documents()
-            questions = example_questions(assistant.speakers(), assistant.quotes,
-                                          [d.title for d in documents])
-            self._examples = (version, questions)
+            self._examples = (version, example_questions(self.assistant))
         return self._examples[1]
 
 

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from . import settings
-from .errors import AssistantError, printable
+from .. import settings
+from ..errors import AssistantError, failure_line, printable
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -93,7 +93,7 @@ def _index_dir(args: argparse.Namespace) -> Path:
 
 
 def _open(args: argparse.Namespace):  # noqa: ANN202
-    from .api import Assistant
+    from ..api import Assistant
 
     if args.index is None:  # the default index is built from the bundled article when missing
         assistant = Assistant.open(None)
@@ -118,39 +118,37 @@ def _progress_printer():  # noqa: ANN202 - a progress callback for the terminal
 
 
 def cmd_build(args: argparse.Namespace) -> None:
-    from .api import Assistant
-    from .documents import bundled_article, read_documents
+    from .. import api
 
-    sources = args.sources or [bundled_article()]
+    sources = args.sources or [api.bundled_article_path()]
     notes: list[str] = []
-    documents = read_documents(sources, notes=notes)
+    documents = api.read_sources(sources, notes=notes)
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
-    change = Assistant.build_documents(documents, _index_dir(args), args.model, _progress_printer())
+    change = api.Assistant.build_documents(documents, _index_dir(args), args.model, _progress_printer())
     print(f"built {change}")
 
 
 def cmd_add(args: argparse.Namespace) -> None:
-    from . import indexing
-    from .documents import read_documents
+    from .. import api
 
     notes: list[str] = []
-    documents = read_documents(args.sources, notes=notes)
+    documents = api.read_sources(args.sources, notes=notes)
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
-    print(indexing.add(documents, _index_dir(args), None, _progress_printer()))
+    print(api.add_documents(documents, _index_dir(args), _progress_printer()))
 
 
 def cmd_remove(args: argparse.Namespace) -> None:
-    from . import indexing
+    from .. import api
 
-    print(indexing.remove(args.doc_ids, _index_dir(args)))
+    print(api.remove(args.doc_ids, _index_dir(args)))
 
 
 def cmd_documents(args: argparse.Namespace) -> None:
-    from .store import open_snapshot
+    from .. import api
 
-    infos = open_snapshot(_index_dir(args)).documents()
+    infos = api.documents(_index_dir(args))
     if args.json:
         print(json.dumps([d.to_dict() for d in infos], ensure_ascii=False, indent=2))
         return
@@ -164,7 +162,7 @@ def cmd_documents(args: argparse.Namespace) -> None:
 
 
 def cmd_analyse(args: argparse.Namespace) -> None:
-    from .api import analyse
+    from ..api import analyse
 
     documents, sentences, seconds = analyse(args.sources, args.out, model=args.model, ray=args.ray, progress=_progress_printer())
     rate = sentences / seconds if seconds > 0 else 0.0
@@ -173,21 +171,21 @@ def cmd_analyse(args: argparse.Namespace) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> None:
-    from . import indexing
+    from .. import api
 
-    print(indexing.import_dirs(args.analysed, _index_dir(args), _progress_printer()))
+    print(api.import_analysed(args.analysed, _index_dir(args), _progress_printer()))
 
 
 def cmd_verify(args: argparse.Namespace) -> None:
-    from .store import verify
+    from .. import api
 
-    checked = verify(_index_dir(args))
+    checked = api.verify(_index_dir(args))
     print(f"{printable(_index_dir(args))}: ok ({checked['segments']} segment(s), {checked['files']} files, "
           f"{checked['bytes']:,} bytes checked)")
 
 
 def cmd_ask(args: argparse.Namespace) -> None:
-    from .answers import NOT_AN_ANSWER, lead_lines, speaker_label
+    from ..api import NOT_AN_ANSWER, lead_lines, speaker_label
 
     assistant = _open(args)
     answer = assistant.ask(args.question, k=args.k, speaker=args.speaker)
@@ -219,10 +217,9 @@ def cmd_speakers(args: argparse.Namespace) -> None:
 
 
 def cmd_attribute(args: argparse.Namespace) -> None:
-    from .attribution import attribute
-    from .documents import read_document
+    from ..api import attribute, read_source
 
-    document = read_document(args.file)  # a folder, device, FIFO or non-text file is one clear line
+    document = read_source(args.file)  # a folder, device, FIFO or non-text file is one clear line
     for s in attribute(document.text):
         if args.json:
             print(json.dumps(s.to_dict(), ensure_ascii=False))
@@ -274,11 +271,11 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
 def cmd_eval(args: argparse.Namespace) -> None:
     if args.kind == "speakers":
-        from .eval_speakers import evaluate_file
+        from ..evaluation.polnear import evaluate_file
 
         print(evaluate_file(args.file))
     else:
-        from .eval_retrieval import evaluate_retrieval
+        from ..evaluation.reqa import evaluate_retrieval
 
         print(evaluate_retrieval(args.cases, args.docs, index_dir=args.index, limit=args.limit))
 
@@ -308,20 +305,6 @@ def _say(line: str) -> None:
         print(line.encode(encoding, "backslashreplace").decode(encoding), file=sys.stderr, flush=True)
 
 
-def _os_error_line(error: OSError) -> str:
-    import errno
-
-    reason = error.strerror or str(error) or type(error).__name__
-    if error.errno == errno.ENOSPC:
-        reason = "the disk is full (no space left on device)"
-    elif error.errno in (errno.EACCES, errno.EPERM):
-        reason = "permission denied"
-    elif error.errno == errno.EROFS:
-        reason = "the file system is read-only"
-    where = [printable(f) for f in (error.filename, getattr(error, "filename2", None)) if f is not None]
-    return f"{reason}: {' -> '.join(where)}" if where else reason
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command. Every failure is one line on stderr (paths escaped) and exit code 2, never a traceback
     (``ASSISTANT_DEBUG=1`` shows the traceback of an unexpected error)."""
@@ -330,26 +313,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     try:
         COMMANDS[args.command](args)
-    except AssistantError as error:
-        _say(f"error: {printable(str(error), 2000)}")
-        return 2
     except KeyboardInterrupt:
         _say("interrupted")
         return 130
     except BrokenPipeError:
         return 0
-    except OSError as error:
-        _say(f"error: {_os_error_line(error)}")
-        return 2
-    except UnicodeError as error:
-        _say(f"error: a file name, path or text is not valid UTF-8 ({printable(str(error), 200)}).")
-        return 2
-    except MemoryError:
-        _say("error: out of memory; try fewer or smaller texts.")
-        return 2
     except Exception as error:  # noqa: BLE001 - the contract: one line, exit 2, never a traceback
-        if os.environ.get("ASSISTANT_DEBUG"):
+        if os.environ.get("ASSISTANT_DEBUG") and not isinstance(error, (AssistantError, OSError, UnicodeError, MemoryError)):
             raise
-        _say(f"error: unexpected {type(error).__name__}: {printable(str(error), 300)} (ASSISTANT_DEBUG=1 shows more)")
+        line = failure_line(error)
+        if line.startswith("unexpected "):
+            line += " (ASSISTANT_DEBUG=1 shows more)"
+        _say(f"error: {line}")
         return 2
     return 0

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .schema import Passage
+from ..schema import Passage
 
 STOP_WORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before being below between
@@ -54,7 +54,7 @@ THRESHOLD = 0.40
 
 
 def _stem(word: str) -> str:
-    from .store.bm25 import tokenize
+    from ..store.bm25 import tokenize
 
     stems = tokenize(word)
     return stems[0] if stems else word.lower()
@@ -86,7 +86,7 @@ def name_words(text: str) -> list[str]:
 
 
 def _window_words(passage: Passage) -> set[str]:
-    from .store.bm25 import tokenize
+    from ..store.bm25 import tokenize
 
     return set(tokenize(" ".join((passage.context_before, passage.text, passage.context_after))))
 
