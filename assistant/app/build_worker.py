@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
+
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path

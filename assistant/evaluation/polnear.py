@@ -65,6 +65,13 @@ class Score:
     speaker: dict[str, list[int]] = field(default_factory=dict)  # bucket -> [right, total]
     errors: list[dict[str, Any]] = field(default_factory=list)
     raw: "Score | None" = None  # the same sentences by PolNeAR's convention (thoughts count as speech)
+    rules: dict[str, list[int]] = field(default_factory=dict)  # sieve rule -> [decided, wrong kind, wrong speaker]
+
+    def add_rule(self, rule: str, wrong_kind: bool, wrong_speaker: bool) -> None:
+        counts = self.rules.setdefault(rule or "-", [0, 0, 0])
+        counts[0] += 1
+        counts[1] += int(wrong_kind)
+        counts[2] += int(wrong_speaker)
 
     def add_speaker(self, buckets: list[str], right: bool) -> None:
         for bucket in buckets:
@@ -214,13 +221,14 @@ def score_articles(articles: list[dict[str, Any]], convention: bool = True) -> S
         text = article["text"]
         parse_before = nlp.PARSE_TIME.seconds
         started = time.perf_counter()
-        ours = attribute_text(text).sentences
+        attributed = attribute_text(text)
+        ours = attributed.sentences
         score.seconds += time.perf_counter() - started
         score.parse_seconds += nlp.PARSE_TIME.seconds - parse_before
         score.articles += 1
         labels = gold_labels(article, [(s.start, s.end) for s in ours], convention)
-        for sent, gold in zip(ours, labels):
-            _score_one(score, article, sent, gold)
+        for sent, gold, rule in zip(ours, labels, attributed.rules):
+            _score_one(score, article, sent, gold, rule)
         if score.raw is not None:
             for sent, gold in zip(ours, gold_labels(article, [(s.start, s.end) for s in ours])):
                 _score_one(score.raw, article, sent, gold)
@@ -243,12 +251,15 @@ def _score_list(score: Score, article: dict[str, Any], listed: set[str]) -> None
     score.list_found += sum(1 for g in named.values() if any(same_speaker(ours, g) for ours in listed))
 
 
-def _score_one(score: Score, article: dict[str, Any], sent: Any, gold: GoldSentence) -> None:
+def _score_one(score: Score, article: dict[str, Any], sent: Any, gold: GoldSentence, rule: str | None = None) -> None:
     if gold.kind == "unscored":
         score.unscored += 1
         return
     score.sentences += 1
     says_speech = sent.attribution != "narration"
+    if rule is not None:
+        wrong_speaker = gold.kind == "speech" and gold.named and says_speech and not same_speaker(sent.speaker, gold.source)
+        score.add_rule(rule, says_speech != (gold.kind == "speech"), wrong_speaker)
     if gold.kind == "narration":
         score.narration_total += 1
         score.narration_right += int(not says_speech)
@@ -307,6 +318,15 @@ def format_report(score: Score, path: str | Path) -> str:
     lines.append("speaker list per article (a listed speaker is false when it is no source in the gold):")
     lines.append(f"  precision                    {_pct(score.list_true, score.list_listed)}")
     lines.append(f"  recall (named gold sources)  {_pct(score.list_found, score.list_gold)}")
+    if score.rules:
+        lines.append("per sieve rule (speech/sieve.py RULES; scored sentences it decided, and its errors):")
+        lines.append(f"  {'rule':<24} {'decided':>8} {'wrong kind':>11} {'wrong speaker':>14}")
+        from ..speech.sieve import RULES
+
+        for name in [r.name for r in RULES] + sorted(set(score.rules) - {r.name for r in RULES}):
+            if name in score.rules:
+                d, k, w = score.rules[name]
+                lines.append(f"  {name:<24} {d:>8} {k:>11} {w:>14}")
     per = 1000.0 * score.seconds / score.articles if score.articles else 0.0
     share = score.parse_seconds / score.seconds if score.seconds else 0.0
     lines.append(f"time per article: {per:.0f} ms, of which spaCy's parse {share:.0%} (model load not included)")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+
 
 from ..errors import AssistantError, printable
 from ..schema import SpeakerEntry

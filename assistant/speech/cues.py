@@ -1,6 +1,6 @@
 """Finding who speaks in one sentence: quotation-aware cue rules over the spaCy parse, with patterns as a fallback.
 
-The rules are named in the docstring of ``assistant/attribution.py`` and tested in tests/test_attribution.py.
+The rules are named in the docstring of ``assistant/speech/attribution.py`` and tested in tests/test_attribution.py.
 """
 
 from __future__ import annotations
@@ -78,6 +78,7 @@ class SentInfo:
     inside_marks: bool = False
     offset: int = 0  # of the spaCy chunk holding ``tokens``
     quote_index: Any = None  # (the quotes list it was built from, its QuoteIndex), built on demand
+    rule: str = ""  # the sieve rule that decided the sentence (speech/sieve.py)
 
 
 def tokens_of(chunks: list[tuple[int, Any]], start: int, end: int) -> tuple[list[Any], int]:

@@ -16,9 +16,8 @@ from ..errors import AssistantError, printable
 from ..pipeline import analysed as analysed_form
 from ..pipeline.analysis import Reuse, analyse_documents, check_unique, text_hash
 from ..schema import Document, Progress
-from .manifest import MANIFEST
+from .manifest import MANIFEST, IndexProblem
 from .snapshot import SegmentCache, Snapshot, open_snapshot
-from .manifest import IndexProblem
 from .writer import Change, IndexWriter, claim_folder
 
 
@@ -121,11 +120,3 @@ def import_dirs(directories: Sequence[Path], index_dir: Path, progress: Progress
     change.seconds = time.perf_counter() - started
     progress(1.0, "done")
     return change
-
-
-def check_unique(documents: Sequence[Document | DocRecord]) -> None:
-    seen: set[str] = set()
-    for d in documents:
-        if d.id in seen:
-            raise AssistantError(f"two documents have the id {printable(d.id, 100)}; ids must be unique.")
-        seen.add(d.id)

@@ -15,7 +15,7 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Callable
+
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any

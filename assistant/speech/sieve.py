@@ -1,0 +1,348 @@
+"""The sieve: which sentences are speech, and whose, decided by an ordered list of named rules.
+
+Each :class:`Rule` has a name, the function that decides (it returns ``(speaker, attribution)`` or ``None`` to pass
+the sentence on), and the sentence that motivated it; :func:`decide` runs the rules in order on every sentence and
+the first rule that decides wins, so this list reads as the sieve's own documentation. Every sentence records the
+rule that decided it (``SentInfo.rule``): ``assistant eval speakers`` counts sentences and errors per rule, so that
+a regression points at one rule. The cues and their resolved speakers come first (``first_pass_cues``: the cue of a
+sentence, speech/cues.py; its subject resolved, speech/resolve.py).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .cues import Mention, SentInfo, frame_of
+from .lexicon import ROLE_NOUNS, TITLES
+from .resolve import Entry, State, learn_gender, note_mentions, resolve, resolve_person
+
+Decision = tuple  # (speaker or None, "direct" | "indirect" | "narration")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One named rule of the sieve: ``decide(sentence, context)`` gives a decision or passes (None)."""
+
+    name: str
+    decide: Callable[["SentInfo", "Context"], "Decision | None"]
+    example: str
+    """The sentence that motivated the rule (written for it; its test is in tests/test_sieve.py)."""
+
+
+@dataclass
+class Context:
+    """What the rules read beside the sentence: the text, all sentences, the resolution state, the quotation groups."""
+
+    text: str
+    sents: list[SentInfo]
+    state: State
+    groups: dict[int, int]
+    members: dict[int, list[int]]  # group root → its sentences that have a cue of their own, in order
+    block: tuple[str, int] | None = None  # ``colon_intro``: (speaker, paragraph) of a block quotation
+    quoted: dict[int, bool] = field(default_factory=dict)
+
+    def has_quote(self, sent: SentInfo) -> bool:
+        """A real quotation in the sentence (not a scare quote), or a cue misplaced inside marks."""
+        if sent.index not in self.quoted:
+            self.quoted[sent.index] = bool(sent.quotes) and not _is_scare(self.text, sent) or sent.inside_marks
+        return self.quoted[sent.index]
+
+
+# ----- what the rules use -----
+
+
+_BYLINE = re.compile(
+    r"^[\"“]?(?:By\s+[A-Z]|BY\s+[A-Z]|(?:Reporting|Writing|Editing|Additional reporting) by\b)|"
+    r"\bis an? (?:[a-z]+ )?(?:reporter|correspondent|writer|columnist|editor|contributor)\b|"
+    r"\bcontributed (?:to this report|reporting)\b|^Editor[’']s [Nn]ote\b|"
+    r"^[\"“]?Follow (?:\w+ ){0,3}on (?:Twitter|Facebook|Instagram)\b|^Read (?:the rest|more)\b"
+)
+
+
+def _is_headline(text: str, sent: SentInfo, sents: list[SentInfo]) -> bool:
+    """``narration_filters``: a one-sentence first paragraph in title case, or without final punctuation."""
+    if sent.paragraph != 1 or sent.index != 0 or (len(sents) > 1 and sents[1].paragraph == 1):
+        return False
+    body = text[sent.start : sent.end]
+    if body.lstrip().startswith("#"):
+        return True
+    words = [w for w in re.findall(r"[A-Za-z][\w’'-]*", body) if len(w) > 3]
+    if not words:
+        return False
+    capital = sum(1 for w in words if w[0].isupper()) / len(words)
+    return capital >= 0.75 or (body[-1:] not in ".!?”\"’" and len(sents) > 1 and not sent.quotes)
+
+
+def _named(speaker: str | None) -> bool:
+    """A speaker that is a name, not only a title or role ("Mayor", "Officials")."""
+    if not speaker:
+        return False
+    return any(w.lower().strip(".") not in TITLES | ROLE_NOUNS for w in speaker.split())
+
+
+def _is_scare(text: str, sent: SentInfo) -> bool:
+    """Short quotations ("so-called “deal”") with no cue in the sentence are not speech."""
+    if sent.cues:
+        return False
+    return all(len(q.inner(text).split()) <= 4 and q.closed and q.opened and q.start > sent.start
+               and not re.search(r"[.!?]", q.inner(text).rstrip(".!?,")) for q in sent.quotes)
+
+
+_LABEL = re.compile(r"[\"“]?([A-Z][A-Z.'’\- ]{1,30}[A-Z])\s*:\s+\S")
+# ``page_furniture``: lines scraped with the article that are no part of it (advertising notices, "read more" and
+# video prompts, photo credits, newsletter prompts). Only a paragraph that is this line alone is furniture.
+PAGE_FURNITURE = re.compile(
+    r"(?:advertisement|story continues below|continue reading|read more\b|related\b|watch\b|video\b|photo\b|"
+    r"image\b|credit\b|sign up\b|subscribe\b|click here\b|share this\b|\(?(?:reporting|writing|editing) by\b)",
+    re.I,
+)
+_NOT_LABELS = frozenset("UPDATE BREAKING WATCH NOTE EDITOR'S NOTE EDITOR’S NOTE READ MORE PHOTO VIDEO".split(" "))
+
+
+def _transcript_label(text: str, sent: SentInfo, sents: list[SentInfo], state: State) -> str | None:
+    """``transcript_label``: "WALLACE: Let's start …" gives its paragraph to the labelled speaker."""
+    first = sents[state.paragraph_first[sent.paragraph]]
+    m = _LABEL.match(text, first.start, first.end)
+    if m is None or m.group(1).strip() in _NOT_LABELS or not state.transcript:
+        return None
+    name = " ".join(w.capitalize() for w in m.group(1).split())
+    return resolve_person(Mention(name, "person", m.start(1)), state)
+
+
+def _is_transcript(text: str, sents: list[SentInfo], state: State) -> bool:
+    """``transcript_label``: a label followed by a colon is a speaker only in a real transcript: at least three
+    paragraphs open with a label and some label takes several turns ("MARKETS:", "UPDATE:" alone are furniture)."""
+    labels = []
+    for index in state.paragraph_first.values():
+        m = _LABEL.match(text, sents[index].start, sents[index].end)
+        if m is not None and m.group(1).strip() not in _NOT_LABELS:
+            labels.append(m.group(1).strip())
+    return len(labels) >= 3 and len(set(labels)) < len(labels)
+
+
+def _is_furniture(text: str, sent: SentInfo, sents: list[SentInfo]) -> bool:
+    """``page_furniture``: a one-sentence paragraph that is a scraped page line."""
+    alone = (sent.index == 0 or sents[sent.index - 1].paragraph != sent.paragraph) and \
+        (sent.index + 1 == len(sents) or sents[sent.index + 1].paragraph != sent.paragraph)
+    return alone and sent.end - sent.start < 160 and PAGE_FURNITURE.match(text, sent.start, sent.end) is not None
+
+
+def first_pass_cues(sents: list[SentInfo], state: State) -> None:
+    """Walk the text in order, keep the mention timeline and resolve each sentence's own cue."""
+    for sent in sents:
+        note_mentions(sent, state)
+        for cue in sent.cues:
+            speaker = resolve(cue.mention, sent, state)
+            if speaker:
+                sent.own, sent.own_content = speaker, cue.content or sent.own_content
+                learn_gender(state, speaker, cue)
+                if cue.mention.kind in ("pronoun", "description") and speaker in state.people.by_key:
+                    state.timeline.append(Entry(sent.index, cue.pos, speaker, "person", 2.0))
+                elif cue.mention.kind in ("org", "generic", "body", "document"):  # "The company said …; it declined …"
+                    state.timeline.append(Entry(sent.index, cue.pos, speaker, "group", 1.5,
+                                                plural=cue.mention.plural))
+                break
+            if cue.mention.kind == "first_person":
+                break
+        if sent.own and (sent.own_content or sent.quotes):
+            state.speakers.append((sent.index, sent.own))
+            if sent.own in state.people.by_key:
+                state.timeline.append(Entry(sent.index, sent.start, sent.own, "person", 1.5))
+
+
+def _quote_groups(text: str, sents: list[SentInfo]) -> dict[int, int]:
+    """``direct_group``: sentences joined by one quotation, or by a quotation carried over a paragraph break."""
+    parent = list(range(len(sents)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    by_quote: dict[int, int] = {}
+    for sent in sents:
+        for q in sent.quotes:
+            if q.start in by_quote:
+                parent[find(sent.index)] = find(by_quote[q.start])
+            else:
+                by_quote[q.start] = sent.index
+    for a, b in zip(sents, sents[1:]):
+        if a.paragraph != b.paragraph and a.quotes and not a.quotes[-1].closed and b.quotes \
+                and b.quotes[0].start == b.start:
+            parent[find(b.index)] = find(a.index)
+    return {s.index: find(s.index) for s in sents}
+
+
+def _group_speaker(sent: SentInfo, sents: list[SentInfo], groups: dict[int, int],
+                   members: dict[int, list[int]]) -> str | None:
+    """The cue of the nearest other sentence of the same quotation (found by bisection: bounded work)."""
+    cued = members.get(groups[sent.index], [])
+    k = bisect.bisect_left(cued, sent.index)
+    near = [i for i in cued[max(0, k - 1) : k + 2] if i != sent.index]
+    if not near:
+        return None
+    return sents[min(near, key=lambda i: (abs(i - sent.index), i)) ].own
+
+
+def _pure_quote(text: str, sent: SentInfo) -> bool:
+    frame = frame_of(text, sent)
+    return not re.search(r"[A-Za-z]{2,}", frame)
+
+
+def _is_bare_cue(text: str, sent: SentInfo) -> bool:
+    """"Putin said." / "he added." with nothing else reported."""
+    words = re.findall(r"[\w’'-]+", frame_of(text, sent))
+    return 2 <= len(words) <= 7
+
+
+def _speaker_after(sent: SentInfo, sents: list[SentInfo], text: str, groups: dict[int, int]) -> str | None:
+    """``direct_cue_after``: a later sentence of the paragraph holds the cue ("Putin said.", "“…,” she said",
+    "“…” ― Name"), past any sentences of the same quotation or other pure quotations."""
+    root = groups[sent.index]
+    pure = _pure_quote(text, sent)
+    for nxt in sents[sent.index + 1 : sent.index + 30]:
+        if nxt.paragraph != sent.paragraph:
+            return None
+        if nxt.own and (_is_bare_cue(text, nxt) or nxt.quotes and (pure or groups[nxt.index] == root)):
+            return nxt.own
+        if not (groups[nxt.index] == root or nxt.quotes and _pure_quote(text, nxt)):
+            return None
+    return None
+
+
+def _previous_speaker(sent: SentInfo, sents: list[SentInfo]) -> str | None:
+    """``direct_floating``: the last speaker of this or the previous paragraph."""
+    for i in range(sent.index - 1, max(-1, sent.index - 200), -1):  # bounded: a speaker 200 sentences back is stale
+        prev = sents[i]
+        if prev.paragraph < sent.paragraph - 1:
+            return None
+        if prev.speaker and prev.attribution != "narration":
+            return prev.speaker
+    return None
+
+
+# ----- the rules, in the order they are tried -----
+
+def narration_filters(sent: SentInfo, ctx: Context) -> Decision | None:
+    """Headlines, bylines, author bio lines, "Editor's note", page furniture: narration, and no cue of their own."""
+    text = ctx.text
+    headline = _is_headline(text, sent, ctx.sents) and not (  # "…, Ann Lee Says." keeps Ann Lee, not "Engineer"
+        _named(sent.own) and (len((sent.own or "").split()) >= 2 or sent.own in ctx.state.people.by_key))
+    if headline or _BYLINE.search(text[sent.start : sent.end]) and not sent.quotes \
+            or _is_furniture(text, sent, ctx.sents):
+        sent.own = None
+        return None, "narration"
+    return None
+
+
+def transcript_label(sent: SentInfo, ctx: Context) -> Decision | None:
+    label = _transcript_label(ctx.text, sent, ctx.sents, ctx.state)
+    return (label, "direct") if label else None
+
+
+def colon_block(sent: SentInfo, ctx: Context) -> Decision | None:
+    """The paragraph after "X said:" is X's quotation, unless it has a cue of another speaker."""
+    block = ctx.block
+    if block and block[1] == sent.paragraph and not (sent.own and sent.own != block[0]):
+        return block[0], "direct"
+    return None
+
+
+def colon_intro(sent: SentInfo, ctx: Context) -> Decision | None:
+    """A cue ending in a colon opens a block for the next paragraph; a bare "Limbaugh added:" only frames it."""
+    if sent.own and ctx.text[sent.start : sent.end].rstrip().endswith(":"):
+        ctx.block = (sent.own, sent.paragraph + 1)
+        if _is_bare_cue(ctx.text, sent) and not sent.quotes:
+            return None, "narration"
+    return None
+
+
+def direct_cued(sent: SentInfo, ctx: Context) -> Decision | None:
+    return (sent.own, "direct") if ctx.has_quote(sent) and sent.own else None
+
+
+def direct_group(sent: SentInfo, ctx: Context) -> Decision | None:
+    if not ctx.has_quote(sent):
+        return None
+    speaker = _group_speaker(sent, ctx.sents, ctx.groups, ctx.members)
+    return (speaker, "direct") if speaker else None
+
+
+def direct_cue_after(sent: SentInfo, ctx: Context) -> Decision | None:
+    if not ctx.has_quote(sent):
+        return None
+    speaker = _speaker_after(sent, ctx.sents, ctx.text, ctx.groups)
+    return (speaker, "direct") if speaker else None
+
+
+def direct_floating(sent: SentInfo, ctx: Context) -> Decision | None:
+    if not ctx.has_quote(sent):
+        return None
+    speaker = _previous_speaker(sent, ctx.sents)
+    return (speaker, "direct") if speaker else None
+
+
+def quotation_unattributed(sent: SentInfo, ctx: Context) -> Decision | None:
+    """A quotation nobody can be found for is narration (never reported speech)."""
+    return (None, "narration") if ctx.has_quote(sent) else None
+
+
+def indirect_cued(sent: SentInfo, ctx: Context) -> Decision | None:
+    return (sent.own, "indirect") if sent.own and sent.own_content else None
+
+
+def bare_cue_after_quote(sent: SentInfo, ctx: Context) -> Decision | None:
+    """A bare "Putin said." after a sentence ending in a quotation is part of it: the stray full stop is a comma."""
+    if sent.own and _is_bare_cue(ctx.text, sent) and sent.index > 0:
+        prev = ctx.sents[sent.index - 1]
+        if prev.paragraph == sent.paragraph and prev.quotes:
+            return sent.own, "direct"
+    return None
+
+
+def narration(sent: SentInfo, ctx: Context) -> Decision | None:  # noqa: ARG001 - the rule that always decides
+    return None, "narration"
+
+
+RULES: list[Rule] = [
+    Rule("narration_filters", narration_filters, "By Jane Roe, Staff Reporter"),
+    Rule("transcript_label", transcript_label,
+         "HOST: Welcome back.\n\nLEE: Thank you.\n\nHOST: Let’s start with the budget.\n\nLEE: It is short."),
+    Rule("colon_block", colon_block, "Ms Lee added:\n\nThe plan has no money behind it."),
+    Rule("colon_intro", colon_intro, "Limbaugh added:"),
+    Rule("direct_cued", direct_cued, "“We will build it,” Mayor Ana Ruiz said."),
+    Rule("direct_group", direct_group, "“We will build it. It will take two years,” Mayor Ana Ruiz said."),
+    Rule("direct_cue_after", direct_cue_after, "“We will build it.” Putin said."),
+    Rule("direct_floating", direct_floating, "“We will build it,” Mayor Ana Ruiz said.\n\n“And it will be paid for.”"),
+    Rule("quotation_unattributed", quotation_unattributed, "“Nobody knows,” reads a sign on the door."),
+    Rule("indirect_cued", indirect_cued, "Mayor Jane Doe said the bridge would close."),
+    Rule("bare_cue_after_quote", bare_cue_after_quote, "“We will build it.” Putin said."),
+    Rule("narration", narration, "The bridge opened in 1932."),
+]
+"""The sieve, in order: the first rule that decides a sentence wins."""
+
+
+def decide(sents: list[SentInfo], state: State) -> None:
+    """Give every sentence its speaker, attribution and the name of the rule that decided it."""
+    text = state.text
+    first_pass_cues(sents, state)
+    for sent in reversed(sents):
+        state.paragraph_first[sent.paragraph] = sent.index
+    state.transcript = _is_transcript(text, sents, state)
+    groups = _quote_groups(text, sents)
+    members: dict[int, list[int]] = {}
+    for sent in sents:
+        if sent.own:
+            members.setdefault(groups[sent.index], []).append(sent.index)
+    ctx = Context(text, sents, state, groups, members)
+    for sent in sents:
+        for rule in RULES:
+            decision = rule.decide(sent, ctx)
+            if decision is not None:
+                sent.speaker, sent.attribution = decision
+                sent.rule = rule.name
+                break
