@@ -15,6 +15,7 @@ from pathlib import Path
 
 from assistant.api import bundled_article_path
 from assistant.pipeline.analysis import ANALYSIS_VERSION, analysis_key
+from assistant.evaluation.polnear import read_written
 from assistant.speech.attribution import attribute_text
 
 PIN = Path(__file__).parent / "data" / "analysis_version.json"
@@ -32,7 +33,9 @@ According to the port authority, the old ferry can run until September. "After t
 
 def analysis_digest() -> str:
     digest = hashlib.sha256()
-    for text in (bundled_article_path().read_text(encoding="utf-8"), WRITTEN):
+    written_sets = [Path(__file__).parent / name / "texts.txt" for name in ("generalisation", "attribution_dev")]
+    texts = [bundled_article_path().read_text(encoding="utf-8"), WRITTEN] + [t.text for path in written_sets for t in read_written(path)]
+    for text in texts:
         attributed = attribute_text(text)
         rows = [(s.start, s.end, s.paragraph, s.speaker, s.attribution) for s in attributed.sentences]
         digest.update(json.dumps([rows, attributed.aliases], sort_keys=True, ensure_ascii=False).encode())

@@ -75,6 +75,7 @@ from .cues import (
     pattern_cues,
     tokens_of,
 )
+from .furniture import mark_furniture
 from .nlp import parse_chunks
 from .quotes import QuoteIndex, quote_spans, quoted_chars, spans_in
 from .resolve import State, register_people
@@ -108,8 +109,11 @@ def attribute_text(text: str) -> AttributedText:
     quotes = QuoteIndex(quote_spans(text, paragraphs, [s for s, _, _ in spans]))
     chunks = parse_chunks(text, paragraphs, [(s, e) for s, e, _ in spans])
     sents = [_make_sent(i, s, e, p, text, quotes, chunks) for i, (s, e, p) in enumerate(spans)]
-    state = State(text=text, people=register_people(text, sents))
+    mark_furniture(text, sents)
+    state = State(text=text, people=register_people(text, [s for s in sents if not s.furniture]))
     for sent in sents:
+        if sent.furniture:
+            continue  # ``page_furniture``: no cue of its own
         mark_inside_cues(text, sent)
         sent.cues = cross_check(parsed_cues(text, sent), pattern_cues(text, sent)) if sent.tokens \
             else pattern_cues(text, sent)

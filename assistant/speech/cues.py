@@ -12,12 +12,14 @@ from typing import Any
 from .lexicon import (
     INSIDE_MARKS_CUE_FORMS,
     INVERTED_CUE_FORMS,
+    INVERTED_ROLE_CUE_FORMS,
     PERSON_EVIDENCE_TITLES,
     REGEX_SPEECH_FORMS,
     ROLE_PARTICIPLES,
     regex_alternatives,
     BODY_NOUNS,
     DOCUMENT_NOUNS,
+    INANIMATE_NOUNS,
     OFFICE_NOUNS,
     FEMALE_NAMES,
     MALE_NAMES,
@@ -79,6 +81,7 @@ class SentInfo:
     offset: int = 0  # of the spaCy chunk holding ``tokens``
     quote_index: Any = None  # (the quotes list it was built from, its QuoteIndex), built on demand
     rule: str = ""  # the sieve rule that decided the sentence (speech/sieve.py)
+    furniture: bool = False  # a scraped page line (speech/furniture.py): no cue, no antecedent
 
 
 def tokens_of(chunks: list[tuple[int, Any]], start: int, end: int) -> tuple[list[Any], int]:
@@ -169,6 +172,8 @@ _KIN = frozenset(
 )
 _CONTENT_DEPS = ("ccomp", "parataxis")
 _PASSIVE_NOT_SPEECH = frozenset("say report believe think expect tell ask rumor rumour".split())
+_VERDICT_VERBS = frozenset("find rule declare deem judge".split())
+"""Verbs whose object with an adjective is a verdict ("found him guilty", "ruled it unlawful"), not speech."""
 _GOES_ON = frozenset("go continue proceed appear seem".split())  # "went on to say", "appeared to suggest"
 _ACCUSE = frozenset("accuse blame criticize criticise warn blast slam charge deny praise thank".split())
 
@@ -212,6 +217,8 @@ def parsed_cues(text: str, sent: SentInfo) -> list[Cue]:
             cues.append(cue)
     if not cues and text[sent.start : sent.end].rstrip().endswith(":"):
         cues.extend(_colon_cue(text, sent))
+    if not cues and sent.quotes:
+        cues.extend(_colon_frame_cue(text, sent))
     cues.sort(key=lambda c: (not c.content, c.rank, c.pos))
     return cues
 
@@ -228,6 +235,24 @@ def _colon_cue(text: str, sent: SentInfo) -> list[Cue]:
     return [Cue(subj.idx + chunk_offset(sent), root.lemma_, mention, False, rank=3)]
 
 
+def _colon_frame_cue(text: str, sent: SentInfo) -> list[Cue]:
+    """``colon_frame``: a person framed before a colon speaks the quotation after it, with no speech verb at all:
+    "Professor Hale is more cautious: “We do not know enough yet.”"."""
+    quote = next((q for q in sent.quotes if q.start > sent.start and text[sent.start : q.start].rstrip().endswith(":")), None)
+    if quote is None:
+        return []
+    off = chunk_offset(sent)
+    frame = [t for t in sent.tokens if t.idx + off < quote.start]  # the parser may hang the frame on the quotation
+    head = next((t for t in frame if any(c.dep_ in _SUBJ and c.idx + off < quote.start for c in t.children)), None)
+    subj = next((c for c in head.children if c.dep_ in _SUBJ), None) if head is not None else None
+    if subj is None or not _usable(sent, subj):
+        return []
+    mention = _mention(text, sent, subj)
+    if not (mention.kind in ("person", "pronoun") or mention.kind == "description" and subj.lower_ in ROLE_NOUNS):
+        return []  # "Her message is simple: …" and "The rule is clear: “…”" are the writer's framing
+    return [Cue(subj.idx + off, head.lemma_, mention, True, rank=3)]
+
+
 def _verb_cue(text: str, sent: SentInfo, tok: Any) -> Cue | None:
     lemma = tok.lemma_.lower()
     if lemma not in SPEECH_VERBS or tok.pos_ not in ("VERB", "AUX") or tok.dep_ in ("amod", "compound", "acl"):
@@ -236,7 +261,8 @@ def _verb_cue(text: str, sent: SentInfo, tok: Any) -> Cue | None:
     children = [c for c in tok.children if sent.start <= c.idx + off < sent.end]  # the parse may cross sentences
     deps = {c.dep_ for c in children}
     passive = "auxpass" in deps or "nsubjpass" in deps
-    if passive and lemma in _PASSIVE_NOT_SPEECH:
+    agent = _passive_agent(sent, children) if passive and lemma != "quote" else None
+    if passive and lemma in _PASSIVE_NOT_SPEECH and agent is None:
         return None  # "is said to be", "was told"
     subj = _subject(tok)
     if subj is not None and not _usable(sent, subj):
@@ -246,6 +272,12 @@ def _verb_cue(text: str, sent: SentInfo, tok: Any) -> Cue | None:
         return None
     if passive and lemma != "quote" and lemma not in SPEECH_VERBS:
         return None
+    if passive and lemma != "quote":  # ``cue_passive_agent``: "Hart was told by the coach …" → the coach, never Hart
+        if agent is None:
+            return None  # "Ruiz was called for offside": a patient, no speaker
+        subj = agent
+    if lemma in _VERDICT_VERBS and any(c.dep_ in ("ccomp", "oprd", "xcomp") and c.pos_ == "ADJ" for c in children):
+        return None  # ``cue_verdict``: "The court found the company liable" is a ruling, not something said
     if tok.dep_ == "xcomp" and tok.head.lemma_.lower() not in SPEECH_VERBS | _GOES_ON:
         return None  # ``thoughts_are_narration``: "is expected to announce", "plans to tell" are not speech yet
     content = _has_content(sent, tok, children, lemma)
@@ -258,6 +290,13 @@ def _verb_cue(text: str, sent: SentInfo, tok: Any) -> Cue | None:
     rank = 0 if tok.dep_ == "ROOT" else (1 if tok.dep_ in ("conj", "ccomp", "advcl", "xcomp", "parataxis") else 2)
     return Cue(tok.idx + chunk_offset(sent), lemma, _mention(text, sent, subj), content, rank=rank, echo=_echo(tok),
                verb_pos=tok.idx + chunk_offset(sent))
+
+
+def _passive_agent(sent: SentInfo, children: list[Any]) -> Any | None:
+    """The agent of a passive speech verb ("was told by Coach Roy" → Roy), if it lies in the sentence."""
+    agent = next((c for c in children if c.dep_ == "agent"), None)
+    obj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+    return obj if obj is not None and _usable(sent, obj) else None
 
 
 def _usable(sent: SentInfo, tok: Any) -> bool:
@@ -427,12 +466,30 @@ def _mention(text: str, sent: SentInfo, head: Any) -> Mention:
     return mention
 
 
+_ISSUE_VERBS = frozenset("release publish issue post commission conduct prepare produce share obtain circulate".split())
+
+
+def _issued_by(head: Any) -> Any | None:
+    """``speaker_inanimate``: the agent of a participle that issued a document or image ("released by X")."""
+    for acl in head.rights:
+        if acl.dep_ == "acl" and acl.lemma_.lower() in _ISSUE_VERBS:
+            for agent in acl.children:
+                if agent.dep_ == "agent" or agent.dep_ == "prep" and agent.lower_ == "by":
+                    obj = next((c for c in agent.children if c.dep_ == "pobj"), None)
+                    if obj is not None and (obj.pos_ == "PROPN" or obj.ent_type_ or obj.lemma_.lower() in BODY_NOUNS):
+                        return obj
+    return None
+
+
 def _body_behind(head: Any) -> Any | None:
     """"A statement from the ministry" → ministry; "Her office" → Her; "a spokesperson for Orrin Airways" →
     Airways; "the company's statement" → company."""
     lemma = head.lemma_.lower()
-    if not head.text.islower() or lemma not in DOCUMENT_NOUNS | OFFICE_NOUNS:
+    if not head.text.islower() or lemma not in DOCUMENT_NOUNS | OFFICE_NOUNS | INANIMATE_NOUNS:
         return None
+    issuer = _issued_by(head)
+    if issuer is not None:  # ``speaker_inanimate``: "a survey released by the association", "a photo posted by X"
+        return issuer
     poss = next((c for c in head.children if c.dep_ == "poss" and c.lower_ not in ("my", "our")), None)
     if poss is not None and (lemma in DOCUMENT_NOUNS or lemma == "office" and poss.pos_ in ("PRON", "PROPN")):
         return poss  # "Her office", "the ministry's statement" (not "the council's education office")
@@ -460,6 +517,8 @@ def _classify(text: str, head: Any, toks: list[Any], surface: str, words: tuple[
     if low in ROLE_NOUNS and head.pos_ != "PROPN" or (low in ROLE_NOUNS and words[0] == "the"):
         if words and words[0] in ("the", "this", "that") and not any(t.dep_ == "poss" for t in toks):
             return Mention(surface, "description", pos, words, end=end)
+    if head.text.islower() and head.lemma_.lower() in INANIMATE_NOUNS:
+        return Mention(surface, "none", pos, words, end=end)  # ``speaker_inanimate``: "The figures show …"
     the = bool(words) and words[0] == "the" and head.text.islower() and not plural
     if the and head.lemma_.lower() in DOCUMENT_NOUNS:
         return Mention(surface, "document", pos, words, end=end)  # "The white paper said"
@@ -554,6 +613,10 @@ _CUE_BEFORE = re.compile(
     rf"(?<![\w’'])(?P<subj>{_SUBJ_RE})(?:\s*\([^()]{{1,30}}\))?\s+(?:\w+ly\s+)?(?:has\s+|had\s+)?(?P<verb>{_VERBS_RE})\b"
 )
 _CUE_AFTER = re.compile(rf"(?:^|[,:;]|(?<!\s)\s\s)\s*(?P<verb>(?i:{regex_alternatives(INVERTED_CUE_FORMS)}))\s+(?P<subj>{_NAME_RE})")
+_CUE_AFTER_ROLE = re.compile(  # ``cue_inverted_role``: "”, joked organiser Bea Lin"
+    rf"[”\"’],?\s*(?P<verb>(?i:{regex_alternatives(INVERTED_ROLE_CUE_FORMS)}))\s+(?:[a-z][\w-]+\s+){{1,2}}"
+    rf"(?P<subj>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){{1,3}})"
+)
 _CUE_APPOS = re.compile(
     rf"(?P<subj>{_NAME_RE}),\s+(?:an?|the|one)\s[^,“”\"]{{1,100}},\s+(?:\w+ly\s+)?(?P<verb>{_VERBS_RE})\b"
 )
@@ -586,7 +649,22 @@ def pattern_cues(text: str, sent: SentInfo) -> list[Cue]:
             verb_pos = sent.start + m.start("verb") if "verb" in m.groupdict() else -1
             cues.append(Cue(pos, m.groupdict().get("verb", "according to") or "said", _regex_mention(subj, pos),
                             bool(has), rank=1, verb_pos=verb_pos, appositive=pattern is _CUE_APPOS))
+    cues.extend(_inverted_role_cues(text, sent))
     cues.sort(key=lambda c: (not c.content, c.pos))
+    return cues
+
+
+def _inverted_role_cues(text: str, sent: SentInfo) -> list[Cue]:
+    """``cue_inverted_role``: "“Bring your own chair,” joked organiser Bea Lin." (the parse often misses it)."""
+    if not sent.quotes:
+        return []
+    cues = []
+    for m in _CUE_AFTER_ROLE.finditer(text, sent.start, sent.end):
+        if in_quote(sent, m.start("verb")) or in_quote(sent, m.start("subj")):
+            continue
+        pos = m.start("subj")
+        cues.append(Cue(pos, m.group("verb").lower(), _regex_mention(m.group("subj"), pos), True, rank=1,
+                        verb_pos=m.start("verb")))
     return cues
 
 

@@ -24,8 +24,12 @@ SPEECH_VERBS = frozenset(
     complain grumble muse opine posit theorize theorise write inform notify assure advise recount
     quote relate characterize characterise dismiss reject question conclude point
     find show cite learn acknowledge recommend propose condemn praise brand label dub denounce dispute
-    defend reference detail discuss talk speak indicate signal rule determine""".split()
+    defend reference detail discuss talk speak indicate signal rule determine
+    scoff sneer blurt gush marvel chuckle laugh sigh fume huff bristle mutter murmur crow jeer taunt plead beg
+    implore interject chime rave rant protest echo reason volunteer""".split()
 )
+"""(The last line: manner-of-speaking verbs, ``cue_manner``: "“That is a fantasy,” scoffed X". Each still needs
+content, so "she laughed" or "the crowd protested" alone stays narration.)"""
 # ``thoughts_are_narration``: verbs of thinking, hoping and expecting are the writer's account of a mind, not
 # something the person said ("X hopes that …", "she worries whether …", "he knows …"). They are no cue; "X said
 # he believes …" stays speech because "said" is the cue.
@@ -38,12 +42,44 @@ DOCUMENT_NOUNS = frozenset(
     "statement report paper study survey letter memo release filing document analysis video ad book article poll"
     .split()
 )
+# ``speaker_inanimate``: data, figures, images and pages are no speaker: "The figures show …", "Video from the
+# cell appeared to show …" are narration; one issued by someone named speaks for its issuer ("a photo posted by the
+# fire service shows …" → the fire service), as documents do.
+INANIMATE_NOUNS = frozenset(
+    """data figure number statistic stat image photo photograph picture footage clip website site webpage page chart
+    graph map table result evidence record screenshot recording""".split()
+)
 # ``speaker_office``: "Her office said …": the holder speaks ("a spokeswoman for X" stays as written).
 OFFICE_NOUNS = frozenset(["office"])
 # ``speaker_body``: "the company said" refers back to the body named earlier ("Velden Telecom").
 BODY_NOUNS = frozenset(
     """company firm group agency office ministry department authority council government club team party union
     bank board committee commission court university hospital school police newspaper network magazine station campaign""".split()
+)
+# ``speaker_body_kind``: nouns that describe a business of any name ("the firm said" after "Norvik Shipping will
+# sell …"): they resolve to the organisation the text talks about most, where no organisation's name ends in them.
+COMPANY_NOUNS = frozenset("company firm business carrier airline retailer insurer lender maker manufacturer operator".split())
+# Words in the name of a public body, which "the company" never means ("the White House", "the Ports Authority").
+PUBLIC_BODY_WORDS = frozenset(
+    "house congress senate parliament administration army navy pentagon kremlin federal national state city".split()
+)
+# ``speaker_generic_group``: a quantifier or a bare generic plural is no one in particular: "Some said …", "Others
+# argued …", "Analysts expect …" are the writer's summary, not a source a reader can name.
+GENERIC_GROUPS = frozenset(
+    "some others many few several most analysts experts observers critics commentators pundits".split()
+)
+# ``speaker_animate``: the common nouns for people that an unnamed source may be ("residents said", "a source
+# said"); a common-noun subject that is none of these and does not end like one (-er, -or, -ist, -ian …) is a thing,
+# not a speaker ("leaks explain", "polls suggest").
+PEOPLE_NOUNS = frozenset(
+    """people person resident official voter worker parent student member citizen local neighbour neighbor fan
+    family woman man child teacher nurse doctor police protester demonstrator source lawmaker legislator politician
+    authority investigator prosecutor scientist researcher economist expert critic observer supporter opponent
+    advocate activist organiser organizer employee staff union owner landlord tenant passenger driver farmer
+    patient victim witness relative friend colleague aide adviser advisor officer soldier troop player coach manager
+    executive director spokesperson spokespeople shopper customer consumer user reader viewer listener guest host
+    trustee councillor councilor mayor minister senator delegate diplomat negotiator analyst pundit insider
+    everyone someone anyone nobody somebody one""".split()
 )
 # Verbs that name a speech act by themselves: an object or a to-infinitive is enough content ("Trump cited his
 # endorsements", "she vowed not to repeat that mistake", "the senator proposes allowing parents to deduct …").
@@ -164,6 +200,12 @@ REGEX_SPEECH_FORMS = (
 ).split()
 # The few forms that open an inverted cue ("…, said Budi Santoso") and a cue inside quote marks ("“He said no”").
 INVERTED_CUE_FORMS = ("said", "says", "added", "wrote", "asked")
+# ``cue_inverted_role``: after a closing quotation, a speech verb, a role in lower case and a name: "“…,” joked
+# organiser Bea Lin", "“…,” said councillor Rhys Evans". Only verbs that are speech in this word order.
+INVERTED_ROLE_CUE_FORMS = (
+    "said", "says", "added", "asked", "wrote", "replied", "explained", "insisted", "warned", "noted", "recalled",
+    "admitted", "argued", "conceded", "countered", "continued", "joked", "quipped", "scoffed", "laughed", "sighed",
+)
 INSIDE_MARKS_CUE_FORMS = ("said", "says", "told", "added", "stated", "explained", "wrote")
 # Irregular forms the PolNeAR scorer needs to tell a speech cue from a thought (evaluation/polnear.py).
 IRREGULAR_SPEECH_FORMS = frozenset("said says told tells wrote spoke spoken".split())

@@ -20,6 +20,12 @@ from .cues import (
 )
 from .lexicon import (
     PERSON_EVIDENCE_TITLES,
+    BODY_NOUNS,
+    COMPANY_NOUNS,
+    PUBLIC_BODY_WORDS,
+    GENERIC_GROUPS,
+    INANIMATE_NOUNS,
+    PEOPLE_NOUNS,
     DOCUMENT_NOUNS,
     FEMALE_ROLES,
     MALE_ROLES,
@@ -27,6 +33,7 @@ from .lexicon import (
     PRONOUNS_MALE,
     PRONOUNS_PLURAL,
     ROLE_NOUNS,
+    TITLES,
     ROLE_SYNONYMS,
 )
 from .names import People, Person, clean_name, drop_role_prefix
@@ -117,12 +124,33 @@ _NOT_SPEAKERS = frozenset(
 )
 
 
+def _inanimate(word: str) -> bool:
+    word = word.strip(".,;:’'\"")
+    return word in INANIMATE_NOUNS or word.endswith("s") and word[:-1] in INANIMATE_NOUNS
+
+
+_PERSON_ENDING = re.compile(r"(?:er|or|ist|ian|ant|ent|ee|eer)s?$")
+
+
+def _animate(word: str) -> bool:
+    """A common noun that can name people (``speaker_animate``)."""
+    word = word.strip(".,;:’'\"")
+    singular = word[:-3] + "y" if word.endswith("ies") else word[:-1] if word.endswith("s") else word
+    return bool({word, singular} & (PEOPLE_NOUNS | ROLE_NOUNS | TITLES | GENERIC_GROUPS)) or bool(_PERSON_ENDING.search(word))
+
+
 def resolve(m: Mention, sent: SentInfo, state: State) -> str | None:
     if m.kind in ("first_person", "none"):
         return None
     words = m.text.lower().split()
     if not re.search(r"[A-Za-z]{2,}", m.text) or (words and (words[0] in _NOT_SPEAKERS and len(words) == 1)):
         return None  # "each", "most of whom", "'s": not a source
+    if m.kind in ("generic", "description") and len(words) == 1 and words[0] in GENERIC_GROUPS:
+        return None  # ``speaker_generic_group``: "Some said …", "Analysts said …"
+    if m.kind not in ("person", "persons", "pronoun") and words and _inanimate(words[-1]):
+        return None  # ``speaker_inanimate``: "Data from the survey show …", "according to federal data"
+    if m.kind == "generic" and m.text.islower() and words and not _animate(words[-1]):
+        return None  # ``speaker_animate``: "leaks explain …", "polls suggest …" (things, not sources)
     if m.kind == "person":
         return resolve_person(m, state)
     if m.kind == "persons":
@@ -158,6 +186,16 @@ def _resolve_body(m: Mention, sent: SentInfo, state: State) -> str:
     recent = [e for e in reversed(state.timeline[-60:]) if e.kind == "group" and not e.plural and e.pos < m.pos
               and e.key[:1].isupper()]
     best = next((e for e in recent if e.key.split()[-1].lower() == head), None)
+    if best is None and head in COMPANY_NOUNS:  # ``speaker_body_kind``: "the firm" → the organisation most talked of
+        counts: dict[str, int] = {}
+        named = [e for e in reversed(state.timeline[-60:]) if e.kind == "group" and e.pos < m.pos and e.key[:1].isupper()
+                 and (not e.plural or len(e.key.split()) >= 2)]  # "Tallow Foods" is one business, "Democrats" many
+        for e in named:
+            if not {w.lower() for w in e.key.split()} & (BODY_NOUNS | PUBLIC_BODY_WORDS):  # not a public body
+                counts[e.key] = counts.get(e.key, 0) + 1
+        if counts:
+            top = max(counts.values())
+            best = next(e for e in named if counts.get(e.key) == top)  # the most recent of the most mentioned
     if best is None:
         return " ".join(m.text.split())
     _add_form(state, best.key, m.text)
@@ -346,6 +384,8 @@ def _resolve_org(m: Mention, state: State) -> str:
 
 
 def note_mentions(sent: SentInfo, state: State) -> None:
+    if sent.furniture:
+        return  # ``page_furniture``: its names are no antecedents
     off = chunk_offset(sent)
     for run, before in name_runs(sent) if sent.tokens else []:
         pos = run[0].idx + off

@@ -92,13 +92,6 @@ def _is_scare(text: str, sent: SentInfo) -> bool:
 
 
 _LABEL = re.compile(r"[\"“]?([A-Z][A-Z.'’\- ]{1,30}[A-Z])\s*:\s+\S")
-# ``page_furniture``: lines scraped with the article that are no part of it (advertising notices, "read more" and
-# video prompts, photo credits, newsletter prompts). Only a paragraph that is this line alone is furniture.
-PAGE_FURNITURE = re.compile(
-    r"(?:advertisement|story continues below|continue reading|read more\b|related\b|watch\b|video\b|photo\b|"
-    r"image\b|credit\b|sign up\b|subscribe\b|click here\b|share this\b|\(?(?:reporting|writing|editing) by\b)",
-    re.I,
-)
 _NOT_LABELS = frozenset("UPDATE BREAKING WATCH NOTE EDITOR'S NOTE EDITOR’S NOTE READ MORE PHOTO VIDEO".split(" "))
 
 
@@ -121,13 +114,6 @@ def _is_transcript(text: str, sents: list[SentInfo], state: State) -> bool:
         if m is not None and m.group(1).strip() not in _NOT_LABELS:
             labels.append(m.group(1).strip())
     return len(labels) >= 3 and len(set(labels)) < len(labels)
-
-
-def _is_furniture(text: str, sent: SentInfo, sents: list[SentInfo]) -> bool:
-    """``page_furniture``: a one-sentence paragraph that is a scraped page line."""
-    alone = (sent.index == 0 or sents[sent.index - 1].paragraph != sent.paragraph) and \
-        (sent.index + 1 == len(sents) or sents[sent.index + 1].paragraph != sent.paragraph)
-    return alone and sent.end - sent.start < 160 and PAGE_FURNITURE.match(text, sent.start, sent.end) is not None
 
 
 def first_pass_cues(sents: list[SentInfo], state: State) -> None:
@@ -233,7 +219,7 @@ def narration_filters(sent: SentInfo, ctx: Context) -> Decision | None:
     headline = _is_headline(text, sent, ctx.sents) and not (  # "…, Ann Lee Says." keeps Ann Lee, not "Engineer"
         _named(sent.own) and (len((sent.own or "").split()) >= 2 or sent.own in ctx.state.people.by_key))
     if headline or _BYLINE.search(text[sent.start : sent.end]) and not sent.quotes \
-            or _is_furniture(text, sent, ctx.sents):
+            or sent.furniture:
         sent.own = None
         return None, "narration"
     return None
