@@ -75,3 +75,18 @@ def test_cue_verdict_a_ruling_is_not_speech():
 def test_colon_frame_a_person_framed_before_a_colon_speaks_the_quotation():
     assert who("Dr. Ines Okoro is more direct: “The ward is full every night.”", "ward is full") == ("Ines Okoro", "direct")
     assert who("The rule is simple: “No dogs on the beach.”", "No dogs") == (None, "narration")
+
+
+def test_credit_line_names_the_speaker_of_the_pull_quote_above_it():
+    text = ("Cyclists rode through the centre on Sunday.\n\n“Give us one safe lane.”\n\n"
+            "Rosa Ferrand, cycling campaigner\n\n“Cars first is over.”\n\n— Dev Anand (@devanand) June 1, 2026")
+    result = attribute_text(text)
+    assert who(text, "one safe lane") == ("Rosa Ferrand", "direct")
+    assert who(text, "Rosa Ferrand, cycling") == (None, "narration")
+    assert who(text, "Cars first") == ("Dev Anand", "direct")
+    assert result.sentences[-1].speaker is None
+
+
+def test_speaker_description_person_an_age_points_back_to_the_person_just_named():
+    text = "Striker Nadia Bello scored the winner for Eastfield.\n\n“I did not even see it go in,” the 19-year-old said."
+    assert who(text, "go in") == ("Nadia Bello", "direct")

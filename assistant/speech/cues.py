@@ -608,7 +608,8 @@ def looks_person(surface: str) -> bool:
 
 _VERBS_RE = "(?:" + regex_alternatives(REGEX_SPEECH_FORMS) + ")"
 _NAME_RE = r"(?:[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3})"
-_SUBJ_RE = rf"(?:{_NAME_RE}|[Hh]e|[Ss]he|[Tt]hey|[Tt]he [a-z]+(?: [a-z]+)?|[Oo]fficials|[Ss]ources|[Aa] source)"
+_SUBJ_RE = (rf"(?:{_NAME_RE}|[Hh]e|[Ss]he|[Tt]hey|[Tt]he \d{{1,3}}-year-old(?: [a-z]+)?|[Tt]he [a-z]+(?: [a-z]+)?|"
+            rf"[Oo]fficials|[Ss]ources|[Aa] source)")
 _CUE_BEFORE = re.compile(
     rf"(?<![\w’'])(?P<subj>{_SUBJ_RE})(?:\s*\([^()]{{1,30}}\))?\s+(?:\w+ly\s+)?(?:has\s+|had\s+)?(?P<verb>{_VERBS_RE})\b"
 )
@@ -722,8 +723,8 @@ def _regex_mention(subj: str, pos: int) -> Mention:
     if low in PRONOUNS_MALE | PRONOUNS_FEMALE | PRONOUNS_PLURAL:
         return Mention(subj, "pronoun", pos, (low,), plural=low in PRONOUNS_PLURAL)
     words = tuple(w.lower().rstrip(".") for w in subj.split())
-    if words and words[0] == "the" and words[-1] in ROLE_NOUNS:
-        return Mention(subj, "description", pos, words)
+    if words and words[0] == "the" and (words[-1] in ROLE_NOUNS or re.search(r"\d-year-old", low)):
+        return Mention(subj, "description", pos, words)  # "the senator", "the 26-year-old"
     if subj[:1].isupper() and (looks_person(subj) or len(words) <= 3 and words[0] != "the"):
         return Mention(subj, "person", pos, words)
     return Mention(subj, "generic", pos, words, plural=low.endswith("s"))

@@ -129,6 +129,7 @@ def _inanimate(word: str) -> bool:
     return word in INANIMATE_NOUNS or word.endswith("s") and word[:-1] in INANIMATE_NOUNS
 
 
+_AGE = re.compile(r"\b\d{1,3}-year-old\b")
 _PERSON_ENDING = re.compile(r"(?:er|or|ist|ian|ant|ent|ee|eer)s?$")
 
 
@@ -325,7 +326,13 @@ def _resolve_description(m: Mention, sent: SentInfo, state: State) -> str | None
             scores[person.key] = scores.get(person.key, 0.0) + 2.0 * overlap
             matched = True
     if not matched and head not in ROLE_NOUNS:
-        return " ".join(m.text.split())  # "the chef" with no chef named: as written
+        if (_animate(head) or _AGE.search(m.text)) and scores:
+            # ``speaker_description_person``: "the affable baker", "the 26-year-old" point back to the person
+            # the text has just been about (the nearest compatible mention), as role words do
+            best = max(scores, key=scores.get)  # type: ignore[arg-type]
+            _add_form(state, best, m.text)
+            return best
+        return " ".join(m.text.split())  # "the chef" with no one named near: as written
     if not matched:  # no role words to go on: the most mentioned compatible person is the likelier referent
         for person in _most_mentioned(state):
             if _compatible(person, want):

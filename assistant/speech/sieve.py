@@ -265,6 +265,46 @@ def direct_cue_after(sent: SentInfo, ctx: Context) -> Decision | None:
     return (speaker, "direct") if speaker else None
 
 
+_CREDIT_LINE = re.compile(
+    r"^[—–―-]*\s*(?P<name>[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){1,3})"
+    r"(?:\s*,\s*[^,.!?“”\"]{2,60})?(?:\s*\(@\w{1,30}\))?(?:\s+[A-Z][a-z]+\.? \d{1,2},? \d{4})?\s*$"
+)
+"""A line that only names who is quoted: "— Name (@handle) March 3, 2026", "Name, tenant organiser"."""
+
+
+def credit_line_name(text: str, sent: SentInfo, sents: list[SentInfo]) -> str | None:
+    """The name on a credit line that is a paragraph of its own right after a paragraph that is only quotation."""
+    alone = (sent.index == 0 or sents[sent.index - 1].paragraph != sent.paragraph) and \
+        (sent.index + 1 == len(sents) or sents[sent.index + 1].paragraph != sent.paragraph)
+    if not alone or sent.index == 0 or sent.quotes:
+        return None
+    before = sents[sent.index - 1]
+    if not before.quotes or not _pure_quote(text, before):
+        return None
+    m = _CREDIT_LINE.match(text[sent.start : sent.end].strip())
+    return m.group("name") if m else None
+
+
+def credit_line(sent: SentInfo, ctx: Context) -> Decision | None:
+    """``credit_line``: the line under a pull quote or an embedded post names its speaker and says nothing itself."""
+    return (None, "narration") if credit_line_name(ctx.text, sent, ctx.sents) else None
+
+
+def direct_credited(sent: SentInfo, ctx: Context) -> Decision | None:
+    """``credit_line``: a paragraph of pure quotation followed by a credit line is the credited person's."""
+    if not ctx.has_quote(sent) or sent.own or not _pure_quote(ctx.text, sent):
+        return None
+    last = sent
+    for nxt in ctx.sents[sent.index + 1 : sent.index + 20]:
+        if nxt.paragraph != sent.paragraph:
+            name = credit_line_name(ctx.text, nxt, ctx.sents) if last.paragraph == sent.paragraph else None
+            if name is None:
+                return None
+            return resolve_person(Mention(name, "person", nxt.start), ctx.state), "direct"
+        last = nxt
+    return None
+
+
 def direct_floating(sent: SentInfo, ctx: Context) -> Decision | None:
     if not ctx.has_quote(sent):
         return None
@@ -296,6 +336,7 @@ def narration(sent: SentInfo, ctx: Context) -> Decision | None:  # noqa: ARG001 
 
 RULES: list[Rule] = [
     Rule("narration_filters", narration_filters, "By Jane Roe, Staff Reporter"),
+    Rule("credit_line", credit_line, "“Housing is a right.”\n\n— Sam Okoye (@samokoye) May 2, 2026"),
     Rule("transcript_label", transcript_label,
          "HOST: Welcome back.\n\nLEE: Thank you.\n\nHOST: Let’s start with the budget.\n\nLEE: It is short."),
     Rule("colon_block", colon_block, "Ms Lee added:\n\nThe plan has no money behind it."),
@@ -303,6 +344,7 @@ RULES: list[Rule] = [
     Rule("direct_cued", direct_cued, "“We will build it,” Mayor Ana Ruiz said."),
     Rule("direct_group", direct_group, "“We will build it. It will take two years,” Mayor Ana Ruiz said."),
     Rule("direct_cue_after", direct_cue_after, "“We will build it.” Putin said."),
+    Rule("direct_credited", direct_credited, "“Housing is a right.”\n\nMaya Lind, tenant organiser"),
     Rule("direct_floating", direct_floating, "“We will build it,” Mayor Ana Ruiz said.\n\n“And it will be paid for.”"),
     Rule("quotation_unattributed", quotation_unattributed, "“Nobody knows,” reads a sign on the door."),
     Rule("indirect_cued", indirect_cued, "Mayor Jane Doe said the bridge would close."),
