@@ -326,10 +326,11 @@ def _resolve_description(m: Mention, sent: SentInfo, state: State) -> str | None
             scores[person.key] = scores.get(person.key, 0.0) + 2.0 * overlap
             matched = True
     if not matched and head not in ROLE_NOUNS:
-        if (_animate(head) or _AGE.search(m.text)) and scores:
+        people = {k: v for k, v in scores.items() if k in state.people.by_key}  # a person, never a team or a body
+        if (_animate(head) or _AGE.search(m.text)) and people:
             # ``speaker_description_person``: "the affable baker", "the 26-year-old" point back to the person
             # the text has just been about (the nearest compatible mention), as role words do
-            best = max(scores, key=scores.get)  # type: ignore[arg-type]
+            best = max(people, key=people.get)  # type: ignore[arg-type]
             _add_form(state, best, m.text)
             return best
         return " ".join(m.text.split())  # "the chef" with no one named near: as written
