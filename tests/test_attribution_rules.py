@@ -90,3 +90,9 @@ def test_credit_line_names_the_speaker_of_the_pull_quote_above_it():
 def test_speaker_description_person_an_age_points_back_to_the_person_just_named():
     text = "Emma Walsh scored the winner for Eastfield on Saturday.\n\n“I did not even see it go in,” the 19-year-old said."
     assert who(text, "go in") == ("Emma Walsh", "direct")
+
+
+def test_speaker_description_person_only_an_age_and_the_inverted_order_too():
+    text = "Maria Lopez spoke first.\n\n“Donald is an amazing leader,” said the 46-year-old."
+    assert who(text, "amazing leader") == ("Maria Lopez", "direct")
+    assert who("Bo Finn filmed the ad. The narrator continues that the plan works.", "plan works")[0] != "Bo Finn"

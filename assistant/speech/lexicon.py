@@ -81,6 +81,8 @@ PEOPLE_NOUNS = frozenset(
     trustee councillor councilor mayor minister senator delegate diplomat negotiator analyst pundit insider
     everyone someone anyone nobody somebody one""".split()
 )
+# ``speaker_animate``: nouns for groups of people, which speak as their members do ("the groups who wrote to her").
+GROUP_NOUNS = frozenset("group coalition organisation organization alliance association crowd audience panel jury".split())
 # Verbs that name a speech act by themselves: an object or a to-infinitive is enough content ("Trump cited his
 # endorsements", "she vowed not to repeat that mistake", "the senator proposes allowing parents to deduct …").
 # All other speech verbs need a clause, a quotation or a colon ("added a goal" stays narration).

@@ -281,8 +281,12 @@ def credit_line_name(text: str, sent: SentInfo, sents: list[SentInfo]) -> str | 
     before = sents[sent.index - 1]
     if not before.quotes or not _pure_quote(text, before):
         return None
-    m = _CREDIT_LINE.match(text[sent.start : sent.end].strip())
-    return m.group("name") if m else None
+    line = text[sent.start : sent.end].strip()
+    m = _CREDIT_LINE.match(line)
+    if m is None or m.group("name").isupper() or line.endswith("."):
+        return None  # "REGIONAL WORRIES." and "Rising Tensions." are section headings
+    marked = line[:1] in "—–―-" or "(@" in line or "," in line  # a dash, a handle or an affiliation says "credit"
+    return m.group("name") if marked else None
 
 
 def credit_line(sent: SentInfo, ctx: Context) -> Decision | None:
