@@ -520,7 +520,7 @@ def check_sizes(directory: Path, dimension: int) -> None:
     if rows["sentences"] > MAX_IMPORT_SENTENCES:
         raise AssistantError(f"{name} holds {rows['sentences']:,} sentences; the limit is {MAX_IMPORT_SENTENCES:,} "
                              "per import (import it in parts).")
-    if stored["sentences"] > rows["sentences"] * (4 * dimension + ROW_OVERHEAD_BYTES):
+    if stored["sentences"] > rows["sentences"] * (4 * dimension + ROW_OVERHEAD_BYTES) + MAX_ROW_STRING_BYTES:
         raise AssistantError(f"{name}: the sentences files hold {stored['sentences']:,} bytes of data, more than "
                              f"{rows['sentences']:,} sentences need.")
     if stored["documents"] > MAX_IMPORT_TEXT_BYTES + rows["documents"] * 4 * MAX_ROW_STRING_BYTES:
@@ -538,8 +538,8 @@ def check_sizes(directory: Path, dimension: int) -> None:
             except (OSError, pa.ArrowException) as exc:
                 raise AssistantError(f"{printable(path)} is not a readable Parquet file ({type(exc).__name__}).") from None
             for chunk in chunked.chunks:
-                if not pa.types.is_dictionary(chunk.type):
-                    raise AssistantError(f"{printable(path)}: the {column} column is not text.")
+                if not pa.types.is_dictionary(chunk.type):  # not text (all null, say): its type is checked later
+                    continue
                 lengths = pc.binary_length(chunk.dictionary).fill_null(0).to_numpy(zero_copy_only=False)
                 codes = chunk.indices.fill_null(0).to_numpy(zero_copy_only=False) if len(chunk) else np.zeros(0, int)
                 parts.append(lengths[codes] if len(lengths) else np.zeros(len(codes), np.int64))
