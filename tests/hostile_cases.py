@@ -666,36 +666,36 @@ def _header(text: str):
 
 
 IMPORT_CASES: list[Import] = [
-    # import: sizes over the limits of texts (checked before decompressing)
+    # sizes over the limits of texts (checked before decompressing)
     Import("text-over-5mb", _big_text, "limit is 5,000,000 bytes per text"),
     Import("shared-text-240mb", _shared_huge_text, "limit is 200,000,000 bytes per import"),
     Import("one-document-100001-sentences", _many_sentences(100_001), "100,000 per document"),
     Import("1000001-sentences", _many_sentences(1_000_002, 2), "1,000,000 per import"),
-    # import: 64-bit values narrowed to int32
+    # 64-bit values that int32 would wrap
     Import("end-2-to-the-32-plus-53", _wide("end", 2**32 + 53), "out of range"),
     Import("start-2-to-the-40", _wide("start", 2**40), "out of range"),
     Import("number-2-to-the-32-plus-1", _wide("number", 2**32 + 1), "out of range"),
     Import("paragraph-2-to-the-33", _wide("paragraph", 2**33), "out of range"),
-    # import: ids under the rule of file-name ids
+    # ids outside the rule of file-name ids
     Import("id-10000-chars", lambda h, d, s: (_set(d, "id", "i" * 10_000), s.update(doc_id=["i" * 10_000] * 2)), "not a valid id"),
     Import("id-blank", lambda h, d, s: (_set(d, "id", "   "), s.update(doc_id=["   "] * 2)), "not a valid id"),
     Import("id-traversal", lambda h, d, s: (_set(d, "id", "../../x"), s.update(doc_id=["../../x"] * 2)), "not a valid id"),
     Import("id-nul", lambda h, d, s: (_set(d, "id", "a\x00b"), s.update(doc_id=["a\x00b"] * 2)), "not a valid id"),
     Import("id-newline", lambda h, d, s: (_set(d, "id", "a\nb"), s.update(doc_id=["a\nb"] * 2)), "not a valid id"),
     Import("id-terminal-escape", lambda h, d, s: (_set(d, "id", "x\x1b[2J"), s.update(doc_id=["x\x1b[2J"] * 2)), "not a valid id"),
-    # import: control characters in texts, titles and speakers
+    # control characters in texts, titles and speakers
     Import("text-terminal-escape", lambda h, d, s: _set(d, "text", FORM_TEXT.replace("The clerk", "\x1b]0;PWNED\x07The clerk")), "control character"),
     Import("text-nul", lambda h, d, s: _set(d, "text", FORM_TEXT.replace(" The clerk", "\x00The clerk")), "control character"),
     Import("title-clear-screen", lambda h, d, s: _set(d, "title", "News\x1b[2J"), "control character"),
     Import("speaker-escape", lambda h, d, s: _set(s, "speaker", "Evil\x1b[2J"), "control character"),
     Import("alias-escape", lambda h, d, s: _set(d, "aliases", json.dumps({"the mayor": ["\x1b]0;PWNED\x07"]})), "aliases"),
-    # import: dates outside the CLI's range
+    # dates outside the CLI's range
     Import("date-0001", lambda h, d, s: _set(d, "date", "0001-01-01"), "invalid date"),
     Import("date-9999", lambda h, d, s: _set(d, "date", "9999-12-31"), "invalid date"),
-    # import: attribution inconsistent with speaker
+    # attribution inconsistent with speaker
     Import("narration-with-speaker", lambda h, d, s: _set(s, "attribution", "narration"), "narration has none"),
     Import("direct-without-speaker", lambda h, d, s: (_set(s, "attribution", "direct"), _set(s, "speaker", None)), "direct and indirect"),
-    # import: unreadable headers
+    # unreadable headers and JSON
     Import("nested-json-header", _header("[" * 100_000 + "]" * 100_000), "not readable JSON"),
     Import("5000-digit-dimension", _header('{"format": "article-assistant-analysis", "format_version": 1, "model": "m", "dimension": ' + "9" * 5000 + "}"), "not readable JSON"),
     Import("huge-dimension", _header('{"format": "article-assistant-analysis", "format_version": 1, "model": "m", "dimension": 1000000000}'), "no valid dimension"),
@@ -767,7 +767,7 @@ def _link_inside(root: Path):
 
 
 OUT_CASES: list[Out] = [
-    # analyse --out: folders the run did not write
+    # folders the run did not write
     Out("analysis-json-and-a-thesis", _thesis, "not an analysed folder written by assistant analyse"),
     Out("ours-plus-a-foreign-file", _ours_plus_foreign, "notes.txt"),
     Out("out-is-the-sources", lambda root: ([_sources(root)], root / "texts"), "holds or is inside the source"),

@@ -264,8 +264,10 @@ def test_handled_uploads_are_removed(tmp_path: Path):
     folder = tmp_path / "gradio" / "abc123"
     folder.mkdir(parents=True)
     (folder / "a.txt").write_text("x")
-    remove_uploads([str(folder / "a.txt")])
+    (tmp_path / "thesis.txt").write_text("mine")
+    remove_uploads([str(folder / "a.txt"), str(tmp_path / "thesis.txt")], tmp_path / "gradio")
     assert not folder.exists()
+    assert (tmp_path / "thesis.txt").read_text() == "mine"  # not an upload: never removed
 
 
 # ----- 5. nothing from the index is rendered as HTML or printed raw -----

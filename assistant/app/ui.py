@@ -446,12 +446,18 @@ def page_request_problem(headers: Any, loopback_only: bool) -> str | None:
     return None
 
 
-def remove_uploads(paths: Sequence[str]) -> None:
-    """Uploaded files are the server's copies (in Gradio's upload folder): removed once handled."""
+def remove_uploads(paths: Sequence[str], folder: str | Path | None = None) -> None:
+    """Uploaded files are the server's copies in Gradio's upload ``folder``: removed once handled. A path outside
+    that folder is never touched, whatever a request names."""
     import shutil
 
+    from gradio.utils import get_upload_folder
+
+    root = Path(folder or get_upload_folder()).resolve()
     for raw in paths:
-        path = Path(str(raw))
+        path = Path(str(raw)).resolve()
+        if root not in path.parents:
+            continue
         try:
             path.unlink(missing_ok=True)
             if path.parent.name and not any(path.parent.iterdir()):

@@ -213,7 +213,10 @@ class IndexWriter:
             self.on_disk = {s["name"] for s in base["segments"]}
         except IndexProblem as problem:
             if self.replace_all and (_has_our_manifest(self.index_dir) or (self.index_dir / MARKER).is_file()):
-                return self._empty()  # a build replaces an old-format or damaged index of ours (the user asked)
+                # a build replaces an old-format or damaged index of ours (the user asked); its segments stay
+                # until the build's commit, so that a failed build leaves them for a restored manifest
+                self.on_disk = set(manifest_file.segment_folders(self.index_dir))
+                return self._empty()
             raise problem
         if self.replace_all:
             if base["model"] == self.model and base["dimension"] == self.dimension:
