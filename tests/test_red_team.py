@@ -284,6 +284,17 @@ def test_the_error_modal_shows_markup_as_text_and_no_server_path(tmp_path: Path)
     assert error.print_exception is False  # no traceback in the server's log for a refused request
 
 
+def test_the_header_shows_no_server_path_and_no_markup(tmp_path: Path):
+    from assistant.app.ui import AppState, figures
+
+    index_dir = tmp_path / "srv" / "index"
+    state = SimpleNamespace(index_dir=index_dir, assistant=None,
+                            problem=f"index {index_dir} has a corrupt manifest.json <img src=x onerror=alert(1)>")
+    state.public = lambda text: AppState.public(state, text)
+    shown = figures(state)
+    assert str(tmp_path) not in shown and "<img" not in shown and "the index has a corrupt" in shown
+
+
 def test_cli_output_is_printable_whatever_the_source():
     assert cli.shown("x\x1b]0;PWNED\x07\ny\x1b[2J") == "x\\x1b]0;PWNED\\x07 y\\x1b[2J"
     shown_json = cli.json_text({"text": "a\x9b2Jb\u202e\x1b"})
