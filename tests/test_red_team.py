@@ -258,6 +258,20 @@ def test_the_login_comes_from_the_environment_or_a_file(monkeypatch, capsys, tmp
     assert code == 2 and "USER:PASSWORD" in err
 
 
+def test_uploads_are_removed_when_the_server_exits(index_copy: Path):
+    boundary = "----red-team"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.txt\"\r\n"
+            f"Content-Type: text/plain\r\n\r\nhello\r\n--{boundary}--\r\n").encode()
+    with running_app(index_copy) as url:
+        request = urllib.request.Request(f"{url}gradio_api/upload", data=body,
+                                         headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            uploaded = Path(json.loads(response.read())[0])
+        assert uploaded.is_file()
+        folder = next(p for p in uploaded.parents if p.name.startswith("assistant-uploads-"))
+    assert not folder.exists()
+
+
 def test_handled_uploads_are_removed(tmp_path: Path):
     from assistant.app.ui import remove_uploads
 

@@ -749,6 +749,11 @@ def serve(
     uploads = tempfile.mkdtemp(prefix="assistant-uploads-")
     os.environ["GRADIO_TEMP_DIR"] = uploads  # read by Gradio when the app is made, below
     atexit.register(shutil.rmtree, uploads, True)
+    if threading.current_thread() is threading.main_thread():  # SIGTERM (a service stop) ends through atexit too
+        import signal
+        import sys
+
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     demo = build_app(index_dir, changes=changes, loopback=host in ("127.0.0.1", "localhost", "::1"))
     demo.delete_cache = (UPLOAD_SWEEP_SECONDS, UPLOAD_SWEEP_SECONDS)
     demo.queue(default_concurrency_limit=concurrency, max_size=256)
