@@ -18,7 +18,7 @@ from assistant.pipeline import distributed  # noqa: E402
 from assistant.text.documents import read_documents  # noqa: E402
 from assistant.errors import AssistantError  # noqa: E402
 from assistant.pipeline.analysis import analyse_to_dir  # noqa: E402
-from assistant.pipeline.analysed import MARKER  # noqa: E402
+from assistant.pipeline.out_folder import MARKER  # noqa: E402
 from assistant.settings import default_model  # noqa: E402
 
 TEXTS = {

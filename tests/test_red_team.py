@@ -27,6 +27,7 @@ from assistant import Assistant, AssistantError, analyse
 from assistant.app import cli
 from assistant.app.cli import main
 from assistant.pipeline import analysed as analysed_form
+from assistant.pipeline.out_folder import MARKER
 from assistant.store import changes as indexing
 from assistant.store import manifest as manifest_file
 from assistant.store.writer import IndexWriter
@@ -96,11 +97,11 @@ def test_analyse_out_through_the_cli_keeps_a_thesis(tmp_path: Path, capsys):
 def test_analyse_replaces_its_own_folder(people_form: Path, tmp_path: Path, built_index: Path):
     out = tmp_path / "again"
     shutil.copytree(people_form, out, symlinks=True)
-    assert (out / analysed_form.MARKER).is_file()
+    assert (out / MARKER).is_file()
     (tmp_path / "people.txt").write_bytes(PEOPLE)
     model = json.loads((built_index / manifest_file.MANIFEST).read_text())["model"]
     analyse([tmp_path / "people.txt"], out, model=model)
-    assert sorted(p.name for p in out.iterdir()) == sorted([analysed_form.MARKER, "analysis.json", "documents", "sentences"])
+    assert sorted(p.name for p in out.iterdir()) == sorted([MARKER, "analysis.json", "documents", "sentences"])
 
 
 # ----- 2. no change of an index without its commit point -----

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import os
 import shutil
 import uuid
@@ -23,10 +22,9 @@ from typing import Any
 import numpy as np
 
 from ..errors import AssistantError, printable
-from ..limits import (
-    MAX_BUILD_SENTENCES, MAX_DATE, MAX_FILE_BYTES, MAX_ID_BYTES, MAX_IMPORT_SENTENCES, MAX_IMPORT_TEXT_BYTES, MAX_SPEAKER_CHARS,
-    MAX_TITLE_CHARS, MIN_DATE, valid_date,
-)
+from .form_limits import TEXT_CONTROLS, check_id, check_sizes, plain_name
+from .out_folder import check_out, write_marker
+from ..limits import MAX_BUILD_SENTENCES, MAX_DATE, MAX_SPEAKER_CHARS, MAX_TITLE_CHARS, MIN_DATE, valid_date
 
 FORMAT = "article-assistant-analysis"
 FORMAT_VERSION = 1
@@ -37,13 +35,6 @@ MAX_DIMENSION = 8192
 """The largest vector dimension an analysed form may declare: sentence-transformers models make 384–4,096."""
 INT32_MAX = 2**31 - 1
 """Offsets, numbers and paragraphs are stored as int32: a larger value is refused, never wrapped."""
-MAX_ROW_STRING_BYTES = 1_000_000
-"""Any string column but ``text`` (ids, titles, sources, aliases, speakers), per row, before it is decoded."""
-ROW_OVERHEAD_BYTES = 4096
-"""Parquet bytes per sentence besides its vector (offsets, id, speaker, attribution) allowed before reading."""
-TEXT_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0d-\x1f\x7f-\x9f]")
-"""Control characters a stored text never holds (``clean_text`` makes them spaces for ``add``); an imported text
-with one is refused, so that ``import`` and ``add`` give one printable form."""
 
 
 @dataclass(frozen=True)
@@ -200,72 +191,10 @@ def write_parts(analysed: Analysed, directory: Path, part: str) -> None:
     pq.write_table(sentences, directory / "sentences" / f"{part}.parquet", row_group_size=65536)
 
 
-MARKER = ".article-assistant-analysis"
-"""Written into every analysed folder this app makes: ``analyse --out`` replaces only a folder that holds it and
-nothing this app does not write (issue 22: a folder that merely held an ``analysis.json`` was deleted whole)."""
-OWN_ENTRIES = {MARKER: "file", "analysis.json": "file", "documents": "parquet", "sentences": "parquet"}
-"""What an analysed folder of ours holds: the marker, the header, and two folders of ``*.parquet`` parts."""
-
-
 def write_header(directory: Path, model: str, dimension: int) -> None:
     header = {"format": FORMAT, "format_version": FORMAT_VERSION, "model": model, "dimension": dimension}
     (directory / "analysis.json").write_text(json.dumps(header, indent=2), encoding="utf-8")
-    (directory / MARKER).write_text("Written by assistant analyse; the folder is replaced by the next run.\n",
-                                    encoding="utf-8")
-
-
-def _foreign_entry(out: Path) -> str | None:
-    """The first thing in ``out`` that this app did not write (a link counts as foreign), or None."""
-    try:
-        entries = sorted(out.iterdir())
-    except OSError as exc:
-        return f"cannot be read ({exc.strerror})"
-    for entry in entries:
-        kind = OWN_ENTRIES.get(entry.name)
-        if kind is None or entry.is_symlink():
-            return entry.name
-        if kind == "file" and not entry.is_file():
-            return entry.name
-        if kind == "parquet":
-            if not entry.is_dir():
-                return entry.name
-            for part in entry.iterdir():
-                if part.is_symlink() or not part.is_file() or part.suffix != ".parquet":
-                    return f"{entry.name}/{part.name}"
-    return None
-
-
-def _inside(path: Path, folder: Path) -> bool:
-    return path == folder or folder in path.parents
-
-
-def check_out(out: Path, sources: Sequence[Path | str] = ()) -> None:
-    """Refuse an ``--out`` that this run may not replace: a link, a folder holding or inside a source, anything
-    that is not an analysed folder written by this app (its marker, its files and nothing else)."""
-    out = Path(out)
-    shown = printable(out)
-    if out.is_symlink():
-        raise AssistantError(f"{shown} is a symbolic link; --out must be a new folder or one analyse wrote.")
-    target = Path(os.path.realpath(out))
-    for source in sources:
-        real = Path(os.path.realpath(source))
-        if _inside(real, target) or _inside(target, real):
-            raise AssistantError(
-                f"--out {shown} holds or is inside the source {printable(source)}; choose a folder apart from the texts."
-            )
-    if not out.exists():
-        return
-    if not out.is_dir() or not (out / MARKER).is_file() or (out / MARKER).is_symlink():
-        raise AssistantError(
-            f"{shown} exists and is not an analysed folder written by assistant analyse; nothing was changed "
-            "(choose a new folder for --out)."
-        )
-    foreign = _foreign_entry(out)
-    if foreign is not None:
-        raise AssistantError(
-            f"{shown} holds {printable(foreign, 80)}, which assistant analyse did not write; nothing was changed "
-            "(move it away or choose a new folder for --out)."
-        )
+    write_marker(directory)
 
 
 def write(analysed: Analysed, out: Path, model: str, sources: Sequence[Path | str] = ()) -> None:
@@ -366,7 +295,7 @@ def read(directory: Path, model: str | None = None, dimension: int | None = None
     if dimension is not None and dim != dimension:
         raise AssistantError(f"{name} has {dim}-dimensional vectors but the index holds {dimension}-dimensional ones.")
 
-    check_sizes(directory, dim)
+    check_sizes(directory, dim, _parquet_files(directory, "documents"), _parquet_files(directory, "sentences"))
     doc_table = _read_table(_parquet_files(directory, "documents"), ["id", "title", "date", "source", "text"], directory, "documents")
     if doc_table is None or doc_table.num_rows == 0:
         raise AssistantError(f"{name} holds no documents.")
@@ -388,7 +317,7 @@ def read(directory: Path, model: str | None = None, dimension: int | None = None
                                  f"({printable(TEXT_CONTROLS.search(text).group())}); a stored text has none.")
         for field_name in ("title", "source"):
             value = docs[field_name][i]
-            if value is not None and (not isinstance(value, str) or not _plain_name(value, MAX_TITLE_CHARS)):
+            if value is not None and (not isinstance(value, str) or not plain_name(value, MAX_TITLE_CHARS)):
                 raise AssistantError(f"{name}: the {field_name} of {printable(doc_id)} holds a control character or "
                                      f"is over {MAX_TITLE_CHARS} characters.")
         if doc_id in position:
@@ -446,7 +375,7 @@ def read(directory: Path, model: str | None = None, dimension: int | None = None
     speaker = np.where(speaker_codes.is_null().to_numpy(zero_copy_only=False), -1, np.nan_to_num(speaker_idx, nan=-1)).astype(np.int32)
     if any(not isinstance(s, str) or not s.strip() for s in speaker_names):
         raise AssistantError(f"{name}: a speaker is an empty name (use null for narration).")
-    bad_names = [s for s in speaker_names if not _plain_name(s, MAX_SPEAKER_CHARS)]
+    bad_names = [s for s in speaker_names if not plain_name(s, MAX_SPEAKER_CHARS)]
     if bad_names:
         raise AssistantError(f"{name}: the speaker {printable(bad_names[0], 60)} holds a control character or is over "
                              f"{MAX_SPEAKER_CHARS} characters.")
@@ -480,87 +409,6 @@ def read(directory: Path, model: str | None = None, dimension: int | None = None
     return str(header["model"]), analysed
 
 
-def check_id(doc_id: str, name: str) -> None:
-    """An imported id obeys the rule of ids made from file names (:func:`assistant.text.documents.slug`): at most
-    MAX_ID_BYTES bytes of letters, digits, ``_``, ``.`` and ``-``, no control characters, no path."""
-    from ..text.documents import slug
-
-    if slug(doc_id) != doc_id:
-        raise AssistantError(
-            f"{name}: document id {printable(doc_id, 60)} is not a valid id (at most {MAX_ID_BYTES} bytes of "
-            f"letters, digits, '_', '.' and '-', as an id from a file name; here it would be {slug(doc_id)!r})."
-        )
-
-
-def _plain_name(value: str, limit: int) -> bool:
-    """A title, source or speaker name: no control or bidi characters, at most ``limit`` characters."""
-    return len(value) <= limit and printable(value, None) == value
-
-
-def check_sizes(directory: Path, dimension: int) -> None:
-    """The import limits, from the Parquet metadata and the string columns' dictionaries, before any table is
-    read in full: sentences, text bytes per document and in all, the size of every other string."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
-
-    name = printable(directory)
-    sentence_files = _parquet_files(directory, "sentences")
-    document_files = _parquet_files(directory, "documents")
-    rows = {"documents": 0, "sentences": 0}
-    stored = {"documents": 0, "sentences": 0}
-    for table, files in (("documents", document_files), ("sentences", sentence_files)):
-        for path in files:
-            try:
-                meta = pq.read_metadata(path)
-            except (OSError, pa.ArrowException) as exc:
-                raise AssistantError(f"{printable(path)} is not a readable Parquet file ({type(exc).__name__}).") from None
-            rows[table] += meta.num_rows
-            stored[table] += sum(meta.row_group(g).total_byte_size for g in range(meta.num_row_groups))
-    if rows["sentences"] > MAX_IMPORT_SENTENCES:
-        raise AssistantError(f"{name} holds {rows['sentences']:,} sentences; the limit is {MAX_IMPORT_SENTENCES:,} "
-                             "per import (import it in parts).")
-    if stored["sentences"] > rows["sentences"] * (4 * dimension + ROW_OVERHEAD_BYTES) + MAX_ROW_STRING_BYTES:
-        raise AssistantError(f"{name}: the sentences files hold {stored['sentences']:,} bytes of data, more than "
-                             f"{rows['sentences']:,} sentences need.")
-    if stored["documents"] > MAX_IMPORT_TEXT_BYTES + rows["documents"] * 4 * MAX_ROW_STRING_BYTES:
-        raise AssistantError(f"{name}: the documents files hold {stored['documents']:,} bytes; the limit is "
-                             f"{MAX_IMPORT_TEXT_BYTES:,} bytes of text per import.")
-
-    def decoded_lengths(files: list[Path], column: str) -> np.ndarray:
-        """Bytes of each row's string, from the column's dictionary (a repeated string is not decoded n times)."""
-        parts = []
-        for path in files:
-            try:
-                if column not in pq.read_schema(path).names:
-                    continue
-                chunked = pq.read_table(path, columns=[column], read_dictionary=[column]).column(column)
-            except (OSError, pa.ArrowException) as exc:
-                raise AssistantError(f"{printable(path)} is not a readable Parquet file ({type(exc).__name__}).") from None
-            for chunk in chunked.chunks:
-                if not pa.types.is_dictionary(chunk.type):  # not text (all null, say): its type is checked later
-                    continue
-                lengths = pc.binary_length(chunk.dictionary).fill_null(0).to_numpy(zero_copy_only=False)
-                codes = chunk.indices.fill_null(0).to_numpy(zero_copy_only=False) if len(chunk) else np.zeros(0, int)
-                parts.append(lengths[codes] if len(lengths) else np.zeros(len(codes), np.int64))
-        return np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, np.int64)
-
-    texts = decoded_lengths(document_files, "text")
-    if len(texts) and int(texts.max()) > MAX_FILE_BYTES:
-        raise AssistantError(f"{name}: a document's text is {int(texts.max()):,} bytes; the limit is "
-                             f"{MAX_FILE_BYTES:,} bytes per text, as for a file.")
-    if int(texts.sum()) > MAX_IMPORT_TEXT_BYTES:
-        raise AssistantError(f"{name}: the texts come to {int(texts.sum()):,} bytes; the limit is "
-                             f"{MAX_IMPORT_TEXT_BYTES:,} bytes per import (import them in parts).")
-    for table, files, columns in (("documents", document_files, ("id", "title", "source", "aliases")),
-                                  ("sentences", sentence_files, ("doc_id", "speaker", "attribution"))):
-        for column in columns:
-            lengths = decoded_lengths(files, column)
-            if len(lengths) and int(lengths.max()) > MAX_ROW_STRING_BYTES:
-                raise AssistantError(f"{name}: a value of the {table} {column} column is {int(lengths.max()):,} "
-                                     f"bytes; the limit is {MAX_ROW_STRING_BYTES:,}.")
-
-
 def _column_names(path: Path) -> list[str]:
     import pyarrow.parquet as pq
 
@@ -578,8 +426,8 @@ def _aliases(value: object, name: str, doc_id: str) -> dict[str, list[str]]:
     except (ValueError, RecursionError):
         parsed = None
     if not isinstance(parsed, dict) or not all(
-        isinstance(k, str) and isinstance(v, list) and all(isinstance(a, str) and _plain_name(a, MAX_SPEAKER_CHARS) for a in v)
-        and _plain_name(k, MAX_SPEAKER_CHARS) for k, v in parsed.items()
+        isinstance(k, str) and isinstance(v, list) and all(isinstance(a, str) and plain_name(a, MAX_SPEAKER_CHARS) for a in v)
+        and plain_name(k, MAX_SPEAKER_CHARS) for k, v in parsed.items()
     ):
         raise AssistantError(f"{name}: document {printable(doc_id)} has aliases that are not a JSON object of name lists.")
     return parsed
