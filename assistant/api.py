@@ -274,7 +274,10 @@ def analyse(
         except ImportError:
             raise AssistantError('Ray is not installed; install it with: pip install -e ".[cluster]"') from None
         return analyse_on_ray([Path(s) for s in sources], Path(out), chosen, ray, progress)
-    return analyse_to_dir(read_sources(sources), Path(out), chosen, progress or _quiet)
+    from .pipeline.analysed import check_out
+
+    check_out(Path(out), sources)  # before the texts are read
+    return analyse_to_dir(read_sources(sources), Path(out), chosen, progress or _quiet, sources=sources)
 
 
 # ----- an index folder, without opening it first -----

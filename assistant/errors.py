@@ -93,4 +93,8 @@ def failure_line(error: BaseException) -> str:
         return f"a file name, path or text is not valid UTF-8 ({printable(str(error), 200)})."
     if isinstance(error, MemoryError):
         return "out of memory; try fewer or smaller texts."
+    if "database or disk is full" in str(error):  # SQLite's OperationalError on a full disk
+        return "the disk is full (no space left on device)."
+    if isinstance(error, RecursionError):
+        return "the input is nested too deeply to read."
     return f"unexpected {type(error).__name__}: {printable(str(error), 300)}"

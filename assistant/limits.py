@@ -13,6 +13,8 @@
 | MAX_ID_BYTES           | 100            | a document id (UTF-8 bytes; longer names are cut)                  |
 | MAX_TITLE_CHARS        | 300            | a document title (longer headings are cut)                         |
 | DATES                  | 1800-01-01 … 2100-12-31 | a leading ``date YYYY-MM-DD``; other dates stay text      |
+| MAX_IMPORT_SENTENCES   | 1,000,000      | sentences of one ``import`` (a document: MAX_BUILD_SENTENCES)      |
+| MAX_IMPORT_TEXT_BYTES  | 200,000,000    | all texts of one ``import`` (a document: MAX_FILE_BYTES)           |
 
 Messages never echo more than ``ECHO_CHARS`` characters of what the user sent.
 """
@@ -39,6 +41,15 @@ MAX_TITLE_CHARS = 300
 MIN_DATE = datetime.date(1800, 1, 1)
 MAX_DATE = datetime.date(2100, 12, 31)
 ECHO_CHARS = 60
+MAX_IMPORT_SENTENCES = 1_000_000
+"""Sentences of one ``import``: the size scripts/scale_benchmark.py imports at once (its RSS grows ~10 GB per
+million, docs/speed.md); a larger archive is imported in parts. One document holds at most MAX_BUILD_SENTENCES, as a
+text does. Checked from the Parquet metadata before any table is read (issue 22: 1M sentences in a 4.5 MB form took
+9.45 GB)."""
+MAX_IMPORT_TEXT_BYTES = 200_000_000
+"""All document texts of one ``import`` (UTF-8 bytes): ten builds' worth (MAX_BUILD_BYTES); one text is at most
+MAX_FILE_BYTES, as a file is. Checked before the texts are decoded (issue 22: a 17 KB Parquet file held 500 MB of
+compressed text and took 2.6 GB)."""
 
 _ECHO = reprlib.Repr()
 _ECHO.maxstring = _ECHO.maxother = ECHO_CHARS

@@ -42,11 +42,20 @@ def default_model() -> str:
     return os.environ.get("ASSISTANT_MODEL", DEFAULT_MODEL)
 
 
+MAX_THREADS_PER_CORE = 4
+"""Thread settings are capped at this many per core: more only costs memory (issue 22: ``ASSISTANT_THREADS=100000``
+ended in a MemoryError and an atexit traceback)."""
+
+
 def _int_env(name: str, default: int) -> int:
+    """A whole number of threads from 1 to MAX_THREADS_PER_CORE per core; anything else is ``default``."""
+    ceiling = MAX_THREADS_PER_CORE * (os.cpu_count() or 1)
+    raw = os.environ.get(name, "")
     try:
-        return max(1, int(os.environ.get(name, default)))
+        value = int(raw) if len(raw) <= 12 else default
     except ValueError:
-        return default
+        value = default
+    return min(max(1, value), ceiling)
 
 
 def thread_count() -> int:

@@ -8,7 +8,8 @@ run once through the Python API and timed, grouped by input class, and the bound
 For each class: the cases, the attempts the test suite makes with them (one per layer it runs them through: Python
 API, CLI, web API or the page's handler, as ``tests/test_hostile.py`` parametrizes them), how many held here (the
 expected answer or one-line message; an invalid upload leaves the index byte for byte unchanged), and the slowest
-case. Questions are asked of an index of the bundled article; uploads are built with ``Assistant.build`` into a
+case. The red-team classes of issue 22: hostile analysed forms (``IMPORT_CASES``, read as ``import`` reads them)
+and hostile ``analyse --out`` folders (``OUT_CASES``, refused before any work). Questions are asked of an index of the bundled article; uploads are built with ``Assistant.build`` into a
 copy of it (the page's pasted-text cases: the page's ``read_uploads``, then ``Assistant.build_documents``). For the
 growth classes: the time at the largest size and the growth per doubling (linear work: about 2; the tests fail at 3).
 """
@@ -175,6 +176,50 @@ def run_upload(case: hc.Upload, built: Path, work: Path) -> tuple[float, str | N
     return seconds, None
 
 
+def run_import(case: hc.Import, work: Path) -> tuple[float, str | None]:
+    """A hostile analysed form (issue 22) read as ``import`` reads it: refused with its one-line message."""
+    from assistant import AssistantError
+    from assistant.pipeline import analysed as analysed_form
+
+    folder = hc.write_import_case(case, work / "form")
+    started = time.perf_counter()
+    try:
+        analysed_form.read(folder)
+        return time.perf_counter() - started, "imported where a message was expected"
+    except AssistantError as error:
+        seconds = time.perf_counter() - started
+        try:
+            hc.check_one_line_message(str(error), case.error)
+        except AssertionError as problem:
+            return seconds, str(problem)[:200]
+    return seconds, None
+
+
+def run_out(case: hc.Out, work: Path) -> tuple[float, str | None]:
+    """A hostile ``analyse --out`` (issue 22): refused before any work, the folder byte for byte as it was."""
+    from assistant import AssistantError, analyse
+
+    work.mkdir(parents=True)
+    sources, out = case.setup(work)
+    before = hc.tree_digest(work)
+    started = time.perf_counter()
+    try:
+        analyse(sources, out)
+        return time.perf_counter() - started, "analysed where a message was expected"
+    except AssistantError as error:
+        seconds = time.perf_counter() - started
+        try:
+            hc.check_one_line_message(str(error), case.error)
+            assert hc.tree_digest(work) == before, "the refused run changed the folder"
+        except AssertionError as problem:
+            return seconds, str(problem)[:200]
+    return seconds, None
+
+
+OUT_ATTEMPTS = 2
+"""``tests/test_red_team.py`` runs every ``analyse --out`` case locally and on Ray."""
+
+
 def cases_report() -> list[Row]:
     from assistant import Assistant, AssistantError
     from assistant.speech.attribution import attribute_text
@@ -209,6 +254,16 @@ def cases_report() -> list[Row]:
             seconds, problem = run_upload(case, built, Path(tmp) / f"case-{n}")
             shutil.rmtree(Path(tmp) / f"case-{n}", ignore_errors=True)
             rows.setdefault(name, Row(name)).add(case.id, len(case.layers), seconds, problem)
+        for n, case in enumerate(hc.IMPORT_CASES):
+            name = "import: " + comments.get(case.id, "other")
+            seconds, problem = run_import(case, Path(tmp) / f"import-{n}")
+            shutil.rmtree(Path(tmp) / f"import-{n}", ignore_errors=True)
+            rows.setdefault(name, Row(name)).add(case.id, 1, seconds, problem)
+        for n, case in enumerate(hc.OUT_CASES):
+            name = "analyse --out: " + comments.get(case.id, "other")
+            seconds, problem = run_out(case, Path(tmp) / f"out-{n}")
+            shutil.rmtree(Path(tmp) / f"out-{n}", ignore_errors=True)
+            rows.setdefault(name, Row(name)).add(case.id, OUT_ATTEMPTS, seconds, problem)
         if hc.CANARY.exists():
             rows["question: SQL- and shell-looking"].failed.append("a shell-looking question ran a command")
     return list(rows.values())
@@ -262,7 +317,8 @@ def main() -> None:
           f"(API, CLI, web); run here through the API: {held} held, {cases - held} failed.\n")
     print("| input class | cases | attempts in the tests | held / failed (API run) | worst case (API) |")
     print("|---|---|---|---|---|")
-    for row in sorted(rows, key=lambda r: (not r.name.startswith("question"), r.name)):
+    order = ("question", "upload", "import", "analyse")
+    for row in sorted(rows, key=lambda r: (next((i for i, o in enumerate(order) if r.name.startswith(o)), 9), r.name)):
         print(f"| {row.name} | {row.cases} | {row.attempts} | {row.held} / {len(row.failed)} | "
               f"{row.worst * 1000:,.0f} ms ({row.worst_case}) |")
     for row in rows:

@@ -542,3 +542,237 @@ def raw_api_call(url: str, api_name: str, data: list[Any], timeout: float = 120)
                 return {"data": payload}
             return {"error": payload if isinstance(payload, str) else json.dumps(payload)}
     raise AssertionError(f"no result in the event stream: {stream[:500]}")
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Red-team cases (issue 22): hostile analysed forms for ``import`` and hostile ``analyse --out`` folders
+# ----------------------------------------------------------------------------------------------------------------
+
+FORM_TEXT = PEOPLE.decode()
+"""The text of the written analysed forms: two sentences, each with a speaker."""
+FORM_DIMENSION = 4
+
+
+def form_tables(dimension: int = FORM_DIMENSION) -> tuple[dict[str, Any], dict[str, list], dict[str, list]]:
+    """A valid analysed form as plain columns: (header, documents, sentences), for a case to spoil."""
+    first = FORM_TEXT.index(".") + 1
+    second = FORM_TEXT.index(" The clerk") + 1
+    unit = [1.0] + [0.0] * (dimension - 1)
+    header = {"format": "article-assistant-analysis", "format_version": 1, "model": "all-MiniLM-L6-v2",
+              "dimension": dimension}
+    documents = {"id": ["people"], "title": ["People"], "date": ["2024-03-05"], "source": ["people.txt"],
+                 "text": [FORM_TEXT], "aliases": [None]}
+    sentences = {"doc_id": ["people", "people"], "number": [1, 2], "start": [0, second], "end": [first, len(FORM_TEXT)],
+                 "paragraph": [1, 1], "speaker": ["the mayor", "the clerk"], "attribution": ["indirect", "indirect"],
+                 "vector": [unit, unit]}
+    return header, documents, sentences
+
+
+def write_form(folder: Path, header: dict[str, Any] | str, documents: Any, sentences: Any,
+               types: dict[str, Any] | None = None) -> Path:
+    """Write an analysed form (``documents``/``sentences``: column dicts or pyarrow tables) to ``folder``."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    (folder / "documents").mkdir(parents=True, exist_ok=True)
+    (folder / "sentences").mkdir(parents=True, exist_ok=True)
+    (folder / "analysis.json").write_text(header if isinstance(header, str) else json.dumps(header), encoding="utf-8")
+    dimension = header["dimension"] if isinstance(header, dict) and isinstance(header.get("dimension"), int) else FORM_DIMENSION
+    if isinstance(documents, dict):
+        documents = pa.table(documents)
+    if isinstance(sentences, dict):
+        columns = dict(sentences)
+        kinds = {"number": pa.int32(), "start": pa.int32(), "end": pa.int32(), "paragraph": pa.int32(), **(types or {})}
+        arrays = {}
+        for name, values in columns.items():
+            if name == "vector":
+                arrays[name] = pa.array(values, type=pa.list_(pa.float32(), dimension))
+            else:
+                arrays[name] = pa.array(values, type=kinds.get(name, pa.string()))
+        sentences = pa.table(arrays)
+    pq.write_table(documents, folder / "documents" / "part-00000.parquet", compression="zstd")
+    pq.write_table(sentences, folder / "sentences" / "part-00000.parquet", compression="zstd")
+    return folder
+
+
+@dataclass(frozen=True)
+class Import:
+    """A hostile analysed form: ``spoil(header, documents, sentences)`` edits a valid one (or returns the tables to
+    write instead); ``error`` is a fragment of the one-line message every import of it must give."""
+
+    id: str
+    spoil: Any
+    error: str
+
+
+def _set(table: dict[str, list], column: str, value: Any, row: int = 0) -> None:
+    table[column][row] = value
+
+
+def _big_text(header, documents, sentences):  # one text over the per-text limit, compressed to a few KB
+    documents["text"] = ["a " * 3_000_000]
+
+
+def _shared_huge_text(header, documents, sentences):  # 60 documents sharing one 4 MB text: 240 MB decoded
+    import pyarrow as pa
+
+    n = 60
+    text = ("word " * 800_000)
+    dictionary = pa.DictionaryArray.from_arrays(pa.array([0] * n, pa.int32()), pa.array([text]))
+    ids = [f"d{i}" for i in range(n)]
+    docs = pa.table({"id": ids, "title": ids, "date": [None] * n, "source": [""] * n, "text": dictionary,
+                     "aliases": pa.array([None] * n, pa.string())})
+    return {"documents": docs}
+
+
+def _many_sentences(count: int, documents_count: int = 1):
+    def spoil(header, documents, sentences):
+        import numpy as np
+        import pyarrow as pa
+
+        per = count // documents_count
+        ids = [f"d{i}" for i in range(documents_count)]
+        text = "w. " * per
+        docs = pa.table({"id": ids, "title": ids, "date": [None] * documents_count, "source": [""] * documents_count,
+                         "text": [text] * documents_count, "aliases": pa.array([None] * documents_count, pa.string())})
+        doc_id = pa.DictionaryArray.from_arrays(pa.array(np.repeat(np.arange(documents_count), per).astype(np.int32)),
+                                                pa.array(ids)).cast(pa.string())
+        number = np.tile(np.arange(1, per + 1, dtype=np.int32), documents_count)
+        start = (number - 1) * 3
+        flat = np.zeros((per * documents_count, FORM_DIMENSION), np.float32)
+        flat[:, 0] = 1
+        vectors = pa.FixedSizeListArray.from_arrays(pa.array(flat.reshape(-1)), FORM_DIMENSION)
+        table = pa.table({"doc_id": doc_id, "number": number, "start": start, "end": start + 2,
+                          "paragraph": np.ones(len(number), np.int32),
+                          "speaker": pa.array([None] * len(number), pa.string()),
+                          "attribution": pa.array(["narration"] * len(number)), "vector": vectors})
+        return {"documents": docs, "sentences": table}
+    return spoil
+
+
+def _wide(column: str, value: int):
+    def spoil(header, documents, sentences):
+        import pyarrow as pa
+
+        sentences[column] = [value if i == 0 else v for i, v in enumerate(sentences[column])]
+        return {"types": {column: pa.int64()}}
+    return spoil
+
+
+def _header(text: str):
+    def spoil(header, documents, sentences):
+        return {"header": text}
+    return spoil
+
+
+IMPORT_CASES: list[Import] = [
+    # sizes over the limits of texts (checked before decompressing)
+    Import("text-over-5mb", _big_text, "limit is 5,000,000 bytes per text"),
+    Import("shared-text-240mb", _shared_huge_text, "limit is 200,000,000 bytes per import"),
+    Import("one-document-100001-sentences", _many_sentences(100_001), "100,000 per document"),
+    Import("1000001-sentences", _many_sentences(1_000_002, 2), "1,000,000 per import"),
+    # 64-bit values that int32 would wrap
+    Import("end-2-to-the-32-plus-53", _wide("end", 2**32 + 53), "out of range"),
+    Import("start-2-to-the-40", _wide("start", 2**40), "out of range"),
+    Import("number-2-to-the-32-plus-1", _wide("number", 2**32 + 1), "out of range"),
+    Import("paragraph-2-to-the-33", _wide("paragraph", 2**33), "out of range"),
+    # ids outside the rule of file-name ids
+    Import("id-10000-chars", lambda h, d, s: (_set(d, "id", "i" * 10_000), s.update(doc_id=["i" * 10_000] * 2)), "not a valid id"),
+    Import("id-blank", lambda h, d, s: (_set(d, "id", "   "), s.update(doc_id=["   "] * 2)), "not a valid id"),
+    Import("id-traversal", lambda h, d, s: (_set(d, "id", "../../x"), s.update(doc_id=["../../x"] * 2)), "not a valid id"),
+    Import("id-nul", lambda h, d, s: (_set(d, "id", "a\x00b"), s.update(doc_id=["a\x00b"] * 2)), "not a valid id"),
+    Import("id-newline", lambda h, d, s: (_set(d, "id", "a\nb"), s.update(doc_id=["a\nb"] * 2)), "not a valid id"),
+    Import("id-terminal-escape", lambda h, d, s: (_set(d, "id", "x\x1b[2J"), s.update(doc_id=["x\x1b[2J"] * 2)), "not a valid id"),
+    # control characters in texts, titles and speakers
+    Import("text-terminal-escape", lambda h, d, s: _set(d, "text", FORM_TEXT.replace("The clerk", "\x1b]0;PWNED\x07The clerk")), "control character"),
+    Import("text-nul", lambda h, d, s: _set(d, "text", FORM_TEXT.replace(" The clerk", "\x00The clerk")), "control character"),
+    Import("title-clear-screen", lambda h, d, s: _set(d, "title", "News\x1b[2J"), "control character"),
+    Import("speaker-escape", lambda h, d, s: _set(s, "speaker", "Evil\x1b[2J"), "control character"),
+    Import("alias-escape", lambda h, d, s: _set(d, "aliases", json.dumps({"the mayor": ["\x1b]0;PWNED\x07"]})), "aliases"),
+    # dates outside the CLI's range
+    Import("date-0001", lambda h, d, s: _set(d, "date", "0001-01-01"), "invalid date"),
+    Import("date-9999", lambda h, d, s: _set(d, "date", "9999-12-31"), "invalid date"),
+    # attribution inconsistent with speaker
+    Import("narration-with-speaker", lambda h, d, s: _set(s, "attribution", "narration"), "narration has none"),
+    Import("direct-without-speaker", lambda h, d, s: (_set(s, "attribution", "direct"), _set(s, "speaker", None)), "direct and indirect"),
+    # unreadable headers and JSON
+    Import("nested-json-header", _header("[" * 100_000 + "]" * 100_000), "not readable JSON"),
+    Import("5000-digit-dimension", _header('{"format": "article-assistant-analysis", "format_version": 1, "model": "m", "dimension": ' + "9" * 5000 + "}"), "not readable JSON"),
+    Import("huge-dimension", _header('{"format": "article-assistant-analysis", "format_version": 1, "model": "m", "dimension": 1000000000}'), "no valid dimension"),
+    Import("nested-json-aliases", lambda h, d, s: _set(d, "aliases", "[" * 100_000 + "]" * 100_000), "aliases"),
+]
+
+
+def write_import_case(case: Import, folder: Path) -> Path:
+    """The analysed form of ``case``, written to ``folder``: ``spoil`` edits the columns in place, or returns a dict
+    of what to write instead (``header``, ``documents``, ``sentences`` tables, column ``types``)."""
+    header, documents, sentences = form_tables()
+    instead = case.spoil(header, documents, sentences)
+    instead = instead if isinstance(instead, dict) else {}
+    return write_form(folder, instead.get("header", header), instead.get("documents", documents),
+                      instead.get("sentences", sentences), instead.get("types"))
+
+
+@dataclass(frozen=True)
+class Out:
+    """A hostile ``analyse --out``: ``setup(root)`` makes the sources and returns (sources, out); every run must
+    refuse it with ``error`` before any work, leaving ``root`` byte for byte as it was."""
+
+    id: str
+    setup: Any
+    error: str
+
+
+def _sources(root: Path) -> Path:
+    texts = root / "texts"
+    texts.mkdir(exist_ok=True)
+    (texts / "people.txt").write_bytes(PEOPLE)
+    return texts
+
+
+def _thesis(root: Path):
+    out = root / "w"
+    out.mkdir()
+    (out / "analysis.json").write_text("{}")
+    (out / "thesis.txt").write_text("years of work")
+    return [_sources(root)], out
+
+
+def _ours_plus_foreign(root: Path):
+    out = root / "analysed"
+    header, documents, sentences = form_tables()
+    write_form(out, header, documents, sentences)
+    (out / ".article-assistant-analysis").write_text("ours")
+    (out / "notes.txt").write_text("mine")
+    return [_sources(root)], out
+
+
+def _link_out(root: Path):
+    target = root / "elsewhere"
+    target.mkdir()
+    (target / "keep.txt").write_text("keep")
+    (root / "out").symlink_to(target)
+    return [_sources(root)], root / "out"
+
+
+def _link_inside(root: Path):
+    out = root / "analysed"
+    header, documents, sentences = form_tables()
+    write_form(out, header, documents, sentences)
+    (out / ".article-assistant-analysis").write_text("ours")
+    (root / "precious").mkdir()
+    (root / "precious" / "p.parquet").write_text("x")
+    (out / "documents" / "part-00001.parquet").symlink_to(root / "precious" / "p.parquet")
+    return [_sources(root)], out
+
+
+OUT_CASES: list[Out] = [
+    # folders the run did not write
+    Out("analysis-json-and-a-thesis", _thesis, "not an analysed folder written by assistant analyse"),
+    Out("ours-plus-a-foreign-file", _ours_plus_foreign, "notes.txt"),
+    Out("out-is-the-sources", lambda root: ([_sources(root)], root / "texts"), "holds or is inside the source"),
+    Out("out-inside-the-sources", lambda root: ([_sources(root)], root / "texts" / "analysed"), "holds or is inside the source"),
+    Out("out-holds-the-sources", lambda root: ([_sources(root)], root), "holds or is inside the source"),
+    Out("out-is-a-link", _link_out, "symbolic link"),
+    Out("a-link-inside-out", _link_inside, "did not write"),
+]

@@ -178,7 +178,7 @@ def test_add_documents_remove_verify_and_import(capsys, tmp_path: Path, built_in
         (["import", "{tmp}", "--index", "{tmp}/idx"], "no analysis.json"),
         (["build", "{src}", "--index", "{tmp}"], "not an index"),
         (["verify", "--index", "{tmp}/missing"], "does not exist"),
-        (["analyse", "{src}", "--out", "{tmp}"], "not an analysed directory"),
+        (["analyse", "{src}", "--out", "{tmp}"], "holds or is inside the source"),
         (["add", "{tmp}/empty.txt", "--index", "{tmp}/idx"], "empty"),
     ],
 )

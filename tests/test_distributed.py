@@ -18,6 +18,7 @@ from assistant.pipeline import distributed  # noqa: E402
 from assistant.text.documents import read_documents  # noqa: E402
 from assistant.errors import AssistantError  # noqa: E402
 from assistant.pipeline.analysis import analyse_to_dir  # noqa: E402
+from assistant.pipeline.out_folder import MARKER  # noqa: E402
 from assistant.settings import default_model  # noqa: E402
 
 TEXTS = {
@@ -122,7 +123,7 @@ def test_same_analysed_form_as_local_even_when_a_worker_is_killed(
     assert any(remote.speaker_of(r) for r in range(remote.size))  # the texts do have speakers
     assert np.abs(remote.vectors - local.vectors).max() <= 1e-4
     assert _leftovers(tmp_path) == []  # no temporary or staging folder left beside --out
-    assert sorted(p.name for p in ray_dir.iterdir()) == ["analysis.json", "documents", "sentences"]
+    assert sorted(p.name for p in ray_dir.iterdir()) == sorted([MARKER, "analysis.json", "documents", "sentences"])
 
     from assistant import Assistant  # what Ray wrote imports into an index that answers
     from assistant.store.changes import import_dirs
@@ -138,6 +139,7 @@ def test_failure_inside_a_worker_fails_the_run_in_one_line_and_keeps_out(
     out = tmp_path / "out"
     out.mkdir()
     (out / "analysis.json").write_text("{}", encoding="utf-8")  # a previous analysis: must stay as it was
+    (out / MARKER).write_text("ours", encoding="utf-8")  # written by analyse (issue 22: else refused up front)
     gone = sources[1] / "minister.txt"
     real_plan = distributed.plan
 
@@ -151,5 +153,5 @@ def test_failure_inside_a_worker_fails_the_run_in_one_line_and_keeps_out(
         distributed.analyse_on_ray(sources, out, default_model(), "local", workers=1)
     message = str(caught.value)
     assert "minister.txt" in message and "does not exist" in message and "\n" not in message
-    assert sorted(p.name for p in out.iterdir()) == ["analysis.json"]
+    assert sorted(p.name for p in out.iterdir()) == sorted([MARKER, "analysis.json"])
     assert _leftovers(tmp_path) == []

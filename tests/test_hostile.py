@@ -13,6 +13,7 @@ import json
 import shutil
 import unicodedata
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -168,6 +169,10 @@ def test_the_table_is_big_enough():
 # Uploads
 # ----------------------------------------------------------------------------------------------------------------
 
+PAGE_REQUEST = SimpleNamespace(headers={"origin": "http://127.0.0.1:7860", "host": "127.0.0.1:7860"})
+"""What the page's own request carries (issue 22: the change handlers refuse a request without it)."""
+
+
 def rebuild_handler(index: Path):
     """The UI's rebuild event handler, taken from the page that ``assistant serve`` builds."""
     from assistant.app.ui import build_app
@@ -196,7 +201,8 @@ def upload_through(layer: str, case: Upload, paths: list[Path], index: Path, cap
 
     handler = rebuild_handler(index)
     try:
-        result = handler([str(p) for p in paths], case.pasted, case.title, True, progress=lambda *a, **k: None)
+        result = handler([str(p) for p in paths], case.pasted, case.title, True, PAGE_REQUEST,
+                         progress=lambda *a, **k: None)
     except gr.Error as error:
         return "error", str(error.message)
     return "built", result

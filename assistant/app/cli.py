@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -49,7 +51,11 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=7860)
     serve.add_argument("--allow-remote", action="store_true", help="required to bind an address other than loopback")
-    serve.add_argument("--auth", default=None, help="require a login, USER:PASSWORD")
+    serve.add_argument("--auth-file", type=Path, default=None,
+                       help="require a login: USER:PASSWORD on the file's first line (or set ASSISTANT_AUTH)")
+    serve.add_argument("--allow-remote-changes", action="store_true",
+                       help="let the page change the index on a non-loopback address without a login")
+    serve.add_argument("--auth", default=None, help=argparse.SUPPRESS)  # kept for old scripts: visible in ps
 
     add = commands.add_parser("add", help="analyse only these texts and add them to the index (same id: replaced)")
     add.add_argument("sources", nargs="+", type=Path)
@@ -117,6 +123,23 @@ def _progress_printer():  # noqa: ANN202 - a progress callback for the terminal
     return progress
 
 
+def shown(text: object) -> str:
+    """Any text from the index (ids, titles, speakers, sentences: typed, added or imported) as one line that cannot
+    drive the terminal: line breaks become spaces, escapes and controls visible (``\\x1b``)."""
+    return printable(str(text).replace("\n", " "), None)
+
+
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""Characters json.dumps(ensure_ascii=False) leaves raw that a terminal acts on (C1 controls such as CSI) or that
+reorder a line (bidi controls): written as \\u escapes, the same JSON value."""
+
+
+def json_text(value: object) -> str:
+    """JSON for the terminal: the contract's JSON, with terminal-driving characters as \\u escapes."""
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def cmd_build(args: argparse.Namespace) -> None:
     from .. import api
 
@@ -150,14 +173,14 @@ def cmd_documents(args: argparse.Namespace) -> None:
 
     infos = api.documents(_index_dir(args))
     if args.json:
-        print(json.dumps([d.to_dict() for d in infos], ensure_ascii=False, indent=2))
+        print(json_text([d.to_dict() for d in infos]))
         return
     if not infos:
         print("The index holds no documents.")
     width = max(len(printable(d.id, 80)) for d in infos) if infos else 0
     for d in infos:
         speakers = ", ".join(d.speakers[:4]) + (f" (+{len(d.speakers) - 4})" if len(d.speakers) > 4 else "")
-        print(f"{printable(d.id, 80):<{width}}  {d.date or '-':10}  {d.sentences:5d} sentences  {printable(d.title, 60)}"
+        print(f"{printable(d.id, 80):<{width}}  {printable(d.date or '-'):10}  {d.sentences:5d} sentences  {printable(d.title, 60)}"
               f"{'  — ' + printable(speakers, 120) if speakers else ''}")
 
 
@@ -190,30 +213,31 @@ def cmd_ask(args: argparse.Namespace) -> None:
     assistant = _open(args)
     answer = assistant.ask(args.question, k=args.k, speaker=args.speaker)
     if args.json:
-        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        print(json_text(answer.to_dict()))
         return
     lead = lead_lines(answer)  # not found, the speaker asked about, the speaker filter, who said it
     for line in lead:
-        print(line)
+        print(shown(line))
     if lead and answer.passages:
         print()
     mark = "" if answer.found else f"  ({NOT_AN_ANSWER})"
     for p in answer.passages:
-        print(f"[{p.rank}] {p.score:.2f}{mark}  {speaker_label(p)}  —  {p.doc_id} ¶{p.paragraph} s{p.sentence} [{p.start}:{p.end}]")
-        print(f"    {p.text}")
+        print(f"[{p.rank}] {p.score:.2f}{mark}  {shown(speaker_label(p))}  —  {shown(p.doc_id)} ¶{p.paragraph} "
+              f"s{p.sentence} [{p.start}:{p.end}]")
+        print(f"    {shown(p.text)}")
 
 
 def cmd_speakers(args: argparse.Namespace) -> None:
     entries = _open(args).speakers()
     if args.json:
-        print(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=2))
+        print(json_text([e.to_dict() for e in entries]))
         return
     if not entries:
         print("No quoted or reported speakers in the index.")
-    width = max((len(e.name) for e in entries), default=10)
+    width = max((len(shown(e.name)) for e in entries), default=10)
     for e in entries:
-        aliases = "; ".join(e.aliases) if e.aliases else "-"
-        print(f"{e.name:<{width}}  {e.sentences:3d} sentences ({e.direct} direct, {e.indirect} indirect)  aliases: {aliases}")
+        aliases = shown("; ".join(e.aliases)) if e.aliases else "-"
+        print(f"{shown(e.name):<{width}}  {e.sentences:3d} sentences ({e.direct} direct, {e.indirect} indirect)  aliases: {aliases}")
 
 
 def cmd_attribute(args: argparse.Namespace) -> None:
@@ -251,22 +275,58 @@ def _check_port(host: str, port: int) -> None:
             ) from None
 
 
+AUTH_ENV = "ASSISTANT_AUTH"
+"""The login for ``serve`` (USER:PASSWORD), so that it never has to be on the command line, where ps shows it."""
+
+
+def _login_pair(value: str, where: str) -> tuple[str, str]:
+    user, sep, password = value.strip().partition(":")
+    if not sep or not user or not password:
+        raise AssistantError(f"the login in {where} must be USER:PASSWORD.")
+    return user, password
+
+
+def login(args: argparse.Namespace) -> tuple[str, str] | None:
+    """The login from ``--auth-file`` (its first line), else ``ASSISTANT_AUTH``, else the old ``--auth``."""
+    if args.auth_file is not None:
+        try:
+            with open(args.auth_file, encoding="utf-8") as handle:
+                first = handle.readline(4096)
+        except (OSError, UnicodeError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else "not readable UTF-8 text"
+            raise AssistantError(f"cannot read the --auth-file {printable(args.auth_file)}: {reason}.") from None
+        return _login_pair(first, f"--auth-file {printable(args.auth_file)}")
+    if os.environ.get(AUTH_ENV):
+        return _login_pair(os.environ[AUTH_ENV], AUTH_ENV)
+    if args.auth is not None:
+        print(f"warning: --auth is visible to every user of this machine (ps); use {AUTH_ENV} or --auth-file.",
+              file=sys.stderr)
+        return _login_pair(args.auth, "--auth")
+    return None
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
     host = printable(args.host, 100)
     if args.host not in LOOPBACK and not args.allow_remote:
         raise AssistantError(f"refusing to bind {host}: add --allow-remote to serve beyond this machine.")
+    auth = login(args)
     _check_port(args.host, args.port)  # before the heavy imports and the index: a busy port fails at once
     from .ui import serve
 
+    changes = True
     if args.host not in LOOPBACK:
-        print(f"warning: serving on {host}: anyone who can reach this port can use the app.", file=sys.stderr)
-    auth = None
-    if args.auth is not None:
-        user, sep, password = args.auth.partition(":")
-        if not sep or not user or not password:
-            raise AssistantError("--auth must be USER:PASSWORD.")
-        auth = (user, password)
-    serve(index_dir=args.index, host=args.host, port=args.port, auth=auth)
+        if auth is not None:
+            print(f"warning: serving on {host}: a login is on; anyone with it who can reach this port can use the "
+                  "app and change the index (without TLS the login crosses the network in clear).", file=sys.stderr)
+        elif args.allow_remote_changes:
+            print(f"warning: serving on {host} without a login: anyone who can reach this port can ask and "
+                  "change the index (--allow-remote-changes).", file=sys.stderr)
+        else:
+            changes = False
+            print(f"warning: serving on {host} without a login: anyone who can reach this port can ask; changes "
+                  f"from the page are off (set {AUTH_ENV} or --auth-file, or add --allow-remote-changes).",
+                  file=sys.stderr)
+    serve(index_dir=args.index, host=args.host, port=args.port, auth=auth, changes=changes)
 
 
 def cmd_eval(args: argparse.Namespace) -> None:

@@ -18,7 +18,7 @@ from . import build_worker
 from .. import settings
 from ..api import citation, decode, escape_markdown, example_questions, make_document, parse_header, speaker_label, unique_ids
 from .build_worker import BuildWorker, ChangeCancelled, Job
-from ..errors import AssistantError
+from ..errors import AssistantError, printable
 from ..limits import check_build, estimate_sentences, utf8_size
 from ..schema import Answer, Document, Passage
 
@@ -29,6 +29,8 @@ import gradio as gr  # noqa: E402 - after the offline environment is set
 ALL_SPEAKERS = "All speakers"
 MAX_UPLOAD_BYTES = 5_000_000
 MAX_UPLOAD_FILES = 500
+UPLOAD_SWEEP_SECONDS = 600
+"""Uploads not handled (a page closed before its change) are deleted after this long, checked as often."""
 WHAT_THIS_IS = ("Ask about the news articles in the index: every answer is the articles' own sentences, "
                 "each cited, with who said it.")
 CSS = """
@@ -200,8 +202,9 @@ class AppState:
 
     def public(self, text: str) -> str:
         """A summary for end users: no server paths, no model ids."""
-        for private in {str(self.index_dir), str(self.index_dir.resolve())}:
-            text = text.replace(private, "the index")
+        for private in sorted({str(self.index_dir), str(self.index_dir.resolve()), printable(self.index_dir),
+                               printable(self.index_dir.resolve())}, key=len, reverse=True):
+            text = text.replace(f"index {private}", "the index").replace(private, "the index")
         if self.assistant is not None:
             text = text.replace(f", model {self.assistant.info().get('model')}", "")
         return text
@@ -300,7 +303,7 @@ def plural(n: Any, word: str) -> str:
 def figures(state: AppState) -> str:
     """The index in one line (no server paths, no model ids): documents, sentences, speakers."""
     if state.assistant is None:
-        return f"**The index cannot be used:** {escape_markdown(state.problem or 'not loaded')}"
+        return f"**The index cannot be used:** {escape_markdown(state.public(state.problem or 'not loaded'))}"
     info = state.assistant.info()
     return (f"{plural(info['documents'], 'document')} · {plural(info['sentences'], 'sentence')} · "
             f"{plural(info['speakers'], 'speaker')}")
@@ -408,10 +411,74 @@ def staged(progress: Any) -> Any:
     return report
 
 
+def page_error(state: AppState, error: BaseException) -> Exception:
+    """An error for the page's modal, which renders HTML: escaped, without server paths, no traceback in the log."""
+    return gr.Error(html.escape(state.public(str(error))), print_exception=False)
+
+
+CHANGES_OFF = ("changes from the page are off on this server (it serves beyond this machine without a login); "
+               "start it with a login (ASSISTANT_AUTH or --auth-file) or with --allow-remote-changes.")
+
+
+def page_request_problem(headers: Any, loopback_only: bool) -> str | None:
+    """Why a request may not change the index, or None: it must come from the page in a browser on this server.
+
+    A browser sends ``Origin`` with every POST, so a request without one is not the page (a script replaying the
+    page's protocol; the red team of issue 22 emptied the index that way), and one whose ``Origin`` is not the
+    ``Host`` it was sent to is another site's page (cross-site request forgery). On a loopback server the ``Host``
+    must be a loopback name too (DNS rebinding). A client that forges both headers is stopped only by the login or
+    by serving changes off (:data:`CHANGES_OFF`): that is the boundary against a determined stranger."""
+    from urllib.parse import urlsplit
+
+    origin = (headers.get("origin") or "").strip()
+    host = (headers.get("host") or "").strip().lower()
+    if not origin or origin == "null":
+        return "changes of the index are made from the page only (this request did not come from it)."
+    try:
+        origin_host = (urlsplit(origin).netloc or "").lower()
+        host_name = urlsplit(f"//{host}").hostname or ""
+    except ValueError:
+        return "changes of the index are made from the page only (this request did not come from it)."
+    if origin_host != host:
+        return "changes of the index are made from the page only (this request came from another site)."
+    if loopback_only and host_name not in ("127.0.0.1", "localhost", "::1"):
+        return "changes of the index are made from the page only (this request named another host)."
+    return None
+
+
+def remove_uploads(paths: Sequence[str], folder: str | Path | None = None) -> None:
+    """Uploaded files are the server's copies in Gradio's upload ``folder``: removed once handled. A path outside
+    that folder is never touched, whatever a request names."""
+    import shutil
+
+    from gradio.utils import get_upload_folder
+
+    root = Path(folder or get_upload_folder()).resolve()
+    for raw in paths:
+        path = Path(str(raw)).resolve()
+        if root not in path.parents:
+            continue
+        try:
+            path.unlink(missing_ok=True)
+            if path.parent.name and not any(path.parent.iterdir()):
+                shutil.rmtree(path.parent, ignore_errors=True)
+        except OSError:
+            pass
+
+
 # ----- the page -----
 
-def build_app(index_dir: Path | None = None) -> gr.Blocks:
+def build_app(index_dir: Path | None = None, changes: bool = True, loopback: bool = True) -> gr.Blocks:
+    """The page. ``changes``: whether the page may change the index (off for a remote server without a login
+    unless the user says so); ``loopback``: the server listens on this machine only."""
     state = AppState(index_dir)
+
+    def may_change(request: gr.Request | None) -> None:
+        if not changes:
+            raise AssistantError(CHANGES_OFF)
+        problem = page_request_problem(request.headers if request is not None else {}, loopback)
+        if problem:
+            raise AssistantError(problem)
 
     def ask_api(question: str, k: int = 5, speaker: str | None = None) -> dict:
         """Answer a question: the Answer object (question, answer markdown, found, cited passages)."""
@@ -419,7 +486,7 @@ def build_app(index_dir: Path | None = None) -> gr.Blocks:
             who = None if speaker in (None, "", ALL_SPEAKERS) else speaker
             return state.require().ask(question, k=whole_k(k), speaker=who).to_dict()
         except AssistantError as error:
-            raise gr.Error(str(error)) from None
+            raise gr.Error(state.public(str(error)), print_exception=False) from None
 
     def respond(message: str, history: list[dict], k: float, speaker: str, cited: list):
         history = list(history or [])
@@ -429,7 +496,7 @@ def build_app(index_dir: Path | None = None) -> gr.Blocks:
             who = None if speaker in (None, "", ALL_SPEAKERS) else speaker
             answer = assistant.ask(message, k=whole_k(k), speaker=who)
         except AssistantError as error:
-            raise gr.Error(str(error)) from None
+            raise page_error(state, error) from None
         cited.append(answer)
         history.append({"role": "user", "content": escape_markdown(answer.question)})
         history.append({"role": "assistant", "content": answer.answer})
@@ -447,14 +514,19 @@ def build_app(index_dir: Path | None = None) -> gr.Blocks:
             return gr.skip()
         return article_view(state.assistant, answer, rank)
 
-    def rebuild(files: list[str] | None, pasted: str, title: str, keep: bool, progress=gr.Progress()):
+    def rebuild(files: list[str] | None, pasted: str, title: str, keep: bool, request: gr.Request,
+                progress=gr.Progress()):
         try:
-            new = read_uploads(list(files or []), pasted or "", title or "")
+            try:
+                may_change(request)
+                new = read_uploads(list(files or []), pasted or "", title or "")
+            finally:
+                remove_uploads(list(files or []))  # handled: the texts are read (or refused)
             summary = state.add(new, bool(keep), staged(progress))
         except ChangeCancelled as cancelled:
             return f"**Cancelled:** {escape_markdown(str(cancelled))}", gr.skip(), gr.skip(), gr.skip()
         except AssistantError as error:
-            raise gr.Error(str(error)) from None
+            raise page_error(state, error) from None
         return (
             escape_markdown(summary),
             gr.update(choices=speaker_choices(state), value=ALL_SPEAKERS),
@@ -462,15 +534,16 @@ def build_app(index_dir: Path | None = None) -> gr.Blocks:
             article_view(state.assistant, None),
         )
 
-    def remove_documents(doc_ids: list[str] | None, progress=gr.Progress()):
+    def remove_documents(doc_ids: list[str] | None, request: gr.Request, progress=gr.Progress()):
         try:
+            may_change(request)
             if not doc_ids:
                 raise AssistantError("choose the documents to remove first.")
             summary = state.remove(list(doc_ids), staged(progress))
         except ChangeCancelled as cancelled:
             return f"**Cancelled:** {escape_markdown(str(cancelled))}", gr.skip()
         except AssistantError as error:
-            raise gr.Error(str(error)) from None
+            raise page_error(state, error) from None
         return escape_markdown(summary), gr.update(value=[])
 
     def change_started():
@@ -480,7 +553,11 @@ def build_app(index_dir: Path | None = None) -> gr.Blocks:
         """Cancel stays while a change runs (a second click's refusal must not hide the first change's button)."""
         return gr.update(visible=state.changing, interactive=True, value="Cancel")
 
-    def cancel_change():
+    def cancel_change(request: gr.Request):
+        try:
+            may_change(request)
+        except AssistantError as error:
+            raise page_error(state, error) from None
         if state.cancel():
             return gr.update(interactive=False, value="Cancelling…")
         return gr.update(visible=False)
@@ -572,7 +649,11 @@ def build_app(index_dir: Path | None = None) -> gr.Blocks:
                 with gr.Row():
                     remove_choice = gr.Dropdown([d[0] for d in document_rows(state)], multiselect=True,
                                                 label="Documents to remove", elem_id="remove-choice", scale=3)
-                    remove_button = gr.Button("Remove from the index", elem_id="remove-button", scale=1)
+                    remove_button = gr.Button("Remove from the index", elem_id="remove-button", scale=1,
+                                              interactive=changes)
+                if not changes:
+                    gr.Markdown(f"**{escape_markdown(CHANGES_OFF[:1].upper() + CHANGES_OFF[1:])}**",
+                                elem_id="changes-off")
                 gr.Markdown("**Add texts**: upload `.txt`/`.md` files or paste a text. A leading "
                             "`date YYYY-MM-DD` line is the article's date; a short first line without a full "
                             "stop is its title.")
@@ -583,7 +664,8 @@ def build_app(index_dir: Path | None = None) -> gr.Blocks:
                 keep = gr.Checkbox(value=True, label="Keep the documents already in the index "
                                                      "(untick to rebuild the index from these texts alone)")
                 with gr.Row():
-                    add_button = gr.Button("Add to the index", variant="primary", elem_id="rebuild-button", scale=3)
+                    add_button = gr.Button("Add to the index", variant="primary", elem_id="rebuild-button", scale=3,
+                                           interactive=changes)
                     cancel_button = gr.Button("Cancel", variant="stop", elem_id="cancel-button", visible=False,
                                               scale=1)
                 progress_box = gr.HTML("", elem_id="build-progress")
@@ -653,18 +735,34 @@ def serve(
     auth: tuple[str, str] | None = None,
     prevent_thread_lock: bool = False,
     concurrency: int | None = None,
+    changes: bool = True,
 ) -> gr.Blocks:
     """Launch the UI (loopback by default; never a public share link). ``concurrency``: questions answered at
-    once (default ``settings.concurrency()``, chosen by measurement: README, reliability)."""
+    once (default ``settings.concurrency()``, chosen by measurement: README, reliability). ``changes``: whether
+    the page may change the index. Uploads go to a folder of this server's own, removed when it exits."""
+    import atexit
+    import os
+    import shutil
+    import tempfile
+
     concurrency = concurrency or settings.concurrency()
-    demo = build_app(index_dir)
+    uploads = tempfile.mkdtemp(prefix="assistant-uploads-")
+    os.environ["GRADIO_TEMP_DIR"] = uploads  # read by Gradio when the app is made, below
+    atexit.register(shutil.rmtree, uploads, True)
+    if threading.current_thread() is threading.main_thread():  # SIGTERM (a service stop) ends through atexit too
+        import signal
+        import sys
+
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    demo = build_app(index_dir, changes=changes, loopback=host in ("127.0.0.1", "localhost", "::1"))
+    demo.delete_cache = (UPLOAD_SWEEP_SECONDS, UPLOAD_SWEEP_SECONDS)
     demo.queue(default_concurrency_limit=concurrency, max_size=256)
     demo.launch(
         server_name=host,
         server_port=port,
         auth=auth,
         share=False,
-        max_file_size=MAX_UPLOAD_BYTES,
+        max_file_size=MAX_UPLOAD_BYTES if changes else 1,
         show_error=True,
         prevent_thread_lock=prevent_thread_lock,
         css=CSS,

@@ -5,7 +5,9 @@ vectors from ``embedding.py`` (a sentence-transformers model loaded offline, onc
 assembles the shipped qa-minilm-l6 from the packaged base and its trained layers). It can reuse a stored analysis
 of the same text under the same :data:`~assistant.pipeline.analysis.ANALYSIS_VERSION` and model. ``analysed.py`` is
 the analysed form, the Parquet hand-over between this heavy, parallel work and the index (docs/formats.md): its
-columns, writing and every check on reading. ``distributed.py`` runs the same analysis on a Ray cluster, one actor
+columns, writing and every check on reading; ``form_limits.py`` holds the limits and rules an imported form obeys
+beyond its schema (sizes checked from the Parquet metadata, ids, names), ``out_folder.py`` which ``--out`` folder a
+run may replace (only one it wrote, apart from its sources). ``distributed.py`` runs the same analysis on a Ray cluster, one actor
 per worker loading its models once, each writing its own Parquet parts. Data flows one way: documents in, the
 analysed form out to :mod:`assistant.store`.
 """

@@ -14,6 +14,7 @@ import math
 import os
 import shutil
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,12 +22,19 @@ from typing import Any
 import numpy as np
 
 from ..errors import AssistantError, printable
+from .form_limits import TEXT_CONTROLS, check_id, check_sizes, plain_name
+from .out_folder import check_out, write_marker
+from ..limits import MAX_BUILD_SENTENCES, MAX_DATE, MAX_SPEAKER_CHARS, MAX_TITLE_CHARS, MIN_DATE, valid_date
 
 FORMAT = "article-assistant-analysis"
 FORMAT_VERSION = 1
 ATTRIBUTIONS = ("narration", "direct", "indirect")
 """Attribution codes: the position in this tuple."""
 NORM_TOLERANCE = 1e-3
+MAX_DIMENSION = 8192
+"""The largest vector dimension an analysed form may declare: sentence-transformers models make 384–4,096."""
+INT32_MAX = 2**31 - 1
+"""Offsets, numbers and paragraphs are stored as int32: a larger value is refused, never wrapped."""
 
 
 @dataclass(frozen=True)
@@ -186,30 +194,30 @@ def write_parts(analysed: Analysed, directory: Path, part: str) -> None:
 def write_header(directory: Path, model: str, dimension: int) -> None:
     header = {"format": FORMAT, "format_version": FORMAT_VERSION, "model": model, "dimension": dimension}
     (directory / "analysis.json").write_text(json.dumps(header, indent=2), encoding="utf-8")
+    write_marker(directory)
 
 
-def write(analysed: Analysed, out: Path, model: str) -> None:
+def write(analysed: Analysed, out: Path, model: str, sources: Sequence[Path | str] = ()) -> None:
     """Write the analysed form to ``out`` atomically: a temporary sibling, renamed when complete.
 
-    ``out`` must not exist, or be an analysed directory (which is replaced)."""
+    ``out`` must not exist, or be an analysed folder this app wrote (which is replaced): :func:`check_out`."""
     out = Path(out)
-    if out.exists() and not (out / "analysis.json").is_file():
-        raise AssistantError(
-            f"{printable(out)} exists and is not an analysed directory; choose a new folder for --out."
-        )
+    check_out(out, sources)
     tmp = out.parent / f".{out.name}.analysing-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     tmp.mkdir(parents=True)
     try:
         write_parts(analysed, tmp, "part-00000")
         write_header(tmp, model, analysed.dimension)
-        publish_directory(tmp, out)
+        publish_directory(tmp, out, sources)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
 
 
-def publish_directory(tmp: Path, out: Path) -> None:
-    """Move a finished directory into place (replacing a previous analysed directory at ``out``)."""
+def publish_directory(tmp: Path, out: Path, sources: Sequence[Path | str] = ()) -> None:
+    """Move a finished directory into place, replacing a previous analysed folder at ``out`` only if
+    :func:`check_out` still allows it (checked again right before the swap)."""
+    check_out(out, sources)
     if out.exists():
         old = out.parent / f".{out.name}.old-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         os.replace(out, old)
@@ -228,7 +236,7 @@ def read_header(directory: Path) -> dict[str, Any]:
         raise AssistantError(f"{name} has no analysis.json; it is not an analysed directory.")
     try:
         header = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):  # ValueError: a number of 5,000 digits too
         raise AssistantError(f"{name}/analysis.json is not readable JSON.") from None
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise AssistantError(f"{name}/analysis.json is not an {FORMAT} header.")
@@ -237,8 +245,8 @@ def read_header(directory: Path) -> dict[str, Any]:
     if not isinstance(header.get("model"), str) or not header["model"]:
         raise AssistantError(f"{name}/analysis.json does not name its model.")
     dim = header.get("dimension")
-    if isinstance(dim, bool) or not isinstance(dim, int) or dim <= 0:
-        raise AssistantError(f"{name}/analysis.json has no valid dimension.")
+    if isinstance(dim, bool) or not isinstance(dim, int) or not 0 < dim <= MAX_DIMENSION:
+        raise AssistantError(f"{name}/analysis.json has no valid dimension (a whole number from 1 to {MAX_DIMENSION:,}).")
     return header
 
 
@@ -287,6 +295,7 @@ def read(directory: Path, model: str | None = None, dimension: int | None = None
     if dimension is not None and dim != dimension:
         raise AssistantError(f"{name} has {dim}-dimensional vectors but the index holds {dimension}-dimensional ones.")
 
+    check_sizes(directory, dim, _parquet_files(directory, "documents"), _parquet_files(directory, "sentences"))
     doc_table = _read_table(_parquet_files(directory, "documents"), ["id", "title", "date", "source", "text"], directory, "documents")
     if doc_table is None or doc_table.num_rows == 0:
         raise AssistantError(f"{name} holds no documents.")
@@ -300,13 +309,23 @@ def read(directory: Path, model: str | None = None, dimension: int | None = None
         doc_id, text = docs["id"][i], docs["text"][i]
         if not isinstance(doc_id, str) or not doc_id:
             raise AssistantError(f"{name}: document {i + 1} has no id.")
+        check_id(doc_id, name)
         if not isinstance(text, str) or not text.strip():
             raise AssistantError(f"{name}: document {printable(doc_id)} has no text.")
+        if TEXT_CONTROLS.search(text):
+            raise AssistantError(f"{name}: the text of {printable(doc_id)} holds a control character "
+                                 f"({printable(TEXT_CONTROLS.search(text).group())}); a stored text has none.")
+        for field_name in ("title", "source"):
+            value = docs[field_name][i]
+            if value is not None and (not isinstance(value, str) or not plain_name(value, MAX_TITLE_CHARS)):
+                raise AssistantError(f"{name}: the {field_name} of {printable(doc_id)} holds a control character or "
+                                     f"is over {MAX_TITLE_CHARS} characters.")
         if doc_id in position:
             raise AssistantError(f"{name}: document id {printable(doc_id)} appears twice.")
         date = docs["date"][i]
         if date is not None and not _valid_date(date):
-            raise AssistantError(f"{name}: document {printable(doc_id)} has an invalid date {printable(str(date))}.")
+            raise AssistantError(f"{name}: document {printable(doc_id)} has an invalid date {printable(str(date))} "
+                                 f"(YYYY-MM-DD from {MIN_DATE} to {MAX_DATE}).")
         position[doc_id] = i
         documents.append(
             DocRecord(
@@ -327,7 +346,10 @@ def read(directory: Path, model: str | None = None, dimension: int | None = None
         column = table.column(col)
         if column.null_count or not pa.types.is_integer(column.type):
             raise AssistantError(f"{name}: the {col} column must be whole numbers without gaps.")
-        ints[col] = column.to_numpy().astype(np.int64)
+        values = column.to_numpy().astype(np.int64)  # uint64 beyond 2^63 wraps negative: refused below too
+        if len(values) and (int(values.min()) < 0 or int(values.max()) > INT32_MAX):
+            raise AssistantError(f"{name}: the {col} column holds a value out of range (0 to {INT32_MAX:,}).")
+        ints[col] = values
     doc_ids = table.column("doc_id")
     if doc_ids.null_count:
         raise AssistantError(f"{name}: a sentence has no doc_id.")
@@ -353,6 +375,23 @@ def read(directory: Path, model: str | None = None, dimension: int | None = None
     speaker = np.where(speaker_codes.is_null().to_numpy(zero_copy_only=False), -1, np.nan_to_num(speaker_idx, nan=-1)).astype(np.int32)
     if any(not isinstance(s, str) or not s.strip() for s in speaker_names):
         raise AssistantError(f"{name}: a speaker is an empty name (use null for narration).")
+    bad_names = [s for s in speaker_names if not plain_name(s, MAX_SPEAKER_CHARS)]
+    if bad_names:
+        raise AssistantError(f"{name}: the speaker {printable(bad_names[0], 60)} holds a control character or is over "
+                             f"{MAX_SPEAKER_CHARS} characters.")
+    narration = attribution == ATTRIBUTIONS.index("narration")
+    if (narration & (speaker >= 0)).any() or (~narration & (speaker < 0)).any():
+        row = int(np.flatnonzero((narration & (speaker >= 0)) | (~narration & (speaker < 0)))[0])
+        raise AssistantError(
+            f"{name}: sentence {int(ints['number'][row])} of {printable(documents[int(doc[row])].id)} is "
+            f"{ATTRIBUTIONS[int(attribution[row])]} {'with' if narration[row] else 'without'} a speaker "
+            "(narration has none; direct and indirect speech have one)."
+        )
+    per_document = np.bincount(doc, minlength=len(documents))
+    if len(per_document) and int(per_document.max()) > MAX_BUILD_SENTENCES:
+        big = int(per_document.argmax())
+        raise AssistantError(f"{name}: document {printable(documents[big].id)} has {int(per_document[big]):,} "
+                             f"sentences; the limit is {MAX_BUILD_SENTENCES:,} per document, as for a text.")
 
     vectors = _vectors(table.column("vector"), dim, name)
     # order: by document position, then number
@@ -384,25 +423,19 @@ def _aliases(value: object, name: str, doc_id: str) -> dict[str, list[str]]:
         return {}
     try:
         parsed = json.loads(value) if isinstance(value, str) else None
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):
         parsed = None
     if not isinstance(parsed, dict) or not all(
-        isinstance(k, str) and isinstance(v, list) and all(isinstance(a, str) for a in v) for k, v in parsed.items()
+        isinstance(k, str) and isinstance(v, list) and all(isinstance(a, str) and plain_name(a, MAX_SPEAKER_CHARS) for a in v)
+        and plain_name(k, MAX_SPEAKER_CHARS) for k, v in parsed.items()
     ):
         raise AssistantError(f"{name}: document {printable(doc_id)} has aliases that are not a JSON object of name lists.")
     return parsed
 
 
 def _valid_date(value: object) -> bool:
-    import datetime
-
-    if not isinstance(value, str):
-        return False
-    try:
-        datetime.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return len(value) == 10
+    """``YYYY-MM-DD`` in the CLI's range (:func:`assistant.limits.valid_date`)."""
+    return isinstance(value, str) and len(value) == 10 and valid_date(value)
 
 
 def _vectors(column, dim: int, name: str) -> np.ndarray:  # noqa: ANN001 - pyarrow ChunkedArray

@@ -143,11 +143,16 @@ def check_unique(documents: Sequence[Document | DocRecord]) -> None:
         seen.add(d.id)
 
 
-def analyse_to_dir(documents: Sequence[Document], out: Path, model: str, progress: Progress = _quiet, show_bar: bool = False) -> tuple[int, int, float]:
-    """Write the analysed form of ``documents`` to ``out``; returns documents, sentences and seconds."""
+def analyse_to_dir(
+    documents: Sequence[Document], out: Path, model: str, progress: Progress = _quiet, show_bar: bool = False,
+    sources: Sequence[Path | str] = (),
+) -> tuple[int, int, float]:
+    """Write the analysed form of ``documents`` (read from ``sources``) to ``out``; returns documents, sentences and
+    seconds. ``out`` is checked before any work: :func:`assistant.pipeline.analysed.check_out`."""
     started = time.perf_counter()
+    analysed_form.check_out(Path(out), sources)
     check_unique(documents)
     analysed, _, _, _ = analyse_documents(documents, model, progress, show_bar)
-    analysed_form.write(analysed, out, model)
+    analysed_form.write(analysed, out, model, sources)
     progress(1.0, "done")
     return len(analysed.documents), analysed.size, time.perf_counter() - started

@@ -38,6 +38,7 @@ import ray.data
 from .. import settings
 from ..errors import AssistantError, printable
 from ..schema import Progress
+from .analysed import check_out
 
 
 
@@ -220,13 +221,6 @@ def _run_failed(exc: BaseException) -> AssistantError:
     return AssistantError(f"the Ray run failed ({type(inner).__name__}: {_first_line(inner)}); nothing was written.")
 
 
-def _check_out(out: Path) -> None:
-    if out.exists() and not (out / "analysis.json").is_file():
-        raise AssistantError(
-            f"{printable(out)} exists and is not an analysed directory; choose a new folder for --out."
-        )
-
-
 def _verify_parts(tmp: Path, reports: dict[int, dict[str, int]], planned: int) -> None:
     """Every planned batch reported once and left parts holding the rows it counted."""
     import pyarrow.parquet as pq
@@ -266,7 +260,7 @@ def analyse_on_ray(
     say = progress or (lambda fraction, message: None)
     started = time.perf_counter()
     out = Path(out)
-    _check_out(out)
+    check_out(out, sources)  # the local run's rule: only a folder analyse wrote, apart from the sources
     if address != "local" and not ray.is_initialized():
         _check_reachable(address)  # before reading a large archive
     planned = plan(sources)
@@ -335,8 +329,7 @@ def analyse_on_ray(
         from .analysed import publish_directory, write_header
 
         write_header(tmp, model, dimension)
-        _check_out(out)
-        publish_directory(tmp, out)
+        publish_directory(tmp, out, sources)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

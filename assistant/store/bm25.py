@@ -29,6 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..errors import AssistantError
+
 K1 = 0.9
 B = 0.4
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -196,10 +198,21 @@ class Postings:
             release(array)
 
     def posting(self, key: int) -> tuple[np.ndarray, np.ndarray]:
+        """The rows holding a term and its counts there; a row outside the segment is a damaged file."""
+        docs, tfs = self._posting(key)
+        if len(docs) and (int(docs.min()) < 0 or int(docs.max()) >= self.size or len(tfs) != len(docs)):
+            raise AssistantError("an index segment has a damaged bm25 postings file (a row outside the segment); "
+                                 "assistant verify checks every file of the index.")
+        return docs, tfs
+
+    def _posting(self, key: int) -> tuple[np.ndarray, np.ndarray]:
         i = self.slot(key)
         if i < 0:
             return np.zeros(0, np.int32), np.zeros(0, np.uint16)
         lo, hi = int(self.indptr[i]), int(self.indptr[i + 1])
+        if not 0 <= lo <= hi <= len(self.docs):
+            raise AssistantError("an index segment has a damaged bm25 postings file (a posting outside the file); "
+                                 "assistant verify checks every file of the index.")
         if self.read_from is not None and hi > lo:
             with self.hot_lock:
                 kept = self.hot.get(i)

@@ -16,7 +16,7 @@ from ..errors import AssistantError, printable
 from ..pipeline import analysed as analysed_form
 from ..pipeline.analysis import Reuse, analyse_documents, check_unique, text_hash
 from ..schema import Document, Progress
-from .manifest import MANIFEST, IndexProblem
+from .manifest import MANIFEST, IndexProblem, segment_folders
 from .snapshot import SegmentCache, Snapshot, open_snapshot
 from .writer import Change, IndexWriter, claim_folder
 
@@ -35,6 +35,12 @@ def _current(index_dir: Path, cache: SegmentCache | None = None) -> Snapshot | N
         return open_snapshot(index_dir, cache)
     except (IndexProblem, OSError):
         return None
+
+
+def _has_index_files(index_dir: Path) -> bool:
+    """A manifest or segments on disk: an index whose problem (say, no readable manifest) must be named before any
+    work, and which no change may overwrite (only a build replaces it)."""
+    return (index_dir / MANIFEST).exists() or bool(segment_folders(index_dir))
 
 
 def build(documents: Sequence[Document], index_dir: Path, model: str, progress: Progress = _quiet, show_bar: bool = False) -> Change:
@@ -64,7 +70,7 @@ def add(
     check_unique(documents)
     cache = cache or SegmentCache()
     current = _current(index_dir, cache)
-    if current is None and (index_dir / MANIFEST).exists():
+    if current is None and _has_index_files(index_dir):
         open_snapshot(index_dir)  # raises the index's own clear message
     chosen = model or (current.model if current else None)
     if chosen is None:
@@ -93,13 +99,27 @@ def remove(doc_ids: Sequence[str], index_dir: Path, cache: SegmentCache | None =
         return writer.apply(None, [], [], remove_ids=list(dict.fromkeys(ids)))
 
 
+def _check_new_model(model: str, dimension: int) -> None:
+    """A new index answers questions with the analysed form's model: it must load here and make vectors of the
+    form's dimension, before anything is written (issue 22: ``"model": "/etc"`` built an index no question could use)."""
+    from ..pipeline.embedding import embedding_dimension
+
+    try:
+        made = embedding_dimension(model)
+    except AssistantError as error:
+        raise AssistantError(f"{error} The analysed form names it; nothing was written.") from None
+    if made != dimension:
+        raise AssistantError(f"model {printable(model, 100)!r} makes {made}-dimensional vectors but the analysed form "
+                             f"holds {dimension}-dimensional ones; nothing was written.")
+
+
 def import_dirs(directories: Sequence[Path], index_dir: Path, progress: Progress = _quiet) -> Change:
     """Add analysed directories to the index (created if missing), replacing documents with the same ids."""
     started = time.perf_counter()
     if not directories:
         raise AssistantError("give at least one analysed directory to import.")
     current = _current(index_dir)
-    if current is None and (index_dir / MANIFEST).exists():
+    if current is None and _has_index_files(index_dir):
         open_snapshot(index_dir)
     model = current.model if current else None
     dimension = current.dimension if current else None
@@ -110,6 +130,8 @@ def import_dirs(directories: Sequence[Path], index_dir: Path, progress: Progress
         model, dimension = found_model, part.dimension
         parts.append(part)
     assert model is not None and dimension is not None
+    if current is None:
+        _check_new_model(model, dimension)
     analysed = analysed_form.concat(parts, dimension)
     check_unique(analysed.documents)
     keys = ["imported"] * len(analysed.documents)

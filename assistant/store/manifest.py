@@ -55,6 +55,30 @@ class IndexProblem(AssistantError):
         self.problem = problem
 
 
+def segment_folders(index_dir: Path) -> list[str]:
+    """The segments on disk (folders of ``segments/`` that hold a segment's table), named or not by a manifest."""
+    root = index_dir / SEGMENTS
+    try:
+        return sorted(p.name for p in root.iterdir() if not p.name.startswith(".") and (p / "sentences.npy").exists())
+    except OSError:
+        return []
+
+
+class NoCommitPoint(IndexProblem):
+    """The index holds segments but no readable manifest: nothing may be written until the manifest is back
+    (issue 22: the next change committed a manifest without them and deleted them)."""
+
+    def __init__(self, index_dir: Path, problem: str, segments: int) -> None:
+        AssistantError.__init__(
+            self,
+            f"index {printable(index_dir)} {problem} but holds {segments} segment(s); nothing was changed. "
+            f"Restore {MANIFEST} (the segments are intact: assistant verify checks them once it is back), or "
+            f"replace the index with: assistant build SOURCES --index {printable(index_dir)}",
+        )
+        self.index_dir = index_dir
+        self.problem = problem
+
+
 def fsync_dir(directory: Path) -> None:
     fd = os.open(directory, os.O_RDONLY)
     try:
@@ -71,10 +95,12 @@ def read(index_dir: Path) -> dict[str, Any]:
     if not index_dir.is_dir():
         raise IndexProblem(index_dir, "is not a directory")
     if not path.is_file():
+        _no_commit_point(index_dir, f"has no {MANIFEST}")
         raise IndexProblem(index_dir, f"has no {MANIFEST}")
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # ValueError: bad JSON, or an int of 5,000 digits
+        _no_commit_point(index_dir, f"has a corrupt {MANIFEST}")
         raise IndexProblem(index_dir, f"has a corrupt {MANIFEST}") from None
     except OSError as exc:
         raise IndexProblem(index_dir, f"has an unreadable {MANIFEST} ({exc.strerror})") from None
@@ -91,6 +117,12 @@ def read(index_dir: Path) -> dict[str, Any]:
         raise IndexProblem(index_dir, f"uses an old index format ({version}; this version reads {FORMAT_VERSION})")
     check_fields(index_dir, manifest)
     return manifest
+
+
+def _no_commit_point(index_dir: Path, problem: str) -> None:
+    found = segment_folders(index_dir)
+    if found:
+        raise NoCommitPoint(index_dir, problem, len(found))
 
 
 def check_fields(index_dir: Path, manifest: dict[str, Any]) -> None:

@@ -28,6 +28,8 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import AssistantError, printable
+
 from ..pipeline.analysed import ATTRIBUTIONS, Analysed, DocRecord
 from ..digest import sha256_file
 from . import bm25
@@ -292,7 +294,13 @@ class Segment:
     # ----- documents -----
     def _query(self, sql: str, args: tuple = ()) -> list[tuple]:
         with self._db_lock:
-            return self._db.execute(sql, args).fetchall()
+            try:
+                return self._db.execute(sql, args).fetchall()
+            except sqlite3.DatabaseError as exc:  # a damaged file of the same size: loading checks sizes only
+                raise AssistantError(
+                    f"the index segment {printable(self.directory.name)} has a damaged documents.sqlite "
+                    f"({printable(str(exc), 80)}); assistant verify checks every file of the index."
+                ) from None
 
     def document_rows(self) -> list[StoredDocumentRow]:
         """Every document's row, in ord order (read once, then kept: the segment never changes)."""

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from ..pipeline.analysed import Analysed, concat
-from ..errors import AssistantError, printable
+from ..errors import AssistantError, os_error_line, printable
 from . import manifest as manifest_file
 from .manifest import MARKER, SEGMENTS, IndexProblem
 from .segment import ANN_MIN_SENTENCES, file_table
@@ -40,6 +40,31 @@ OLD_FORMAT_FILES = ("vectors.faiss", "metadata.json", "lexical", "sources")
 
 def _quiet(fraction: float, message: str) -> None:  # noqa: ARG001
     return None
+
+
+def write_failure_reason(exc: BaseException) -> str:
+    """Why writing the index failed, in plain words: a full disk is said so whichever layer noticed it (an OSError
+    with or without errno, numpy's "not enough free space", SQLite's "database or disk is full", faiss)."""
+    import errno
+    import sqlite3
+
+    text = str(exc)
+    if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "disk is full" in text or "free space" in text \
+            or "No space left" in text:
+        return "the disk is full (no space left on device)"
+    if isinstance(exc, OSError):
+        return os_error_line(exc)
+    if isinstance(exc, sqlite3.Error):
+        return f"the documents database could not be written ({printable(text, 120)})"
+    return f"{type(exc).__name__}: {printable(text, 120)}"
+
+
+class WriteFailed(AssistantError):
+    """A step of a change could not write; ``reason`` says why in plain words."""
+
+    def __init__(self, index_dir: Path, reason: str) -> None:
+        super().__init__(f"cannot write the index at {printable(index_dir)}: {reason}; it was left as it was.")
+        self.reason = reason
 
 
 KILL_POINTS = ("segment-written", "segment-renamed", "manifest-written", "committed", "merge-written", "merged")
@@ -65,6 +90,8 @@ class Change:
     speakers: int = 0
     merged_segments: int = 0
     seconds: float = 0.0
+    warning: str | None = None
+    """Set when the change was committed but what follows it (the merge of small segments) failed."""
 
     def __str__(self) -> str:
         parts = []
@@ -75,10 +102,11 @@ class Change:
         if self.removed:
             parts.append(f"removed {len(self.removed)}")
         done = ", ".join(parts) or "no change"
-        return (
+        line = (
             f"{printable(self.index_dir)}: {done}; now {self.documents} document(s), {self.sentences} sentences, "
             f"{self.speakers} speaker(s) ({self.seconds:.1f} s)"
         )
+        return f"{line}; warning: {printable(self.warning, 300)}" if self.warning else line
 
 
 def is_old_format(index_dir: Path) -> bool:
@@ -111,7 +139,7 @@ def claim_folder(index_dir: Path) -> None:
         index_dir.mkdir(parents=True, exist_ok=True)
         (index_dir / MARKER).write_text("This folder is an article-assistant index. Its files are managed by the app.\n")
     except OSError as exc:
-        raise AssistantError(f"cannot create the index at {printable(index_dir)}: {exc.strerror}.") from None
+        raise AssistantError(f"cannot create the index at {printable(index_dir)}: {write_failure_reason(exc)}.") from None
 
 
 def _has_our_manifest(index_dir: Path) -> bool:
@@ -119,7 +147,7 @@ def _has_our_manifest(index_dir: Path) -> bool:
 
     try:
         data = json.loads((index_dir / manifest_file.MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return False
     return isinstance(data, dict) and data.get("format") == manifest_file.FORMAT
 
@@ -178,14 +206,17 @@ class IndexWriter:
     def _read_base(self) -> dict[str, Any]:
         self.previous: dict[str, Any] | None = None  # the index before a full replacement, for reusing analysis
         self.on_disk: set[str] = set()  # segments the manifest in force names: never cleaned before the commit
-        if not (self.index_dir / manifest_file.MANIFEST).exists():
+        if not (self.index_dir / manifest_file.MANIFEST).exists() and not manifest_file.segment_folders(self.index_dir):
             return self._empty()
         try:
             base = manifest_file.read(self.index_dir)
             self.on_disk = {s["name"] for s in base["segments"]}
         except IndexProblem as problem:
-            if self.replace_all and _has_our_manifest(self.index_dir):
-                return self._empty()  # a build replaces an old-format or damaged index of ours
+            if self.replace_all and (_has_our_manifest(self.index_dir) or (self.index_dir / MARKER).is_file()):
+                # a build replaces an old-format or damaged index of ours (the user asked); its segments stay
+                # until the build's commit, so that a failed build leaves them for a restored manifest
+                self.on_disk = set(manifest_file.segment_folders(self.index_dir))
+                return self._empty()
             raise problem
         if self.replace_all:
             if base["model"] == self.model and base["dimension"] == self.dimension:
@@ -250,7 +281,13 @@ class IndexWriter:
             segments.append(self._write(new, keys, hashes))
         self._commit(segments)
         progress(0.97, "committed")
-        merged = self._merge_if_due(progress)
+        try:
+            merged = self._merge_if_due(progress)
+        except Exception as exc:  # noqa: BLE001 - the change is committed: a failed merge must not say otherwise
+            reason = exc.reason if isinstance(exc, WriteFailed) else write_failure_reason(exc)
+            change.warning = (f"the change is saved, but merging small segments failed ({reason}); "
+                              "the next change merges them")
+            merged = 0
         after = open_snapshot(self.index_dir, self.cache)
         counts = after.manifest.get("counts", {})
         change.documents, change.sentences, change.speakers = counts.get("documents", 0), counts.get("sentences", 0), counts.get("speakers", 0)
@@ -274,9 +311,9 @@ class IndexWriter:
             os.replace(tmp, root / name)
             manifest_file.fsync_dir(root)
             checkpoint("segment-renamed")
-        except OSError as exc:
+        except Exception as exc:  # noqa: BLE001 - OSError, SQLite, numpy and faiss all fail on a full disk
             shutil.rmtree(tmp, ignore_errors=True)
-            raise AssistantError(f"cannot write the index at {printable(self.index_dir)}: {exc.strerror}; it was left as it was.") from None
+            raise WriteFailed(self.index_dir, write_failure_reason(exc)) from None
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
@@ -300,7 +337,7 @@ class IndexWriter:
         try:
             manifest_file.write(self.index_dir, manifest, before_rename=lambda: checkpoint("manifest-written"))
         except OSError as exc:
-            raise AssistantError(f"cannot write the index at {printable(self.index_dir)}: {exc.strerror}; it was left as it was.") from None
+            raise WriteFailed(self.index_dir, write_failure_reason(exc)) from None
         self.base = manifest
         checkpoint("committed")
         _clean(self.index_dir, {s["name"] for s in segments})

@@ -397,6 +397,18 @@ def _walk(folder: Path, limited: bool = True) -> list[Path]:
     return sorted(found)
 
 
+def _once(files: list[Path]) -> list[Path]:
+    """Each file once, however often it was named (``docs docs/ferry.txt``: issue 22 indexed it twice)."""
+    seen: set[str] = set()
+    kept = []
+    for path in files:
+        key = os.path.realpath(path)
+        if key not in seen:
+            seen.add(key)
+            kept.append(path)
+    return kept
+
+
 def collect_files(sources: list[Path], limited: bool = True) -> list[Path]:
     """Expand folders into their ``.txt``/``.md`` files (sorted; hidden ones skipped); missing paths, empty folders
     and (when ``limited``) more than MAX_BUILD_FILES files are errors. Special files are kept, for
@@ -411,6 +423,7 @@ def collect_files(sources: list[Path], limited: bool = True) -> list[Path]:
             files.extend(found)
         else:
             files.append(source)
+        files = _once(files)
         if limited:
             check_build(files=len(files))
     if not files:
