@@ -1,0 +1,513 @@
+"""Checking a quote: "Did X say '…'?", "Is it true that X said '…'?", "Who said '…'?" and a quote pasted alone.
+
+Three steps, the first two pure functions of text:
+
+1. **Reading** (:func:`parse_quote_question`): the words inside the quote marks (straight, curly, single, « »),
+   and the person the question names, if any. A partial quote ("Did Brenner call it 'a fair offer'?") is the part
+   inside the marks; a question without quote marks is not a quote check (it is answered as before).
+2. **Aligning** (:func:`align`): the quote's words against a sentence's, word by word (``difflib``'s
+   longest-matching-blocks alignment over words folded for case, quote marks and apostrophes; punctuation and
+   spacing are not words). The sentence's words before and after the stretch the quote covers are context, not
+   differences, so that a partial quote can be verbatim. The result: how many words differ, the character spans
+   of the differing words on each side, and whether a negation, a number or a name is among them.
+3. **Deciding** (:func:`check_quote`, over a snapshot): candidates by the fused dense + BM25 score of the quote
+   itself (:mod:`retrieval`, without its near-duplicate pruning: the same words credited to two people are both
+   kept), and also among the named speaker's own sentences; each aligned; then the verdict: ``verbatim`` (no word
+   differs), ``close`` (few enough differ: :data:`CLOSE_MIN_SHARED`, :data:`CLOSE_MAX_DIFFER`), ``other_speaker``
+   (the words, exact or close, are credited to someone other than the person named) or ``not_found``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..errors import AssistantError
+from ..schema import Answer, Passage, QuoteCheck, QuoteMatch
+from ..speech.lexicon import NEGATION_WORDS, NUMBER_WORDS, QUOTE_QUESTION_FORMS, regex_alternatives
+from .answers import citation, escape_markdown, is_who_said, passage_line
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from ..store.snapshot import Location, Snapshot
+
+# ----- 1. reading the question -----
+
+OPENING_MARKS = {'"': '"”“', "“": "”“\"", "„": "“”\"", "«": "»", "»": "«", "‘": "’'", "'": "'’", "‚": "‘’'"}
+"""Each opening quote mark and the marks that may close it (curly pairs, German „…“, guillemets, singles)."""
+_SINGLE = set("'‘’‚")
+_BEFORE_OPENING = set(" \t\n(:[—–-/")
+_AFTER_SINGLE_CLOSING = set(" \t\n?.!,;:)]—–-/")
+
+_VERBS = regex_alternatives(QUOTE_QUESTION_FORMS)
+_ADVERBS = r"(?:(?:really|ever|actually|also|just|once|publicly|truly|in\s+fact|indeed|recently)\s+)*"
+_DID = re.compile(
+    r"^\W*(?:(?:so|and|but|then)\s+)?(?:did|does|do|has|have|had|would)\s+(?P<name>.+?)\s+" + _ADVERBS
+    + r"(?:" + _VERBS + r")\b",
+    re.IGNORECASE,
+)
+_QUOTED_AS = re.compile(
+    r"^\W*(?:was|were|is|has|have)\s+(?P<name>.+?)\s+" + _ADVERBS + r"(?:been\s+)?(?:quoted|heard|recorded)\b",
+    re.IGNORECASE,
+)
+_IS_IT_TRUE = re.compile(
+    r"^\W*(?:is\s+it\s+(?:true|right|correct|accurate)|was\s+it|true\s+or\s+false|did\s+you\s+know)\s*,?\s*"
+    r"(?:that\s+)?(?P<name>.+?)\s+" + _ADVERBS + r"(?:" + _VERBS + r")\b",
+    re.IGNORECASE,
+)
+_CHECK_WORDS = re.compile(
+    r"^\W*(?:(?:please\s+)?(?:check|verify|fact[- ]?check)(?:\s+(?:this|that|the)\s*(?:quote)?)?|quote|"
+    r"is\s+this\s+(?:quote\s+)?(?:real|true|genuine|accurate)|real\s+or\s+fake)\W*$",
+    re.IGNORECASE,
+)
+_NAME_COLON = re.compile(r"^\W*(?P<name>[^\W\d_][\w.'’ -]{0,60}?)\s*(?:[:—–]|\s-|\s+(?:said|says|wrote))\s*:?\s*$")
+_DASH_NAME = re.compile(r"^\s*[,]?\s*[—–-]+\s*(?P<name>[^\W\d_][\w.'’ -]{0,60}?)\W*$")
+_NOT_A_NAME = {"he", "she", "they", "it", "you", "we", "i", "anyone", "anybody", "someone", "somebody", "one", "who",
+               "people", "the article", "the text", "the texts", "this", "that", "there"}
+
+
+@dataclass(frozen=True)
+class QuoteQuestion:
+    """A question that asks whether words were said: ``quote`` as the user gave it (inside the marks), ``name`` the
+    person named as typed (None for "Who said …?" and a quote without a name), ``form`` how it was asked."""
+
+    quote: str
+    name: str | None
+    form: str  # "did" | "who" | "pasted"
+
+
+def quoted_part(text: str) -> tuple[int, int] | None:
+    """The [start, end) of the longest stretch inside matching quote marks (the marks excluded), or None.
+
+    An opening mark must start the text or follow a space or ``( : [ —``; a single mark closes only before a space,
+    punctuation or the end, so that the apostrophes of "can't" and "Putin's" are not quote marks."""
+    best: tuple[int, int] | None = None
+    for i, mark in enumerate(text):
+        if mark not in OPENING_MARKS or (i > 0 and text[i - 1] not in _BEFORE_OPENING):
+            continue
+        closers = OPENING_MARKS[mark]
+        for j in range(i + 2, len(text)):
+            if text[j] not in closers or text[j - 1].isspace():
+                continue
+            if mark in _SINGLE and j + 1 < len(text) and text[j + 1] not in _AFTER_SINGLE_CLOSING:
+                continue
+            if re.search(r"\w", text[i + 1:j]) and (best is None or j - i - 1 > best[1] - best[0]):
+                best = (i + 1, j)
+            break
+    return best
+
+
+def _name(text: str | None) -> str | None:
+    if text is None:
+        return None
+    name = re.sub(r"\s+", " ", text).strip(" \t\"'“”‘’,.:;!?-—–")
+    if not name or name.lower() in _NOT_A_NAME or len(name) > 80 or len(name.split()) > 8:
+        return None
+    return name
+
+
+def parse_quote_question(question: str) -> QuoteQuestion | None:
+    """The quote a question asks about and whom it names, or None when the question is not a quote check."""
+    span = quoted_part(question)
+    if span is None:
+        return None
+    start, end = span
+    quote = re.sub(r"\s+", " ", question[start:end]).strip()
+    before = re.sub(r"\s+", " ", question[: start - 1].replace("’", "'")).strip()
+    after = question[end + 1:].strip()
+    if is_who_said(before + " x") and not before.lower().startswith(("what", "how")):
+        return QuoteQuestion(quote, None, "who")
+    for pattern in (_IS_IT_TRUE, _DID, _QUOTED_AS):
+        match = pattern.match(before)
+        if match:
+            return QuoteQuestion(quote, _name(match.group("name")), "did")
+    if re.fullmatch(r"[\W_]*", after) or _DASH_NAME.match(after):
+        signed = _DASH_NAME.match(after)
+        if not before or re.fullmatch(r"[\W_]*", before) or _CHECK_WORDS.match(before):
+            return QuoteQuestion(quote, _name(signed.group("name")) if signed else None, "pasted")
+        named = _NAME_COLON.match(before)
+        if named and not signed:
+            return QuoteQuestion(quote, _name(named.group("name")), "pasted")
+    return None
+
+
+# ----- 2. aligning a quote with a sentence -----
+
+_WORD = re.compile(r"\d+(?:[.,:]\d+)*%?|[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Word:
+    key: str  # folded: lower case, ’ as '
+    start: int
+    end: int
+
+
+def words(text: str) -> list[Word]:
+    """The words of ``text`` with their character spans; punctuation, quote marks and spacing are not words."""
+    return [Word(m.group().lower().replace("’", "'"), m.start(), m.end()) for m in _WORD.finditer(text)]
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """A quote aligned with a sentence. ``ops`` are difflib opcodes over the two word lists, trimmed to the stretch
+    of the sentence the quote covers (``covered``: its first and last word + 1)."""
+
+    quote_words: list[Word]
+    source_words: list[Word]
+    ops: list[tuple[str, int, int, int, int]]
+    covered: tuple[int, int]
+
+    @property
+    def words_differ(self) -> int:
+        """Words changed, dropped or added: a changed pair counts once, a replaced stretch by its longer side."""
+        return sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in self.ops if tag != "equal")
+
+    @property
+    def shared(self) -> int:
+        return sum(i2 - i1 for tag, i1, i2, _, _ in self.ops if tag == "equal")
+
+    @property
+    def shared_share(self) -> float:
+        """Shared words over the longer of the quote and the stretch it covers (1.0: verbatim)."""
+        longest = max(len(self.quote_words), self.covered[1] - self.covered[0], 1)
+        return self.shared / longest
+
+    def _spans(self, side: str) -> list[tuple[int, int]]:
+        found: list[tuple[int, int]] = []
+        for tag, i1, i2, j1, j2 in self.ops:
+            if tag == "equal":
+                continue
+            lo, hi, seq = (i1, i2, self.quote_words) if side == "quote" else (j1, j2, self.source_words)
+            if hi > lo:
+                found.append((seq[lo].start, seq[hi - 1].end))
+        return found
+
+    @property
+    def quote_spans(self) -> list[tuple[int, int]]:
+        return self._spans("quote")
+
+    @property
+    def source_spans(self) -> list[tuple[int, int]]:
+        return self._spans("source")
+
+    def changed(self) -> tuple[list[Word], list[Word]]:
+        """The differing words of the quote and of the sentence."""
+        quote = [w for tag, i1, i2, _, _ in self.ops if tag != "equal" for w in self.quote_words[i1:i2]]
+        source = [w for tag, _, _, j1, j2 in self.ops if tag != "equal" for w in self.source_words[j1:j2]]
+        return quote, source
+
+
+def _trim(ops: list[tuple[str, int, int, int, int]], quote_len: int) -> list[tuple[str, int, int, int, int]]:
+    """Drop the sentence's words before and after the stretch the quote covers: at the quote's start, a leading
+    insert is all context and a leading replace keeps only as many sentence words as it replaces (the nearest
+    ones); the same at its end."""
+    ops = list(ops)
+    while ops and ops[0][0] == "insert" and ops[0][1] == 0:
+        ops.pop(0)
+    while ops and ops[-1][0] == "insert" and ops[-1][2] == quote_len:
+        ops.pop()
+    if ops and ops[0][0] == "replace" and ops[0][1] == 0:
+        tag, i1, i2, j1, j2 = ops[0]
+        ops[0] = (tag, i1, i2, max(j1, j2 - (i2 - i1)), j2)
+    if ops and ops[-1][0] == "replace" and ops[-1][2] == quote_len:
+        tag, i1, i2, j1, j2 = ops[-1]
+        ops[-1] = (tag, i1, i2, j1, min(j2, j1 + (i2 - i1)))
+    return ops
+
+
+def align(quote: str, source: str) -> Alignment:
+    """The quote's words aligned with the sentence's (see the module docstring)."""
+    quote_words, source_words = words(quote), words(source)
+    matcher = difflib.SequenceMatcher(None, [w.key for w in quote_words], [w.key for w in source_words],
+                                      autojunk=False)
+    ops = _trim(matcher.get_opcodes(), len(quote_words))
+    if not ops:
+        return Alignment(quote_words, source_words, [], (0, 0))
+    covered = (min(j1 for _, _, _, j1, _ in ops), max(j2 for _, _, _, _, j2 in ops))
+    return Alignment(quote_words, source_words, ops, covered)
+
+
+def _bare(key: str) -> str:
+    return key.replace("'", "")
+
+
+def _is_negation(word: Word) -> bool:
+    return _bare(word.key) in NEGATION_WORDS or word.key.endswith("n't")
+
+
+def _is_number(word: Word) -> bool:
+    return any(c.isdigit() for c in word.key) or word.key in NUMBER_WORDS
+
+
+def _is_name(word: Word, text: str) -> bool:
+    """A capitalised word that does not start the text or a sentence (nor is "I"): a name, most likely."""
+    first = text[word.start:word.end][:1]
+    if not first.isupper() or word.key == "i":
+        return False
+    before = text[: word.start].rstrip()
+    return bool(before) and before[-1] not in ".!?\"“”‘'«»(:—–"
+
+
+def meaning_changes(alignment: Alignment, quote: str, source: str) -> tuple[str, ...]:
+    """Which meaning-bearing kinds of words are among the differing ones: "negation", "number", "name"."""
+    quote_changed, source_changed = alignment.changed()
+    pairs = [(w, quote) for w in quote_changed] + [(w, source) for w in source_changed]
+    kinds = []
+    if any(_is_negation(w) for w, _ in pairs):
+        kinds.append("negation")
+    if any(_is_number(w) for w, _ in pairs):
+        kinds.append("number")
+    if any(_is_name(w, text) for w, text in pairs):
+        kinds.append("name")
+    return tuple(kinds)
+
+
+CLOSE_MIN_SHARED = 0.6
+"""A sentence is close to a quote when at least this share of the longer side's words are the same, in order.
+
+Chosen on tests/quote_check/cases.json (scripts/quote_check_eval.py, docs/quote_check.md): a quote with one to three
+words changed in ten or more keeps ≥ 0.7, the invented quotes, however topical, share ≤ 0.5 with any sentence."""
+CLOSE_MAX_DIFFER = 6
+"""… and at most this many words differ: beyond it a long quote is a paraphrase, not the same words."""
+CANDIDATES = 30
+"""Sentences aligned per check, by the fused score of the quote (retrieval.py); a verbatim sentence ranks first
+or nearly so: measured in docs/quote_check.md."""
+SPEAKER_CANDIDATES = 10
+"""… and the best of the named speaker's own sentences, so that theirs is aligned even when others outrank it."""
+
+
+def is_close(alignment: Alignment) -> bool:
+    return (alignment.words_differ == 0 and alignment.shared > 0) or (
+        alignment.shared_share >= CLOSE_MIN_SHARED and alignment.words_differ <= CLOSE_MAX_DIFFER
+    )
+
+
+# ----- the aligned diff the CLI prints -----
+
+GAP = "·"
+"""Shown on one side of the aligned diff where the other side has a word this side does not."""
+
+
+def diff_columns(quote: str, source: str) -> list[tuple[str, str, bool]]:
+    """(quote word, source word, differs) columns over the stretch the quote covers; ``GAP`` where a side has none."""
+    alignment = align(quote, source)
+    columns: list[tuple[str, str, bool]] = []
+    for tag, i1, i2, j1, j2 in alignment.ops:
+        q = [quote[w.start:w.end] for w in alignment.quote_words[i1:i2]]
+        s = [source[w.start:w.end] for w in alignment.source_words[j1:j2]]
+        for n in range(max(len(q), len(s))):
+            columns.append((q[n] if n < len(q) else GAP, s[n] if n < len(s) else GAP, tag != "equal"))
+    return columns
+
+
+def aligned_diff(quote: str, source: str, width: int = 100) -> list[str]:
+    """Lines "quote  …" / "source …" / "^^^" with the words in columns, wrapped at ``width`` characters."""
+    lines: list[str] = []
+    row: list[tuple[str, str, bool]] = []
+
+    def flush() -> None:
+        if not row:
+            return
+        widths = [max(len(q), len(s)) for q, s, _ in row]
+        lines.append("quote   " + "  ".join(q.ljust(w) for (q, _, _), w in zip(row, widths)).rstrip())
+        lines.append("source  " + "  ".join(s.ljust(w) for (_, s, _), w in zip(row, widths)).rstrip())
+        marks = "  ".join(("^" if d else " ") * w for (_, _, d), w in zip(row, widths)).rstrip()
+        if marks:
+            lines.append("        " + marks)
+        row.clear()
+
+    used = 8
+    for column in diff_columns(quote, source):
+        size = max(len(column[0]), len(column[1])) + 2
+        if row and used + size > width:
+            flush()
+            used = 8
+        row.append(column)
+        used += size
+    flush()
+    return lines
+
+
+# ----- 3. deciding, over a snapshot -----
+
+VERDICT_TITLES = {
+    "verbatim": "Verbatim",
+    "close": "Close, not exact",
+    "other_speaker": "Said by someone else",
+    "not_found": "Not found",
+}
+"""The verdict in plain words, as the reply, the CLI and the page say it first."""
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    location: Location
+    score: float
+    speaker: str | None
+    alignment: Alignment
+
+    @property
+    def order(self) -> tuple[int, float, float]:
+        return (self.alignment.words_differ, -self.alignment.shared_share, -self.score)
+
+
+def _candidates(snapshot: Snapshot, quote: str, vector: np.ndarray, wanted: int,
+                allowed: set[str] | None) -> list[tuple[Location, float]]:
+    from ..store.snapshot import Location
+    from . import retrieval
+
+    parts = retrieval.score_parts(snapshot, quote, vector, allowed)
+    seg_ids, rows, scores = retrieval.fused(parts, retrieval.lexical_weight(snapshot.model), snapshot.context_weight)
+    order = retrieval.top_order(scores, wanted)[:wanted]
+    return [(Location(int(seg_ids[i]), int(rows[i])), float(scores[i])) for i in order]
+
+
+def _speakers_named(snapshot: Snapshot, name: str | None) -> set[str]:
+    from .speakers import match_speakers
+
+    if name is None:
+        return set()
+    try:
+        return match_speakers(name, snapshot.speakers)
+    except AssistantError:  # nobody of that name is quoted: any match is someone else's
+        return set()
+
+
+def check_quote(snapshot: Snapshot, asked: QuoteQuestion, question: str, vector: np.ndarray, k: int,
+                speaker_filter: str | None = None) -> Answer:
+    """The Answer to a quote check: the verdict, the matches (deciding one first) and the reply."""
+    from .retrieval import passage_at
+
+    name = asked.name or speaker_filter
+    named = _speakers_named(snapshot, name)
+    found: dict[Location, float] = {}
+    for location, score in _candidates(snapshot, asked.quote, vector, CANDIDATES, None):
+        found[location] = score
+    if named:
+        for location, score in _candidates(snapshot, asked.quote, vector, SPEAKER_CANDIDATES, named):
+            found.setdefault(location, score)
+    aligned = []
+    for location, score in found.items():
+        seg = snapshot.segments[location.segment]
+        who = seg.speaker_name(int(seg.speaker[location.row]))
+        aligned.append(_Candidate(location, score, who, align(asked.quote, seg.sentence_text(location.row))))
+    aligned.sort(key=lambda c: c.order)
+    close = [c for c in aligned if is_close(c.alignment)]
+    verdict, chosen = decide(close, named, name is not None)
+    if verdict == "not_found":
+        chosen = aligned
+    chosen = chosen[:k]
+    passages = [passage_at(snapshot, c.location, rank, c.score) for rank, c in enumerate(chosen, start=1)]
+    matches = [] if verdict == "not_found" else [
+        QuoteMatch(rank=p.rank, passage=p, words_differ=c.alignment.words_differ,
+                   quote_spans=c.alignment.quote_spans, source_spans=c.alignment.source_spans,
+                   meaning=meaning_changes(c.alignment, asked.quote, p.text))
+        for c, p in zip(chosen, passages)
+    ]
+    canonical = _canonical(named, matches)
+    result = QuoteCheck(verdict=verdict, quote=asked.quote, speaker=canonical, matches=matches)  # type: ignore[arg-type]
+    reply = compose_quote_reply(asked, result, passages, name)
+    return Answer(question=question, answer=reply, passages=passages, found=verdict != "not_found", quote_check=result)
+
+
+def decide(close: list[_Candidate], named: set[str], names_someone: bool) -> tuple[str, list[_Candidate]]:
+    """The verdict from the close candidates (best first) and the speakers the question names; the matches listed,
+    the deciding one first. A named speaker's own match wins unless someone else's is strictly closer."""
+    if not close:
+        return "not_found", []
+    best = close[0]
+    if not names_someone:
+        return ("verbatim" if best.alignment.words_differ == 0 else "close"), close
+    own = [c for c in close if c.speaker in named]
+    others = [c for c in close if c.speaker not in named]
+    if own and (not others or own[0].alignment.words_differ <= others[0].alignment.words_differ):
+        return ("verbatim" if own[0].alignment.words_differ == 0 else "close"), own + others
+    return "other_speaker", others + own
+
+
+def _canonical(named: set[str], matches: list[QuoteMatch]) -> str | None:
+    if not named:
+        return None
+    for match in matches:
+        if match.passage.speaker in named:
+            return match.passage.speaker
+    return sorted(named)[0]
+
+
+# ----- the reply -----
+
+def marked_markdown(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` escaped for markdown, the spans in bold."""
+    pieces, cursor = [], 0
+    for start, end in spans:
+        pieces.append(escape_markdown(text[cursor:start]))
+        pieces.append(f"**{escape_markdown(text[start:end])}**")
+        cursor = end
+    pieces.append(escape_markdown(text[cursor:]))
+    return "".join(pieces)
+
+
+def _how(passage: Passage) -> str:
+    return "in quotation marks" if passage.attribution == "direct" else "reported speech"
+
+
+def _who(passage: Passage) -> str:
+    if passage.speaker is None:
+        return "the article's own narration (no speaker)"
+    return f"**{escape_markdown(passage.speaker)}** ({_how(passage)})"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def meaning_sentence(meaning: tuple[str, ...]) -> str:
+    if not meaning:
+        return "no negation, number or name changed"
+    kinds = {"negation": "a negation", "number": "a number", "name": "a name"}
+    shown = [kinds[m] for m in meaning]
+    listed = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+    return f"the meaning may have changed: {listed} differs"
+
+
+def verdict_line(asked: QuoteQuestion, check: QuoteCheck, name: str | None) -> str:
+    """The reply's first paragraph: the verdict in plain words, then whose words they are and where."""
+    title = f"**{VERDICT_TITLES[check.verdict]}.**"
+    shown_name = escape_markdown(check.speaker or name or "")
+    if check.verdict == "not_found":
+        whose = f" (said by {shown_name} or anyone else)" if name else ""
+        return (f"{title} No sentence in the texts is close to these words{whose}. The closest sentences are below; "
+                "they are not the quote.")
+    first = check.matches[0]
+    where = f"see [{first.rank}] ({escape_markdown(citation(first.passage))})"
+    if check.verdict == "verbatim":
+        if asked.form == "who" and first.passage.speaker is not None:
+            return (f"**{escape_markdown(first.passage.speaker)}** said it, word for word ({_how(first.passage)}), "
+                    f"{where}.")
+        return f"{title} These exact words are in a sentence credited to {_who(first.passage)}, {where}."
+    differ = f"differs in {_plural(first.words_differ, 'word')}"
+    if check.verdict == "close":
+        return (f"{title} The nearest sentence, credited to {_who(first.passage)}, {differ} ({meaning_sentence(first.meaning)}), "
+                f"{where}.")
+    exact = "These exact words are" if first.words_differ == 0 else f"Close words (the sentence {differ}) are"
+    whose = _who(first.passage)
+    unquoted = "" if check.speaker else " (who is not quoted in the texts)"
+    return f"{title} {exact} credited to {whose}, not to **{shown_name}**{unquoted}, {where}."
+
+
+def compose_quote_reply(asked: QuoteQuestion, check: QuoteCheck, passages: list[Passage], name: str | None) -> str:
+    """The chat reply: the verdict first; for a quote that differs, the two sides with the differing words in bold;
+    then every sentence cited."""
+    lines = [verdict_line(asked, check, name)]
+    if check.matches and check.matches[0].words_differ:
+        first = check.matches[0]
+        lines.append(f"Quote: \u201c{marked_markdown(check.quote, first.quote_spans)}\u201d  \n"
+                     f"Source [{first.rank}]: \u201c{marked_markdown(first.passage.text, first.source_spans)}\u201d")
+    lines.extend(passage_line(p, check.verdict != "not_found") for p in passages)
+    return "\n\n".join(lines)
+
+
