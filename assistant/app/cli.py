@@ -193,6 +193,8 @@ def cmd_ask(args: argparse.Namespace) -> None:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return
     lead = lead_lines(answer)  # not found, the speaker asked about, the speaker filter, who said it
+    if answer.quote_check is not None:  # the verdict line, then the quote and its source aligned word by word
+        lead = lead[:1] + quote_diff_lines(answer.quote_check)
     for line in lead:
         print(line)
     if lead and answer.passages:
@@ -201,6 +203,17 @@ def cmd_ask(args: argparse.Namespace) -> None:
     for p in answer.passages:
         print(f"[{p.rank}] {p.score:.2f}{mark}  {speaker_label(p)}  —  {p.doc_id} ¶{p.paragraph} s{p.sentence} [{p.start}:{p.end}]")
         print(f"    {p.text}")
+
+
+def quote_diff_lines(check) -> list[str]:  # noqa: ANN001 - an api.QuoteCheck
+    """The aligned diff of a quote check's first match (none when its words are the source's exactly)."""
+    from ..api import aligned_diff
+
+    if not check.matches or not check.matches[0].words_differ:
+        return []
+    first = check.matches[0]
+    return ["", f"{first.words_differ} word(s) differ, quote vs [{first.rank}]:",
+            *(f"  {line}" for line in aligned_diff(check.quote, first.passage.text))]
 
 
 def cmd_speakers(args: argparse.Namespace) -> None:

@@ -5,10 +5,11 @@ Three steps, the first two pure functions of text:
 1. **Reading** (:func:`parse_quote_question`): the words inside the quote marks (straight, curly, single, « »),
    and the person the question names, if any. A partial quote ("Did Brenner call it 'a fair offer'?") is the part
    inside the marks; a question without quote marks is not a quote check (it is answered as before).
-2. **Aligning** (:func:`align`): the quote's words against a sentence's, word by word (``difflib``'s
-   longest-matching-blocks alignment over words folded for case, quote marks and apostrophes; punctuation and
-   spacing are not words). The sentence's words before and after the stretch the quote covers are context, not
-   differences, so that a partial quote can be verbatim. The result: how many words differ, the character spans
+2. **Aligning** (:func:`align`): the quote's words against a sentence's, word by word: the fewest words changed,
+   dropped or added (a word-level edit distance whose ends are free in the sentence, so that the sentence's words
+   before and after the stretch the quote covers are context, not differences, and a partial quote can be
+   verbatim, unless the cut leaves out a negation next to it: "a single penny …" from "Not a single penny …");
+   words are folded for case, quote marks and apostrophes; punctuation and spacing are not words. The result: how many words differ, the character spans
    of the differing words on each side, and whether a negation, a number or a name is among them.
 3. **Deciding** (:func:`check_quote`, over a snapshot): candidates by the fused dense + BM25 score of the quote
    itself (:mod:`retrieval`, without its near-duplicate pruning: the same words credited to two people are both
@@ -19,14 +20,13 @@ Three steps, the first two pure functions of text:
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..errors import AssistantError
 from ..schema import Answer, Passage, QuoteCheck, QuoteMatch
-from ..speech.lexicon import NEGATION_WORDS, NUMBER_WORDS, QUOTE_QUESTION_FORMS, regex_alternatives
+from ..speech.lexicon import HONORIFICS, NEGATION_WORDS, NUMBER_WORDS, QUOTE_QUESTION_FORMS, TITLES, regex_alternatives
 from .answers import citation, escape_markdown, is_who_said, passage_line
 
 if TYPE_CHECKING:
@@ -201,33 +201,69 @@ class Alignment:
         return quote, source
 
 
-def _trim(ops: list[tuple[str, int, int, int, int]], quote_len: int) -> list[tuple[str, int, int, int, int]]:
-    """Drop the sentence's words before and after the stretch the quote covers: at the quote's start, a leading
-    insert is all context and a leading replace keeps only as many sentence words as it replaces (the nearest
-    ones); the same at its end."""
-    ops = list(ops)
-    while ops and ops[0][0] == "insert" and ops[0][1] == 0:
-        ops.pop(0)
-    while ops and ops[-1][0] == "insert" and ops[-1][2] == quote_len:
-        ops.pop()
-    if ops and ops[0][0] == "replace" and ops[0][1] == 0:
-        tag, i1, i2, j1, j2 = ops[0]
-        ops[0] = (tag, i1, i2, max(j1, j2 - (i2 - i1)), j2)
-    if ops and ops[-1][0] == "replace" and ops[-1][2] == quote_len:
-        tag, i1, i2, j1, j2 = ops[-1]
-        ops[-1] = (tag, i1, i2, j1, min(j2, j1 + (i2 - i1)))
-    return ops
+def _edit_table(quote: np.ndarray, source: np.ndarray) -> np.ndarray:
+    """Word edit distances with the sentence's ends free: ``table[i, j]`` is the fewest words changed, dropped or
+    added to turn the quote's first ``i`` words into some stretch of the sentence ending at word ``j``. One row per
+    quote word, vectorised along the sentence (the row's left-to-right dependence is a running minimum)."""
+    import numpy as np
+
+    n, m = len(quote), len(source)
+    table = np.zeros((n + 1, m + 1), dtype=np.int32)
+    steps = np.arange(m + 1, dtype=np.int32)
+    for i in range(1, n + 1):
+        above = table[i - 1]
+        best = np.empty(m + 1, dtype=np.int32)
+        best[0] = above[0] + 1
+        best[1:] = np.minimum(above[:-1] + (source != quote[i - 1]), above[1:] + 1)
+        table[i] = np.minimum.accumulate(best - steps) + steps
+    return table
+
+
+def _opcodes(table: np.ndarray, quote: np.ndarray, source: np.ndarray) -> list[tuple[str, int, int, int, int]]:
+    """The alignment traced back from the best end, as difflib-style opcodes (equal / replace / delete / insert)."""
+    last = table[len(quote)]
+    i, j = len(quote), len(last) - 1 - int(last[::-1].argmin())  # of equal ends, the one that matches more words
+    steps: list[tuple[bool, int, int, int, int]] = []  # (equal, i1, i2, j1, j2) of one word step
+    while i > 0:
+        if j > 0 and table[i, j] == table[i - 1, j - 1] + (quote[i - 1] != source[j - 1]):
+            steps.append((bool(quote[i - 1] == source[j - 1]), i - 1, i, j - 1, j))
+            i, j = i - 1, j - 1
+        elif table[i, j] == table[i - 1, j] + 1:
+            steps.append((False, i - 1, i, j, j))
+            i -= 1
+        else:
+            steps.append((False, i, i, j - 1, j))
+            j -= 1
+    ops: list[list] = []
+    for same, i1, i2, j1, j2 in reversed(steps):
+        if ops and ops[-1][0] == same:
+            ops[-1][2], ops[-1][4] = i2, j2
+        else:
+            ops.append([same, i1, i2, j1, j2])
+    tags = []
+    for same, i1, i2, j1, j2 in ops:
+        tag = "equal" if same else "replace" if i2 > i1 and j2 > j1 else "delete" if i2 > i1 else "insert"
+        tags.append((tag, i1, i2, j1, j2))
+    return tags
 
 
 def align(quote: str, source: str) -> Alignment:
-    """The quote's words aligned with the sentence's (see the module docstring)."""
+    """The quote's words aligned with the stretch of the sentence they are closest to (see the module docstring)."""
+    import numpy as np
+
     quote_words, source_words = words(quote), words(source)
-    matcher = difflib.SequenceMatcher(None, [w.key for w in quote_words], [w.key for w in source_words],
-                                      autojunk=False)
-    ops = _trim(matcher.get_opcodes(), len(quote_words))
-    if not ops:
+    if not quote_words:
         return Alignment(quote_words, source_words, [], (0, 0))
-    covered = (min(j1 for _, _, _, j1, _ in ops), max(j2 for _, _, _, _, j2 in ops))
+    ids: dict[str, int] = {}
+    q = np.array([ids.setdefault(w.key, len(ids)) for w in quote_words], dtype=np.int32)
+    s = np.array([ids.setdefault(w.key, len(ids)) for w in source_words], dtype=np.int32)
+    ops = _opcodes(_edit_table(q, s), q, s)
+    first, last = ops[0][3], ops[-1][4]
+    if first > 0 and _is_negation(source_words[first - 1]):  # "a single penny …" cut from "Not a single penny …"
+        ops.insert(0, ("insert", 0, 0, first - 1, first))
+    if last < len(source_words) and _is_negation(source_words[last]):  # "I am" cut from "I am not …"
+        ops.append(("insert", len(quote_words), len(quote_words), last, last + 1))
+    covered = (min(j1 for *_, j1, _ in ops), max(j2 for *_, j2 in ops))
     return Alignment(quote_words, source_words, ops, covered)
 
 
@@ -269,13 +305,16 @@ def meaning_changes(alignment: Alignment, quote: str, source: str) -> tuple[str,
 CLOSE_MIN_SHARED = 0.6
 """A sentence is close to a quote when at least this share of the longer side's words are the same, in order.
 
-Chosen on tests/quote_check/cases.json (scripts/quote_check_eval.py, docs/quote_check.md): a quote with one to three
-words changed in ten or more keeps ≥ 0.7, the invented quotes, however topical, share ≤ 0.5 with any sentence."""
+Chosen on tests/quote_check/cases.json (``scripts/quote_check_eval.py --margins``, docs/quote_check.md): the quotes
+with one to three words changed, dropped or added (or a negation or number changed) share 0.75–0.94 with their
+sentence, the invented ones, however topical, 0.20–0.33 with the closest; 0.6 sits between, nearer the invented
+side because a wrong "close" (a reworded quote shown with its differences) costs less than a missed one."""
 CLOSE_MAX_DIFFER = 6
-"""… and at most this many words differ: beyond it a long quote is a paraphrase, not the same words."""
+"""… and at most this many words differ (the changed quotes differ in 1–4, the invented in 6–10 on that set):
+beyond it a long quote that shares 60% is a paraphrase, not the same words."""
 CANDIDATES = 30
-"""Sentences aligned per check, by the fused score of the quote (retrieval.py); a verbatim sentence ranks first
-or nearly so: measured in docs/quote_check.md."""
+"""Sentences aligned per check, by the fused score of the quote (retrieval.py); the closest sentence ranked first
+among them for every case of the set, and aligning 30 costs ~5 ms (docs/quote_check.md)."""
 SPEAKER_CANDIDATES = 10
 """… and the best of the named speaker's own sentences, so that theirs is aligned even when others outrank it."""
 
@@ -367,14 +406,22 @@ def _candidates(snapshot: Snapshot, quote: str, vector: np.ndarray, wanted: int,
 
 
 def _speakers_named(snapshot: Snapshot, name: str | None) -> set[str]:
+    """The canonical speakers ``name`` names; "the minister Oliver Grant" is tried as "minister Oliver Grant",
+    then "Oliver Grant" (lower-case words, titles and honorifics before a name are dropped; "John Grant" is never
+    "Grant"); nobody of that name: any match is someone else's."""
     from .speakers import match_speakers
 
     if name is None:
         return set()
-    try:
-        return match_speakers(name, snapshot.speakers)
-    except AssistantError:  # nobody of that name is quoted: any match is someone else's
-        return set()
+    parts = name.split()
+    for start in range(len(parts)):
+        try:
+            return match_speakers(" ".join(parts[start:]), snapshot.speakers)
+        except AssistantError:
+            word = parts[start].strip(".,").lower()
+            if parts[start][:1].isupper() and word not in HONORIFICS and word not in TITLES:
+                break  # "John Grant" is not "Grant": only roles and titles are dropped
+    return set()
 
 
 def check_quote(snapshot: Snapshot, asked: QuoteQuestion, question: str, vector: np.ndarray, k: int,
