@@ -518,7 +518,7 @@ def meaning_sentence(meaning: tuple[str, ...]) -> str:
     kinds = {"negation": "a negation", "number": "a number", "name": "a name"}
     shown = [kinds[m] for m in meaning]
     listed = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
-    return f"the meaning may have changed: {listed} differs"
+    return f"the meaning may have changed: {listed} {'differs' if len(shown) == 1 else 'differ'}"
 
 
 def verdict_line(asked: QuoteQuestion, check: QuoteCheck, name: str | None) -> str:
@@ -553,7 +553,7 @@ def compose_quote_reply(asked: QuoteQuestion, check: QuoteCheck, passages: list[
     if check.matches and check.matches[0].words_differ:
         first = check.matches[0]
         lines.append(f"Quote: \u201c{marked_markdown(check.quote, first.quote_spans)}\u201d  \n"
-                     f"Source [{first.rank}]: \u201c{marked_markdown(first.passage.text, first.source_spans)}\u201d")
+                     f"Source [{first.rank}]: {marked_markdown(first.passage.text, first.source_spans)}")
     lines.extend(passage_line(p, check.verdict != "not_found") for p in passages)
     return "\n\n".join(lines)
 
