@@ -20,7 +20,7 @@ CSS = """
 .quote-check[data-verdict="other_speaker"] .qc-verdict, .quote-check[data-verdict="not_found"] .qc-verdict
   { color: #b91c1c; }
 .qc-sides { display: flex; flex-wrap: wrap; gap: 0.6em; }
-.qc-side { flex: 1 1 240px; min-width: 0; overflow-wrap: anywhere; }
+.qc-side { flex: 1 1 180px; min-width: 0; overflow-wrap: anywhere; }
 .qc-side h4 { margin: 0 0 0.2em 0; font-size: 0.85em; color: var(--body-text-color-subdued); }
 .qc-side p { margin: 0; line-height: 1.5; }
 .qc-side mark.qc-diff { background: #fecaca; color: #7f1d1d; padding: 0 2px; border-radius: 3px;
