@@ -96,7 +96,7 @@ class QuoteMatch:
 
     ``quote_spans`` are [start, end) character spans of the quote's words that the sentence does not have (or has
     otherwise), ``source_spans`` those of ``passage.text`` that the quote does not have; ``meaning`` names the
-    meaning-bearing changes among them ("negation", "number", "name"), shown in the reply."""
+    meaning-bearing changes among them ("negation", "number", "date", "name"), shown in the reply (not in JSON)."""
 
     rank: int
     passage: Passage

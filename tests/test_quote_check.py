@@ -88,7 +88,7 @@ def test_a_changed_word_is_one_difference_with_a_span_on_each_side():
     assert alignment.words_differ == 1
     assert [quote[a:b] for a, b in alignment.quote_spans] == ["June"]
     assert [SOURCE[a:b] for a, b in alignment.source_spans] == ["May"]
-    assert qc.meaning_changes(alignment, quote, SOURCE) == ("name",)
+    assert qc.meaning_changes(alignment, quote, SOURCE) == ("date",)
 
 
 def test_a_dropped_word_is_marked_in_the_source_only_and_an_added_one_in_the_quote_only():
@@ -112,6 +112,14 @@ def test_a_negation_cut_off_at_the_edge_of_a_partial_quote_counts():
     alignment = qc.align("a single ferry will run on Sunday", source)
     assert alignment.words_differ == 1
     assert [source[a:b] for a, b in alignment.source_spans] == ["Not"]
+
+
+def test_a_changed_name_changes_the_meaning():
+    source = "“Ben Ola will sail the ferry,” she said."
+    alignment = qc.align("Jon Ola will sail the ferry", source)
+    assert qc.meaning_changes(alignment, "Jon Ola will sail the ferry", source) == ("name",)
+    pronoun = qc.align("They will sail the ferry", "“We will sail the ferry,” she said.")
+    assert qc.meaning_changes(pronoun, "They will sail the ferry", "“We will sail the ferry,” she said.") == ()
 
 
 def test_a_changed_number_changes_the_meaning_and_contractions_are_negations():
@@ -215,7 +223,7 @@ def test_the_reply_says_the_verdict_first(verdict, first_words):
     reply = qc.compose_quote_reply(asked, check, [m.passage for m in check.matches], "Doe")
     assert reply.startswith(first_words)
     if verdict == "close":
-        assert "differs in 1 word" in reply and "a name differs" in reply and "**June**" in reply
+        assert "differs in 1 word" in reply and "a date differs" in reply and "**June**" in reply
     if verdict == "other_speaker":
         assert "**Ben Ola**" in reply and "not to **Jane Doe**" in reply
 

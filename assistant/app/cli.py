@@ -212,7 +212,8 @@ def quote_diff_lines(check) -> list[str]:  # noqa: ANN001 - an api.QuoteCheck
     if not check.matches or not check.matches[0].words_differ:
         return []
     first = check.matches[0]
-    return ["", f"{first.words_differ} word(s) differ, quote vs [{first.rank}]:",
+    words = "1 word differs" if first.words_differ == 1 else f"{first.words_differ} words differ"
+    return ["", f"{words}, quote vs [{first.rank}]:",
             *(f"  {line}" for line in aligned_diff(check.quote, first.passage.text))]
 
 

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import AssistantError
 from ..schema import Answer, Passage, QuoteCheck, QuoteMatch
-from ..speech.lexicon import HONORIFICS, NEGATION_WORDS, NUMBER_WORDS, QUOTE_QUESTION_FORMS, TITLES, regex_alternatives
+from ..speech.lexicon import CUE_ONLY_FILLER, DATE_WORDS, HONORIFICS, NEGATION_WORDS, NUMBER_WORDS, QUOTE_QUESTION_FORMS, TITLES, regex_alternatives
 from .answers import citation, escape_markdown, is_who_said, passage_line
 
 if TYPE_CHECKING:
@@ -279,6 +279,10 @@ def _is_number(word: Word) -> bool:
     return any(c.isdigit() for c in word.key) or word.key in NUMBER_WORDS
 
 
+def _is_date(word: Word) -> bool:
+    return word.key in DATE_WORDS
+
+
 def _is_name(word: Word, text: str) -> bool:
     """A capitalised word that does not start the text or a sentence (nor is "I"): a name, most likely."""
     first = text[word.start:word.end][:1]
@@ -289,7 +293,7 @@ def _is_name(word: Word, text: str) -> bool:
 
 
 def meaning_changes(alignment: Alignment, quote: str, source: str) -> tuple[str, ...]:
-    """Which meaning-bearing kinds of words are among the differing ones: "negation", "number", "name"."""
+    """Which meaning-bearing kinds of words are among the differing ones: "negation", "number", "date", "name"."""
     quote_changed, source_changed = alignment.changed()
     pairs = [(w, quote) for w in quote_changed] + [(w, source) for w in source_changed]
     kinds = []
@@ -297,7 +301,14 @@ def meaning_changes(alignment: Alignment, quote: str, source: str) -> tuple[str,
         kinds.append("negation")
     if any(_is_number(w) for w, _ in pairs):
         kinds.append("number")
-    if any(_is_name(w, text) for w, text in pairs):
+    if any(_is_date(w) for w, _ in pairs):
+        kinds.append("date")
+    swapped = [(a, b) for tag, i1, i2, j1, j2 in alignment.ops if tag == "replace"
+               for a, b in zip(alignment.quote_words[i1:i2], alignment.source_words[j1:j2])]
+    capitalised_pair = any(quote[a.start].isupper() and source[b.start].isupper() and "i" not in (a.key, b.key)
+                           and not (_is_date(a) or _is_date(b)) and not {a.key, b.key} & CUE_ONLY_FILLER  # "We"/"They"
+                           for a, b in swapped)  # "Jon Ola" for "Ben Ola", even at the start of the sentence
+    if capitalised_pair or any(_is_name(w, text) and not _is_date(w) for w, text in pairs):
         kinds.append("name")
     return tuple(kinds)
 
@@ -445,11 +456,11 @@ def check_quote(snapshot: Snapshot, asked: QuoteQuestion, question: str, vector:
     aligned.sort(key=lambda c: c.order)
     close = [c for c in aligned if is_close(c.alignment)]
     verdict, chosen = decide(close, named, name is not None)
-    if verdict == "not_found":
-        chosen = aligned
     chosen = chosen[:k]
-    passages = [passage_at(snapshot, c.location, rank, c.score) for rank, c in enumerate(chosen, start=1)]
-    matches = [] if verdict == "not_found" else [
+    # the Answer's passages: the matches, then (up to k) the sentences nearest to the quote that are not matches
+    rest = [c for c in aligned if c not in chosen][: k - len(chosen)]
+    passages = [passage_at(snapshot, c.location, rank, c.score) for rank, c in enumerate(chosen + rest, start=1)]
+    matches = [
         QuoteMatch(rank=p.rank, passage=p, words_differ=c.alignment.words_differ,
                    quote_spans=c.alignment.quote_spans, source_spans=c.alignment.source_spans,
                    meaning=meaning_changes(c.alignment, asked.quote, p.text))
@@ -514,8 +525,8 @@ def _plural(n: int, word: str) -> str:
 
 def meaning_sentence(meaning: tuple[str, ...]) -> str:
     if not meaning:
-        return "no negation, number or name changed"
-    kinds = {"negation": "a negation", "number": "a number", "name": "a name"}
+        return "no negation, number, date or name changed"
+    kinds = {"negation": "a negation", "number": "a number", "date": "a date", "name": "a name"}
     shown = [kinds[m] for m in meaning]
     listed = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
     return f"the meaning may have changed: {listed} {'differs' if len(shown) == 1 else 'differ'}"
@@ -548,13 +559,13 @@ def verdict_line(asked: QuoteQuestion, check: QuoteCheck, name: str | None) -> s
 
 def compose_quote_reply(asked: QuoteQuestion, check: QuoteCheck, passages: list[Passage], name: str | None) -> str:
     """The chat reply: the verdict first; for a quote that differs, the two sides with the differing words in bold;
-    then every sentence cited."""
+    then every sentence cited, those that are not matches marked so."""
     lines = [verdict_line(asked, check, name)]
     if check.matches and check.matches[0].words_differ:
         first = check.matches[0]
         lines.append(f"Quote: \u201c{marked_markdown(check.quote, first.quote_spans)}\u201d  \n"
                      f"Source [{first.rank}]: {marked_markdown(first.passage.text, first.source_spans)}")
-    lines.extend(passage_line(p, check.verdict != "not_found") for p in passages)
+    lines.extend(passage_line(p, p.rank <= len(check.matches)) for p in passages)  # the others are not the quote
     return "\n\n".join(lines)
 
 

@@ -225,3 +225,9 @@ QUOTE_QUESTION_FORMS = QUESTION_SPEECH_FORMS + (
     "tweet tweeted post posted"
 ).split()
 """The verbs of "Did X say/call it/describe it as '…'?": the name X is what stands before one of them."""
+
+DATE_WORDS = frozenset(
+    """january february march april may june july august september october november december monday tuesday
+    wednesday thursday friday saturday sunday today tomorrow yesterday""".split()
+)
+"""Months, weekdays and relative days: a changed date changes what was said (as a number does)."""
