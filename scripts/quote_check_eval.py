@@ -68,7 +68,14 @@ def build_index(work: Path, distractors: int, base: Path | None = None) -> Path:
     return index
 
 
-def run(index: Path, cases: list[dict]) -> tuple[dict[str, list[bool]], list[float], list[dict]]:
+def plain_question(question: str) -> str:
+    """The same words as an ordinary question (no quote marks: not a quote check), to time beside the check."""
+    from assistant.search.quote_check import parse_quote_question
+
+    return parse_quote_question(question).quote.strip(" .?!") + "?"
+
+
+def run(index: Path, cases: list[dict]) -> tuple[dict[str, list[bool]], list[float], list[dict], list[float]]:
     from assistant import Assistant
 
     assistant = Assistant.load(index)
@@ -77,10 +84,14 @@ def run(index: Path, cases: list[dict]) -> tuple[dict[str, list[bool]], list[flo
     right: dict[str, list[bool]] = defaultdict(list)
     times: list[float] = []
     wrong: list[dict] = []
+    plain_times: list[float] = []
     for case in cases:
         started = time.perf_counter()
         answer = assistant.ask(case["question"])
         times.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        assistant.ask(plain_question(case["question"]))
+        plain_times.append(time.perf_counter() - started)
         check = answer.quote_check
         verdict = check.verdict if check else None
         first = check.matches[0] if check and check.matches else None
@@ -94,7 +105,7 @@ def run(index: Path, cases: list[dict]) -> tuple[dict[str, list[bool]], list[flo
             wrong.append({"question": case["question"], "expected": case["expect"], "got": verdict,
                           "speaker": first.passage.speaker if first else None,
                           "words_differ": first.words_differ if first else None})
-    return right, times, wrong
+    return right, times, wrong, plain_times
 
 
 def margins(index: Path, cases: list[dict]) -> dict[str, dict[str, float]]:
@@ -136,18 +147,20 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     try:
         index = build_index(work, args.distractors, args.base)
-        right, times, wrong = run(index, cases)
+        right, times, wrong, plain_times = run(index, cases)
         spread = margins(index, cases) if args.margins else None
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
     ms = sorted(t * 1000 for t in times)
+    plain_p50 = round(statistics.median(t * 1000 for t in plain_times), 1)
     rows = {kind: (sum(v), len(v)) for kind, v in right.items()}
     total = [ok for kind, v in right.items() if kind != "meaning words named" for ok in v]
     summary = {"cases": len(cases), "right": sum(total), "accuracy": round(sum(total) / len(total), 3),
                "per_kind": {k: {"right": r, "of": n} for k, (r, n) in rows.items()},
                "p50_ms": round(statistics.median(ms), 1), "p90_ms": round(ms[int(0.9 * (len(ms) - 1))], 1),
-               "max_ms": round(ms[-1], 1), "distractors": args.distractors, "wrong": wrong}
+               "max_ms": round(ms[-1], 1), "plain_question_p50_ms": plain_p50, "distractors": args.distractors,
+               "wrong": wrong}
     if args.json:
         print(json.dumps(summary, indent=2, ensure_ascii=False))
         return
@@ -156,7 +169,8 @@ def main() -> None:
         print(f"| {kind} | {r} | {n} | {r / n:.1%} |")
     print(f"| **all verdicts** | {sum(total)} | {len(total)} | {sum(total) / len(total):.1%} |")
     print(f"\ntime per check (the whole ask, question encoding included), {args.distractors:,} distractor sentences: "
-          f"p50 {summary['p50_ms']} ms, p90 {summary['p90_ms']} ms, max {summary['max_ms']} ms")
+          f"p50 {summary['p50_ms']} ms, p90 {summary['p90_ms']} ms, max {summary['max_ms']} ms; the same words asked as "
+          f"a plain question, back to back: p50 {plain_p50} ms")
     for w in wrong:
         print(f"wrong: {json.dumps(w, ensure_ascii=False)}")
     if spread:

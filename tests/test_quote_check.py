@@ -246,3 +246,12 @@ def test_markup_in_a_quote_is_shown_literally_in_the_reply():
     check = make_check("close", SOURCE, quote)
     reply = qc.compose_quote_reply(qc.QuoteQuestion(quote, "Doe", "did"), check, [check.matches[0].passage], "Doe")
     assert "<img" not in reply and "&lt;" in reply and "\\*May\\*" in reply
+
+
+def test_only_sentences_with_enough_words_in_common_are_aligned():
+    from collections import Counter
+
+    keys = Counter(w.key for w in qc.words("it will run again in May"))
+    assert qc.could_be_close(keys, SOURCE)
+    assert not qc.could_be_close(keys, "The council sold the ferry to a bank.")
+    assert not qc.could_be_close(Counter(), SOURCE)

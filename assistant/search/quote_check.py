@@ -21,6 +21,7 @@ Three steps, the first two pure functions of text:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -324,8 +325,9 @@ CLOSE_MAX_DIFFER = 6
 """… and at most this many words differ (the changed quotes differ in 1–4, the invented in 6–10 on that set):
 beyond it a long quote that shares 60% is a paraphrase, not the same words."""
 CANDIDATES = 30
-"""Sentences aligned per check, by the fused score of the quote (retrieval.py); the closest sentence ranked first
-among them for every case of the set, and aligning 30 costs ~5 ms (docs/quote_check.md)."""
+"""Sentences considered per check, by the fused score of the quote (retrieval.py); the closest sentence ranked
+first among them for every case of the set (docs/quote_check.md), so 30 leaves room for the same words credited to
+several people; only those with enough words in common are aligned (:func:`could_be_close`)."""
 SPEAKER_CANDIDATES = 10
 """… and the best of the named speaker's own sentences, so that theirs is aligned even when others outrank it."""
 
@@ -398,11 +400,21 @@ class _Candidate:
     location: Location
     score: float
     speaker: str | None
-    alignment: Alignment
+    alignment: Alignment | None  # None: too few words in common to be close (not aligned)
 
     @property
-    def order(self) -> tuple[int, float, float]:
+    def order(self) -> tuple[float, float, float]:
+        if self.alignment is None:
+            return (float("inf"), 0.0, -self.score)
         return (self.alignment.words_differ, -self.alignment.shared_share, -self.score)
+
+
+def could_be_close(quote_keys: Counter[str], source: str) -> bool:
+    """Whether an alignment could be close at all: the words shared in order are at most the words the two have in
+    common (as multisets), and a close one shares ``CLOSE_MIN_SHARED`` of the quote's. Most candidates of a check
+    fail this, and are not aligned."""
+    common = quote_keys & Counter(w.key for w in words(source))
+    return sum(common.values()) >= CLOSE_MIN_SHARED * sum(quote_keys.values()) > 0
 
 
 def _candidates(snapshot: Snapshot, quote: str, vector: np.ndarray, wanted: int,
@@ -449,19 +461,22 @@ def check_quote(snapshot: Snapshot, asked: QuoteQuestion, question: str, vector:
         for location, score in _candidates(snapshot, asked.quote, vector, SPEAKER_CANDIDATES, named):
             found.setdefault(location, score)
     aligned = []
+    quote_keys = Counter(w.key for w in words(asked.quote))
     for location, score in found.items():
         seg = snapshot.segments[location.segment]
         who = seg.speaker_name(int(seg.speaker[location.row]))
-        aligned.append(_Candidate(location, score, who, align(asked.quote, seg.sentence_text(location.row))))
+        text = seg.sentence_text(location.row)
+        alignment = align(asked.quote, text) if could_be_close(quote_keys, text) else None
+        aligned.append(_Candidate(location, score, who, alignment))
     aligned.sort(key=lambda c: c.order)
-    close = [c for c in aligned if is_close(c.alignment)]
+    close = [c for c in aligned if c.alignment is not None and is_close(c.alignment)]
     verdict, chosen = decide(close, named, name is not None)
     chosen = chosen[:k]
     # the Answer's passages: the matches, then (up to k) the sentences nearest to the quote that are not matches
     rest = [c for c in aligned if c not in chosen][: k - len(chosen)]
     passages = [passage_at(snapshot, c.location, rank, c.score) for rank, c in enumerate(chosen + rest, start=1)]
-    matches = [
-        QuoteMatch(rank=p.rank, passage=p, words_differ=c.alignment.words_differ,
+    matches = [  # every chosen candidate is close, so aligned
+        QuoteMatch(rank=p.rank, passage=p, words_differ=c.alignment.words_differ,  # type: ignore[union-attr]
                    quote_spans=c.alignment.quote_spans, source_spans=c.alignment.source_spans,
                    meaning=meaning_changes(c.alignment, asked.quote, p.text))
         for c, p in zip(chosen, passages)
