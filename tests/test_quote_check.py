@@ -31,6 +31,7 @@ def passage(text: str, speaker: str | None = "Jane Doe", rank: int = 1, attribut
     ("check: 'The ferry will run again in May'", "The ferry will run again in May", None, "pasted"),
     ("Fact-check this quote: „Die Fähre fährt wieder“", "Die Fähre fährt wieder", None, "pasted"),
     ("Doe: 'Ferries are everywhere'", "Ferries are everywhere", "Doe", "pasted"),
+    ("Mr Ben van Ola said: 'Ferries are everywhere'", "Ferries are everywhere", "Mr Ben van Ola", "pasted"),
     ("“Ferries are everywhere” — Jane Doe", "Ferries are everywhere", "Jane Doe", "pasted"),
     ("Did he say 'the ferry is late'?", "the ferry is late", None, "did"),
 ])
@@ -46,6 +47,9 @@ def test_quote_questions_are_read(question, quote, name, form):
     "Doe's ferry isn't Ola's ferry",
     "Tell me about 'the ferry' and the harbour",
     "''",
+    "What did Putin mean when he said 'hackers are everywhere'?",
+    "Did Doe say anything about 'the ferry'?",
+    "what he said: 'the ferry is late'",
 ])
 def test_other_questions_are_not_quote_checks(question):
     assert qc.parse_quote_question(question) is None

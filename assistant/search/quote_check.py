@@ -64,8 +64,12 @@ _CHECK_WORDS = re.compile(
     r"is\s+this\s+(?:quote\s+)?(?:real|true|genuine|accurate)|real\s+or\s+fake)\W*$",
     re.IGNORECASE,
 )
-_NAME_COLON = re.compile(r"^\W*(?P<name>[^\W\d_][\w.'’ -]{0,60}?)\s*(?:[:—–]|\s-|\s+(?:said|says|wrote))\s*:?\s*$")
-_DASH_NAME = re.compile(r"^\s*[,]?\s*[—–-]+\s*(?P<name>[^\W\d_][\w.'’ -]{0,60}?)\W*$")
+_PROPER_NAME = r"(?:Mr|Mrs|Ms|Dr)?\.?\s*[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|da|van|von|der|al|bin|la|le))*"
+"""A name as it signs a pasted quote ("Putin:", "— Jane Doe"): capitalised words (and the particles of names)."""
+_NAME_COLON = re.compile(r"^\W*(?P<name>" + _PROPER_NAME + r")\s*(?:[:—–]|\s-|\s+(?:said|says|wrote))\s*:?\s*$")
+_DASH_NAME = re.compile(r"^\s*[,]?\s*[—–-]+\s*(?P<name>" + _PROPER_NAME + r")\W*$")
+_TOPIC_WORDS = re.compile(r"\b(?:about|regarding|concerning|anything|something)\b", re.IGNORECASE)
+"""Between the verb and the quote, these make it a question about a topic ("Did X say anything about 'hackers'?")."""
 _NOT_A_NAME = {"he", "she", "they", "it", "you", "we", "i", "anyone", "anybody", "someone", "somebody", "one", "who",
                "people", "the article", "the text", "the texts", "this", "that", "there"}
 
@@ -119,11 +123,13 @@ def parse_quote_question(question: str) -> QuoteQuestion | None:
     quote = re.sub(r"\s+", " ", question[start:end]).strip()
     before = re.sub(r"\s+", " ", question[: start - 1].replace("’", "'")).strip()
     after = question[end + 1:].strip()
-    if is_who_said(before + " x") and not before.lower().startswith(("what", "how")):
+    if is_who_said(before):
         return QuoteQuestion(quote, None, "who")
     for pattern in (_IS_IT_TRUE, _DID, _QUOTED_AS):
         match = pattern.match(before)
         if match:
+            if _TOPIC_WORDS.search(before[match.end():]):
+                return None
             return QuoteQuestion(quote, _name(match.group("name")), "did")
     if re.fullmatch(r"[\W_]*", after) or _DASH_NAME.match(after):
         signed = _DASH_NAME.match(after)
