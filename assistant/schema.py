@@ -87,7 +87,6 @@ class Passage:
 
 
 QuoteVerdict = Literal["verbatim", "close", "other_speaker", "not_found"]
-QUOTE_VERDICTS: tuple[str, ...] = ("verbatim", "close", "other_speaker", "not_found")
 
 
 @dataclass(frozen=True)
