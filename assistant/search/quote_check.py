@@ -335,7 +335,9 @@ CANDIDATES = 30
 first among them for every case of the set (docs/quote_check.md), so 30 leaves room for the same words credited to
 several people; only those with enough words in common are aligned (:func:`could_be_close`)."""
 SPEAKER_CANDIDATES = 10
-"""… and the best of the named speaker's own sentences, so that theirs is aligned even when others outrank it."""
+"""… and, when none of those is the named speaker's and close, the best of their own sentences, so that theirs is
+aligned even when others outrank it (a second, filtered ranking: skipped when it cannot change the verdict's
+speaker, which saves about a third of a check at a million sentences)."""
 
 
 def is_close(alignment: Alignment) -> bool:
@@ -460,20 +462,19 @@ def check_quote(snapshot: Snapshot, asked: QuoteQuestion, question: str, vector:
 
     name = asked.name or speaker_filter
     named = _speakers_named(snapshot, name)
-    found: dict[Location, float] = {}
-    for location, score in _candidates(snapshot, asked.quote, vector, CANDIDATES, None):
-        found[location] = score
-    if named:
-        for location, score in _candidates(snapshot, asked.quote, vector, SPEAKER_CANDIDATES, named):
-            found.setdefault(location, score)
-    aligned = []
     quote_keys = Counter(w.key for w in words(asked.quote))
-    for location, score in found.items():
+
+    def aligned_at(location: Location, score: float) -> _Candidate:
         seg = snapshot.segments[location.segment]
-        who = seg.speaker_name(int(seg.speaker[location.row]))
         text = seg.sentence_text(location.row)
         alignment = align(asked.quote, text) if could_be_close(quote_keys, text) else None
-        aligned.append(_Candidate(location, score, who, alignment))
+        return _Candidate(location, score, seg.speaker_name(int(seg.speaker[location.row])), alignment)
+
+    aligned = [aligned_at(loc, score) for loc, score in _candidates(snapshot, asked.quote, vector, CANDIDATES, None)]
+    if named and not any(c.speaker in named and c.alignment is not None and is_close(c.alignment) for c in aligned):
+        seen = {c.location for c in aligned}  # the named speaker's own sentences, in case others outrank theirs
+        aligned += [aligned_at(loc, score) for loc, score in
+                    _candidates(snapshot, asked.quote, vector, SPEAKER_CANDIDATES, named) if loc not in seen]
     aligned.sort(key=lambda c: c.order)
     close = [c for c in aligned if c.alignment is not None and is_close(c.alignment)]
     verdict, chosen = decide(close, named, name is not None)
