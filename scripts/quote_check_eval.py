@@ -164,7 +164,7 @@ def main() -> None:
     if args.json:
         print(json.dumps(summary, indent=2, ensure_ascii=False))
         return
-    print(f"| kind | right | of | accuracy |\n|---|---|---|---|")
+    print("| kind | right | of | accuracy |\n|---|---|---|---|")
     for kind, (r, n) in rows.items():
         print(f"| {kind} | {r} | {n} | {r / n:.1%} |")
     print(f"| **all verdicts** | {sum(total)} | {len(total)} | {sum(total) / len(total):.1%} |")
