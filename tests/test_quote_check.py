@@ -259,3 +259,15 @@ def test_only_sentences_with_enough_words_in_common_are_aligned():
     assert qc.could_be_close(keys, SOURCE)
     assert not qc.could_be_close(keys, "The council sold the ferry to a bank.")
     assert not qc.could_be_close(Counter(), SOURCE)
+
+
+def test_without_free_ends_the_whole_source_is_aligned():
+    alignment = qc.align("Ferries are everywhere", "Ferries can be anywhere", free_ends=False)
+    assert alignment.words_differ == 3 and alignment.shared == 1
+    assert qc.align("it will run", "so it will run again", free_ends=False).words_differ == 2
+
+
+def test_a_reworded_quote_is_set_against_the_quoted_words_in_the_diff():
+    lines = qc.aligned_diff("Ferries are everywhere", "She said: “Ferries can be anywhere”.")
+    assert lines[0].split() == ["quote", "Ferries", "are", "everywhere", qc.GAP]
+    assert lines[1].split() == ["source", "Ferries", "can", "be", "anywhere"]

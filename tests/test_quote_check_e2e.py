@@ -80,6 +80,15 @@ def test_an_invented_quote_is_not_found(checker):
     assert answer.answer.startswith("**Not found.**") and "*(not an answer)*" in answer.answer
 
 
+def test_a_quote_in_other_words_is_close_with_its_quoted_words_aligned(checker):
+    answer = checker.ask("Did Gomez say 'We waited far too long for action'?")
+    check = answer.quote_check
+    assert check.verdict == "close" and check.matches[0].passage.speaker == "Rita Gomez"
+    first = check.matches[0]
+    text = first.passage.text
+    assert first.words_differ == 5 and all(text.index("We have") <= a < b <= text.index(",\"") for a, b in first.source_spans)
+
+
 def test_who_said_a_quote_names_the_speaker_first(checker):
     answer = checker.ask("Who said 'Nobody wants to see this harbour empty again'?")
     assert answer.quote_check.verdict == "verbatim"

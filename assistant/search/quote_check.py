@@ -14,7 +14,8 @@ Three steps, the first two pure functions of text:
 3. **Deciding** (:func:`check_quote`, over a snapshot): candidates by the fused dense + BM25 score of the quote
    itself (:mod:`retrieval`, without its near-duplicate pruning: the same words credited to two people are both
    kept), and also among the named speaker's own sentences; each aligned; then the verdict: ``verbatim`` (no word
-   differs), ``close`` (few enough differ: :data:`CLOSE_MIN_SHARED`, :data:`CLOSE_MAX_DIFFER`), ``other_speaker``
+   differs), ``close`` (few enough differ: :data:`CLOSE_MIN_SHARED`, :data:`CLOSE_MAX_DIFFER`; failing that, the words
+   inside a candidate's quote marks mean nearly the same: :data:`DENSE_CLOSE`), ``other_speaker``
    (the words, exact or close, are credited to someone other than the person named) or ``not_found``.
 """
 
@@ -208,7 +209,7 @@ class Alignment:
         return quote, source
 
 
-def _edit_table(quote: np.ndarray, source: np.ndarray) -> np.ndarray:
+def _edit_table(quote: np.ndarray, source: np.ndarray, free_ends: bool = True) -> np.ndarray:
     """Word edit distances with the sentence's ends free: ``table[i, j]`` is the fewest words changed, dropped or
     added to turn the quote's first ``i`` words into some stretch of the sentence ending at word ``j``. One row per
     quote word, vectorised along the sentence (the row's left-to-right dependence is a running minimum)."""
@@ -217,6 +218,8 @@ def _edit_table(quote: np.ndarray, source: np.ndarray) -> np.ndarray:
     n, m = len(quote), len(source)
     table = np.zeros((n + 1, m + 1), dtype=np.int32)
     steps = np.arange(m + 1, dtype=np.int32)
+    if not free_ends:  # the whole source: its words before the quote's first are added words
+        table[0] = steps
     for i in range(1, n + 1):
         above = table[i - 1]
         best = np.empty(m + 1, dtype=np.int32)
@@ -226,13 +229,19 @@ def _edit_table(quote: np.ndarray, source: np.ndarray) -> np.ndarray:
     return table
 
 
-def _opcodes(table: np.ndarray, quote: np.ndarray, source: np.ndarray) -> list[tuple[str, int, int, int, int]]:
+def _opcodes(table: np.ndarray, quote: np.ndarray, source: np.ndarray,
+             free_ends: bool = True) -> list[tuple[str, int, int, int, int]]:
     """The alignment traced back from the best end, as difflib-style opcodes (equal / replace / delete / insert)."""
     last = table[len(quote)]
     i, j = len(quote), len(last) - 1 - int(last[::-1].argmin())  # of equal ends, the one that matches more words
+    if not free_ends:
+        j = len(source)
     steps: list[tuple[bool, int, int, int, int]] = []  # (equal, i1, i2, j1, j2) of one word step
-    while i > 0:
-        if j > 0 and table[i, j] == table[i - 1, j - 1] + (quote[i - 1] != source[j - 1]):
+    while i > 0 or (not free_ends and j > 0):
+        if i == 0:
+            steps.append((False, 0, 0, j - 1, j))
+            j -= 1
+        elif j > 0 and table[i, j] == table[i - 1, j - 1] + (quote[i - 1] != source[j - 1]):
             steps.append((bool(quote[i - 1] == source[j - 1]), i - 1, i, j - 1, j))
             i, j = i - 1, j - 1
         elif table[i, j] == table[i - 1, j] + 1:
@@ -254,8 +263,9 @@ def _opcodes(table: np.ndarray, quote: np.ndarray, source: np.ndarray) -> list[t
     return tags
 
 
-def align(quote: str, source: str) -> Alignment:
-    """The quote's words aligned with the stretch of the sentence they are closest to (see the module docstring)."""
+def align(quote: str, source: str, free_ends: bool = True) -> Alignment:
+    """The quote's words aligned with the stretch of the sentence they are closest to (see the module docstring);
+    ``free_ends=False``: with the whole of ``source``, its words before and after the quote's counted as added."""
     import numpy as np
 
     quote_words, source_words = words(quote), words(source)
@@ -264,7 +274,7 @@ def align(quote: str, source: str) -> Alignment:
     ids: dict[str, int] = {}
     q = np.array([ids.setdefault(w.key, len(ids)) for w in quote_words], dtype=np.int32)
     s = np.array([ids.setdefault(w.key, len(ids)) for w in source_words], dtype=np.int32)
-    ops = _opcodes(_edit_table(q, s), q, s)
+    ops = _opcodes(_edit_table(q, s, free_ends), q, s, free_ends)
     first, last = ops[0][3], ops[-1][4]
     if first > 0 and _is_negation(source_words[first - 1]):  # "a single penny …" cut from "Not a single penny …"
         ops.insert(0, ("insert", 0, 0, first - 1, first))
@@ -330,6 +340,14 @@ side because a wrong "close" (a reworded quote shown with its differences) costs
 CLOSE_MAX_DIFFER = 6
 """… and at most this many words differ (the changed quotes differ in 1–4, the invented in 6–10 on that set):
 beyond it a long quote that shares 60% is a paraphrase, not the same words."""
+DENSE_CLOSE = 0.75
+"""… or, when no sentence is close word by word, the cosine (the question encoder) between the quote and a
+candidate's quoted words at or above which they say nearly the same thing in other words: on tests/quote_check the
+reworded and changed quotes score 0.82–0.99 with their sentence's quoted words, the invented ones at most 0.62 with
+any candidate's; "Hackers are everywhere" scores 0.83 with "Hackers can be anywhere", whose words it shares too few
+of (1 of 4) for the word rule above."""
+REWORDED_CANDIDATES = 5
+"""The best-ranked candidates whose quoted words are encoded for that (only when nothing is close word by word)."""
 CANDIDATES = 30
 """Sentences considered per check, by the fused score of the quote (retrieval.py); the closest sentence ranked
 first among them for every case of the set (docs/quote_check.md), so 30 leaves room for the same words credited to
@@ -353,8 +371,13 @@ GAP = "·"
 
 
 def diff_columns(quote: str, source: str) -> list[tuple[str, str, bool]]:
-    """(quote word, source word, differs) columns over the stretch the quote covers; ``GAP`` where a side has none."""
+    """(quote word, source word, differs) columns over the stretch the quote covers; ``GAP`` where a side has none.
+    A quote not close word by word is set against the sentence's quoted words whole, as the check does."""
     alignment = align(quote, source)
+    span = quoted_part(source)
+    if not is_close(alignment) and span is not None:
+        source = source[span[0]:span[1]]
+        alignment = align(quote, source, free_ends=False)
     columns: list[tuple[str, str, bool]] = []
     for tag, i1, i2, j1, j2 in alignment.ops:
         q = [quote[w.start:w.end] for w in alignment.quote_words[i1:i2]]
@@ -477,10 +500,13 @@ def check_quote(snapshot: Snapshot, asked: QuoteQuestion, question: str, vector:
                     _candidates(snapshot, asked.quote, vector, SPEAKER_CANDIDATES, named) if loc not in seen]
     aligned.sort(key=lambda c: c.order)
     close = [c for c in aligned if c.alignment is not None and is_close(c.alignment)]
+    if not close and aligned:
+        close = _reworded(snapshot, asked.quote, vector, aligned)
     verdict, chosen = decide(close, named, name is not None)
     chosen = chosen[:k]
     # the Answer's passages: the matches, then (up to k) the sentences nearest to the quote that are not matches
-    rest = [c for c in aligned if c not in chosen][: k - len(chosen)]
+    taken = {c.location for c in chosen}
+    rest = [c for c in aligned if c.location not in taken][: k - len(chosen)]
     passages = [passage_at(snapshot, c.location, rank, c.score) for rank, c in enumerate(chosen + rest, start=1)]
     matches = [  # every chosen candidate is close, so aligned
         QuoteMatch(rank=p.rank, passage=p, words_differ=c.alignment.words_differ,  # type: ignore[union-attr]
@@ -492,6 +518,30 @@ def check_quote(snapshot: Snapshot, asked: QuoteQuestion, question: str, vector:
     result = QuoteCheck(verdict=verdict, quote=asked.quote, speaker=canonical, matches=matches)  # type: ignore[arg-type]
     reply = compose_quote_reply(asked, result, passages, name)
     return Answer(question=question, answer=reply, passages=passages, found=verdict != "not_found", quote_check=result)
+
+
+def _reworded(snapshot: Snapshot, quote: str, vector: np.ndarray, candidates: list[_Candidate]) -> list[_Candidate]:
+    """When no sentence is close word by word: the best-ranked candidates whose quoted words (the longest stretch
+    inside quote marks, else the sentence) mean nearly what the quote says (``DENSE_CLOSE``) and share a word with
+    it, best first, each aligned with those quoted words ("Hackers are everywhere" for "Hackers can be anywhere")."""
+    from ..pipeline import embedding
+
+    best = sorted(candidates, key=lambda c: -c.score)[:REWORDED_CANDIDATES]
+    parts: list[tuple[str, int]] = []
+    for c in best:
+        text = snapshot.segments[c.location.segment].sentence_text(c.location.row)
+        span = quoted_part(text)
+        parts.append((text[span[0]:span[1]], span[0]) if span else (text, 0))
+    similarity = embedding.encode(snapshot.model, [t for t, _ in parts]) @ vector
+    found = []
+    for c, (text, offset), cosine in sorted(zip(best, parts, similarity), key=lambda item: -item[2]):
+        alignment = align(quote, text, free_ends=False)
+        if cosine < DENSE_CLOSE or alignment.shared == 0:
+            continue
+        shifted = [Word(w.key, w.start + offset, w.end + offset) for w in alignment.source_words]
+        found.append(_Candidate(c.location, c.score, c.speaker,
+                                Alignment(alignment.quote_words, shifted, alignment.ops, alignment.covered)))
+    return found
 
 
 def decide(close: list[_Candidate], named: set[str], names_someone: bool) -> tuple[str, list[_Candidate]]:
