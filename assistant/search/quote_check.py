@@ -9,11 +9,13 @@ Three steps, the first two pure functions of text:
    dropped or added (a word-level edit distance whose ends are free in the sentence, so that the sentence's words
    before and after the stretch the quote covers are context, not differences, and a partial quote can be
    verbatim, unless the cut leaves out a negation next to it: "a single penny …" from "Not a single penny …");
-   words are folded for case, quote marks and apostrophes; punctuation and spacing are not words. The result: how many words differ, the character spans
-   of the differing words on each side, and whether a negation, a number or a name is among them.
+   words are folded for case, quote marks and apostrophes; punctuation and spacing are not words. The result: how
+   many words differ, the character spans of the differing words on each side, and whether a negation, a number,
+   a date or a name is among them.
 3. **Deciding** (:func:`check_quote`, over a snapshot): candidates by the fused dense + BM25 score of the quote
    itself (:mod:`retrieval`, without its near-duplicate pruning: the same words credited to two people are both
-   kept), and also among the named speaker's own sentences; each aligned; then the verdict: ``verbatim`` (no word
+   kept), and, when none of those is theirs and close, among the named speaker's own sentences; those that share
+   enough words are aligned; then the verdict: ``verbatim`` (no word
    differs), ``close`` (few enough differ: :data:`CLOSE_MIN_SHARED`, :data:`CLOSE_MAX_DIFFER`; failing that, the words
    inside a candidate's quote marks mean nearly the same: :data:`DENSE_CLOSE`), ``other_speaker``
    (the words, exact or close, are credited to someone other than the person named) or ``not_found``.
