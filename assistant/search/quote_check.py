@@ -30,7 +30,8 @@ from typing import TYPE_CHECKING
 
 from ..errors import AssistantError
 from ..schema import Answer, Passage, QuoteCheck, QuoteMatch
-from ..speech.lexicon import CUE_ONLY_FILLER, DATE_WORDS, HONORIFICS, NEGATION_WORDS, NUMBER_WORDS, QUOTE_QUESTION_FORMS, TITLES, regex_alternatives
+from ..speech.lexicon import (CUE_ONLY_FILLER, DATE_WORDS, HONORIFICS, NEGATION_WORDS, NUMBER_WORDS,
+                               QUOTE_QUESTION_FORMS, TITLES, regex_alternatives)
 from .answers import citation, escape_markdown, is_who_said, passage_line
 
 if TYPE_CHECKING:
@@ -623,7 +624,8 @@ def verdict_line(asked: QuoteQuestion, check: QuoteCheck, name: str | None) -> s
         return f"{title} These exact words are in a sentence credited to {_who(first.passage)}, {where}."
     differ = f"differs in {_plural(first.words_differ, 'word')}"
     if check.verdict == "close":
-        return (f"{title} The nearest sentence, credited to {_who(first.passage)}, {differ} ({meaning_sentence(first.meaning)}), "
+        return (f"{title} The nearest sentence, credited to {_who(first.passage)}, {differ} "
+                f"({meaning_sentence(first.meaning)}), "
                 f"{where}.")
     exact = "These exact words are" if first.words_differ == 0 else f"Close words (the sentence {differ}) are"
     whose = _who(first.passage)
