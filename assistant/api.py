@@ -25,7 +25,8 @@ from .errors import AssistantError, printable
 from .pipeline.analysis import analyse_to_dir
 from .limits import check_k, check_speaker, clean_question
 from .search.retrieval import passage_at, rank
-from .schema import Answer, Document, DocumentInfo, Passage, Progress
+from .search.quote_check import VERDICT_TITLES, aligned_diff, check_quote, parse_quote_question
+from .schema import Answer, Document, DocumentInfo, Passage, Progress, QuoteCheck, QuoteMatch
 from .schema import SpeakerEntry
 from .search.speakers import match_speakers
 from .store import Change, IndexProblem, SegmentCache, Snapshot, open_snapshot
@@ -241,11 +242,13 @@ class Assistant:
         index = self.index  # one snapshot for the whole batch: no mixed answers during a change
         # answers.plan_question: the speaker filter, "What did X say …?" questions, room for left-out cue sentences
         plans = [plan_question(q, index.speakers, k, speaker) for q in cleaned]
-        vectors = embedding.encode(index.model, cleaned, batch_size=64)
+        quotes = [parse_quote_question(q) for q in cleaned]  # "Did X say '…'?", a pasted quote: search/quote_check
+        vectors = embedding.encode(index.model, [c.quote if c else q for c, q in zip(quotes, cleaned)], batch_size=64)
         self._check_dimension(index, vectors.shape[1])
         return [
-            make_answer(p.question, index, rank(index, p.question, vector, p.fetch, p.allowed), p)
-            for p, vector in zip(plans, vectors)
+            check_quote(index, c, p.question, vector, k, speaker) if c is not None
+            else make_answer(p.question, index, rank(index, p.question, vector, p.fetch, p.allowed), p)
+            for p, c, vector in zip(plans, quotes, vectors)
         ]
 
     @staticmethod
@@ -341,4 +344,5 @@ __all__ = [
     "Progress", "SpeakerEntry", "add", "add_documents", "analyse", "attribute", "bundled_article_path", "citation",
     "decode", "documents", "escape_markdown", "example_questions", "import_analysed", "lead_lines", "make_document",
     "parse_header", "read_source", "read_sources", "remove", "speaker_label", "unique_ids", "verify",
+    "QuoteCheck", "QuoteMatch", "VERDICT_TITLES", "aligned_diff",
 ]

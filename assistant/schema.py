@@ -86,6 +86,52 @@ class Passage:
         }
 
 
+QuoteVerdict = Literal["verbatim", "close", "other_speaker", "not_found"]
+
+
+@dataclass(frozen=True)
+class QuoteMatch:
+    """A sentence a checked quote was aligned with: how many words differ, and where, on each side.
+
+    ``quote_spans`` are [start, end) character spans of the quote's words that the sentence does not have (or has
+    otherwise), ``source_spans`` those of ``passage.text`` that the quote does not have; ``meaning`` names the
+    meaning-bearing changes among them ("negation", "number", "date", "name"), shown in the reply (not in JSON)."""
+
+    rank: int
+    passage: Passage
+    words_differ: int
+    quote_spans: list[tuple[int, int]] = field(default_factory=list)
+    source_spans: list[tuple[int, int]] = field(default_factory=list)
+    meaning: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rank": self.rank,
+            "passage": self.passage.to_dict(),
+            "words_differ": self.words_differ,
+            "quote_spans": [[a, b] for a, b in self.quote_spans],
+            "source_spans": [[a, b] for a, b in self.source_spans],
+        }
+
+
+@dataclass(frozen=True)
+class QuoteCheck:
+    """The check of "Did X say '…'?" or a pasted quote: the verdict, the words as given, whom the question names."""
+
+    verdict: QuoteVerdict
+    quote: str
+    speaker: str | None = None
+    matches: list[QuoteMatch] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "verdict": self.verdict,
+            "quote": self.quote,
+            "speaker": self.speaker,
+            "matches": [m.to_dict() for m in self.matches],
+        }
+
+
 @dataclass(frozen=True)
 class Answer:
     """The reply to one question: the markdown shown in the chat and its cited passages."""
@@ -94,14 +140,18 @@ class Answer:
     answer: str
     passages: list[Passage] = field(default_factory=list)
     found: bool = True  # False when nothing in the index answers; ``passages`` are then only the closest
+    quote_check: QuoteCheck | None = None  # only for "Did X say '…'?" and pasted quotes
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        answer = {
             "question": self.question,
             "answer": self.answer,
             "found": self.found,
             "passages": [p.to_dict() for p in self.passages],
         }
+        if self.quote_check is not None:  # absent otherwise: every other Answer stays as it was
+            answer["quote_check"] = self.quote_check.to_dict()
+        return answer
 
 
 @dataclass(frozen=True)

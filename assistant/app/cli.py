@@ -216,6 +216,8 @@ def cmd_ask(args: argparse.Namespace) -> None:
         print(json_text(answer.to_dict()))
         return
     lead = lead_lines(answer)  # not found, the speaker asked about, the speaker filter, who said it
+    if answer.quote_check is not None:  # the verdict line, then the quote and its source aligned word by word
+        lead = lead[:1] + quote_diff_lines(answer.quote_check)
     for line in lead:
         print(shown(line))
     if lead and answer.passages:
@@ -225,6 +227,18 @@ def cmd_ask(args: argparse.Namespace) -> None:
         print(f"[{p.rank}] {p.score:.2f}{mark}  {shown(speaker_label(p))}  —  {shown(p.doc_id)} ¶{p.paragraph} "
               f"s{p.sentence} [{p.start}:{p.end}]")
         print(f"    {shown(p.text)}")
+
+
+def quote_diff_lines(check) -> list[str]:  # noqa: ANN001 - an api.QuoteCheck
+    """The aligned diff of a quote check's first match (none when its words are the source's exactly)."""
+    from ..api import aligned_diff
+
+    if not check.matches or not check.matches[0].words_differ:
+        return []
+    first = check.matches[0]
+    words = "1 word differs" if first.words_differ == 1 else f"{first.words_differ} words differ"
+    return ["", f"{words}, quote vs [{first.rank}]:",
+            *(f"  {line}" for line in aligned_diff(check.quote, first.passage.text))]
 
 
 def cmd_speakers(args: argparse.Namespace) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import build_worker
+from .quote_view import CSS as QUOTE_CHECK_CSS, quote_check_html
 from .. import settings
 from ..api import citation, decode, escape_markdown, example_questions, make_document, parse_header, speaker_label, unique_ids
 from .build_worker import BuildWorker, ChangeCancelled, Job
@@ -275,7 +276,7 @@ def article_view(assistant: Any, answer: Answer | None, focus: int | None = None
     same = [p for p in answer.passages if p.doc_id == chosen.doc_id]
     others = sorted({p.doc_id for p in answer.passages} - {chosen.doc_id})
     note = f"<p><em>Also cited: {html.escape(', '.join(others))} (click a citation to see it)</em></p>" if others else ""
-    return _article(document, same, chosen.rank, note)
+    return quote_check_html(answer.quote_check) + _article(document, same, chosen.rank, note)  # a quote check: its sides first
 
 
 def _article(document: Any, passages: list[Passage], focus: int | None, note: str) -> str:
@@ -765,7 +766,7 @@ def serve(
         max_file_size=MAX_UPLOAD_BYTES if changes else 1,
         show_error=True,
         prevent_thread_lock=prevent_thread_lock,
-        css=CSS,
+        css=CSS + QUOTE_CHECK_CSS,
         head=HEAD,
         theme=gr.themes.Soft(),
         quiet=True,

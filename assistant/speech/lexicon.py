@@ -247,3 +247,31 @@ CUE_ONLY_FILLER = frozenset(
 def regex_alternatives(forms: tuple[str, ...] | list[str]) -> str:
     """``said|says|…`` for a regular expression, the forms in their order."""
     return "|".join(re.escape(f) for f in forms)
+
+
+# ----- quote checks (search/quote_check.py): the words whose change alters what a quote means -----
+
+NEGATION_WORDS = frozenset(
+    """not no never nothing none nobody nowhere neither nor without cannot cant dont doesnt didnt isnt arent wasnt
+    werent wont wouldnt shouldnt couldnt hasnt havent hadnt mustnt aint""".split()
+)
+"""Negations, apostrophes taken out ("don't" → "dont", "n't" endings are caught by the rule beside this list)."""
+
+NUMBER_WORDS = frozenset(
+    """zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen
+    seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million
+    billion trillion dozen half quarter first second third fourth fifth once twice double triple percent""".split()
+)
+"""Number words (digits are numbers by their form): a changed amount changes what was said."""
+
+QUOTE_QUESTION_FORMS = QUESTION_SPEECH_FORMS + (
+    "call calls called describe describes described label labels labelled labeled dub dubbed use used utter uttered "
+    "tweet tweeted post posted"
+).split()
+"""The verbs of "Did X say/call it/describe it as '…'?": the name X is what stands before one of them."""
+
+DATE_WORDS = frozenset(
+    """january february march april may june july august september october november december monday tuesday
+    wednesday thursday friday saturday sunday today tomorrow yesterday""".split()
+)
+"""Months, weekdays and relative days: a changed date changes what was said (as a number does)."""
