@@ -208,7 +208,8 @@ class Assistant:
         if found is None:
             return None
         record = index.segments[found[0]].document(found[1])
-        return Document(id=record.id, title=record.title, date=record.date, text=record.text, source=record.source)
+        return Document(id=record.id, title=record.title, date=record.date, text=record.text, source=record.source,
+                        url=record.url, author=record.author)
 
     def quotes(self, speaker: str) -> list[Passage]:
         """Every sentence of a speaker (a name or alias), newest document first, each in document order."""

@@ -57,7 +57,7 @@ def _analyse_one(document: Document) -> tuple[DocRecord, list]:
         raise AssistantError(f"{printable(document.source or document.id)} has no sentences to index.")
     record = DocRecord(
         id=document.id, title=document.title, date=document.date, source=document.source, text=document.text,
-        aliases=attributed.aliases,
+        aliases=attributed.aliases, url=document.url, author=document.author,
     )
     return record, attributed.sentences
 
@@ -80,7 +80,7 @@ def analyse_documents(
         if part is not None:
             part.documents[0] = DocRecord(
                 id=document.id, title=document.title, date=document.date, source=document.source,
-                text=document.text, aliases=part.documents[0].aliases,
+                text=document.text, aliases=part.documents[0].aliases, url=document.url, author=document.author,
             )
             parts[i] = part
             reused += 1
