@@ -197,10 +197,7 @@ def write(analysed: Analysed, out: Path, model: str) -> None:
 
     ``out`` must not exist, or be an analysed directory (which is replaced)."""
     out = Path(out)
-    if out.exists() and not (out / "analysis.json").is_file():
-        raise AssistantError(
-            f"{printable(out)} exists and is not an analysed directory; choose a new folder for --out."
-        )
+    check_out(out)
     tmp = out.parent / f".{out.name}.analysing-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     tmp.mkdir(parents=True)
     try:
@@ -210,6 +207,14 @@ def write(analysed: Analysed, out: Path, model: str) -> None:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def check_out(out: Path) -> None:
+    """``out`` must not exist, or be an analysed directory (which is replaced)."""
+    if out.exists() and not (out / "analysis.json").is_file():
+        raise AssistantError(
+            f"{printable(out)} exists and is not an analysed directory; choose a new folder for --out."
+        )
 
 
 def publish_directory(tmp: Path, out: Path) -> None:

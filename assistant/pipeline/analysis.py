@@ -9,8 +9,11 @@ reusing a stored analysis where the caller has one for the same text, title, mod
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
 import time
-from collections.abc import Callable, Sequence
+import uuid
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -143,11 +146,61 @@ def check_unique(documents: Sequence[Document | DocRecord]) -> None:
         seen.add(d.id)
 
 
-def analyse_to_dir(documents: Sequence[Document], out: Path, model: str, progress: Progress = _quiet, show_bar: bool = False) -> tuple[int, int, float]:
-    """Write the analysed form of ``documents`` to ``out``; returns documents, sentences and seconds."""
+STREAM_BATCH_DOCUMENTS = 64
+"""Documents analysed and written together when a stream is analysed into the analysed form: one Parquet part each,
+so that memory holds one batch's texts and vectors, not the archive's."""
+STREAM_BATCH_BYTES = 4_000_000
+"""A batch ends early when its texts come to this many bytes (long articles), for the same bound on memory."""
+
+
+def analyse_to_dir(
+    documents: Iterable[Document], out: Path, model: str, progress: Progress = _quiet, show_bar: bool = False,
+    read_fraction: Callable[[], float] | None = None,
+) -> tuple[int, int, float]:
+    """Write the analysed form of ``documents`` (a list, or a stream of any length) to ``out``; returns documents,
+    sentences and seconds. Batches of STREAM_BATCH_DOCUMENTS documents are analysed and written as Parquet parts
+    one after another into a temporary sibling, renamed to ``out`` when all are done (nothing is written on error).
+    Progress is reported per batch, as ``read_fraction()`` (how much of the sources is read) if given."""
     started = time.perf_counter()
-    check_unique(documents)
-    analysed, _, _, _ = analyse_documents(documents, model, progress, show_bar)
-    analysed_form.write(analysed, out, model)
+    out = Path(out)
+    analysed_form.check_out(out)
+    tmp = out.parent / f".{out.name}.analysing-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    seen: set[str] = set()
+    counts = {"documents": 0, "sentences": 0, "parts": 0, "dimension": 0}
+    batch: list[Document] = []
+    size = 0
+
+    def flush() -> None:
+        part, _, _, _ = analyse_documents(batch, model, _quiet, show_bar)
+        analysed_form.write_parts(part, tmp, f"part-{counts['parts']:06d}")
+        counts["parts"] += 1
+        counts["documents"] += len(part.documents)
+        counts["sentences"] += part.size
+        counts["dimension"] = part.dimension
+        batch.clear()
+        fraction = min(0.99, read_fraction()) if read_fraction is not None else 0.5
+        progress(fraction, f"analysed {counts['documents']:,} document(s), {counts['sentences']:,} sentences")
+
+    tmp.mkdir(parents=True)
+    try:
+        for document in documents:
+            if document.id in seen:
+                raise AssistantError(f"two documents have the id {printable(document.id, 100)}; ids must be unique.")
+            seen.add(document.id)
+            batch.append(document)
+            size += len(document.text)
+            if len(batch) >= STREAM_BATCH_DOCUMENTS or size >= STREAM_BATCH_BYTES:
+                flush()
+                size = 0
+        if batch:
+            flush()
+        if not counts["documents"]:
+            raise AssistantError("no documents to analyse.")
+        analysed_form.write_header(tmp, model, counts["dimension"])
+        analysed_form.check_out(out)
+        analysed_form.publish_directory(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     progress(1.0, "done")
-    return len(analysed.documents), analysed.size, time.perf_counter() - started
+    return counts["documents"], counts["sentences"], time.perf_counter() - started

@@ -83,12 +83,17 @@ def read_page(markup: bytes | str, where: str, stem: str, address: str | None = 
     none, or always when ``address_wins``. A page with no article text is one clear error."""
     import trafilatura
 
+    tree = _tree(markup)
+    if tree is None:
+        raise AssistantError(f"{where} has no article text (it holds no HTML document).")
+    meta = page_metadata(tree)
+    drop_promotions(tree)
     document = trafilatura.bare_extraction(
-        markup, with_metadata=True, include_comments=False, include_tables=False, include_images=False,
-        include_links=False, config=_config(False), date_extraction_params={"extensive_search": False, "original_date": True},
+        tree, with_metadata=True, include_comments=False, include_tables=False, include_images=False,
+        include_links=False, favor_precision=True, config=_config(False),
+        date_extraction_params={"extensive_search": False, "original_date": True},
     )
     text = _paragraphs(getattr(document, "text", None)) if document is not None else ""
-    meta = page_metadata(markup)
     title = meta.get("title") or (getattr(document, "title", None) if document is not None else None)
     title = " ".join(title.split()) if isinstance(title, str) else None
     if title and text.startswith(title):  # the headline (the page's <h1>) is the title, not the first sentence
@@ -103,16 +108,42 @@ def read_page(markup: bytes | str, where: str, stem: str, address: str | None = 
                   author=author, bad_date=bad_date)
 
 
-def page_metadata(markup: bytes | str) -> dict[str, str]:
-    """``url``, ``title``, ``date`` (as written) and ``author`` that the page's markup states (see the table above);
-    a field it does not state is absent."""
+def _tree(markup: bytes | str) -> Any:
+    """The page parsed by lxml (the encoding from its ``<meta charset>`` when given bytes), or None."""
     import lxml.etree
     import lxml.html
 
     try:
-        tree = lxml.html.document_fromstring(markup)
+        return lxml.html.document_fromstring(markup)
     except (ValueError, TypeError, lxml.etree.ParserError):
-        return {}
+        return None
+
+
+PROMOTION_NAMES = frozenset({"ad", "ads", "advert", "adverts", "advertisement", "advertising", "sponsored",
+                             "sponsor", "promo", "promoted", "promotion", "newsletter", "paywall"})
+"""Words in a ``class`` or ``id`` that mark a block as an advertisement or a promotion (split at ``-``, ``_`` and
+spaces, so ``ad-slot`` counts and ``shadow`` or ``header`` do not). trafilatura keeps some promotions that sit
+inside the article's own body (a ``<div class="promo">`` between two paragraphs, measured in docs/sources.md);
+these blocks are dropped before it reads the page. Menus, banners, related links, comments and footers it drops
+itself."""
+_NAME_WORDS = re.compile(r"[\s_-]+")
+
+
+def drop_promotions(tree: Any) -> None:
+    """Remove the blocks that PROMOTION_NAMES marks (with their text; the text after them stays)."""
+    marked = [
+        element for element in tree.iter()
+        if isinstance(element.tag, str) and element.tag not in ("html", "body", "article", "main")
+        and PROMOTION_NAMES.intersection(_NAME_WORDS.split(f"{element.get('class') or ''} {element.get('id') or ''}".lower()))
+    ]
+    for element in marked:
+        if element.getparent() is not None:
+            element.drop_tree()
+
+
+def page_metadata(tree: Any) -> dict[str, str]:
+    """``url``, ``title``, ``date`` (as written) and ``author`` that the page's markup states (see the table above);
+    a field it does not state is absent."""
     metas: dict[str, str] = {}
     for element in tree.iter("meta"):
         key = (element.get("property") or element.get("name") or element.get("itemprop") or "").strip().lower()
