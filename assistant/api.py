@@ -27,6 +27,7 @@ from .text.sources import SOURCE_SUFFIXES
 from .errors import AssistantError, printable
 from .pipeline.analysis import analyse_to_dir
 from .limits import check_k, check_speaker, clean_question
+from .search.links import html_link
 from .search.retrieval import passage_at, rank
 from .schema import Answer, Document, DocumentInfo, Passage, Progress
 from .schema import SpeakerEntry
@@ -355,5 +356,5 @@ __all__ = [
     "Progress", "SpeakerEntry", "add", "add_documents", "analyse", "attribute", "bundled_article_path", "citation",
     "decode", "documents", "escape_markdown", "example_questions", "import_analysed", "lead_lines", "make_document",
     "parse_header", "read_source", "read_sources", "remove", "speaker_label", "unique_ids", "verify",
-    "SOURCE_SUFFIXES",
+    "SOURCE_SUFFIXES", "html_link",
 ]

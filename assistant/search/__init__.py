@@ -5,6 +5,7 @@ name the user typed to the index's canonical speakers and their aliases; ``retri
 fused dense + BM25 score over each sentence and its window (exact on small segments, IVF and rare-term candidates on
 large ones) and builds each :class:`~assistant.schema.Passage` with its citation and context; ``found.py`` decides
 whether the passages answer at all; ``answers.py`` plans a question (speaker filter, how many to fetch) and writes
-the reply with its lead lines; ``examples.py`` makes example questions from the index's speakers and topics. Data
+the reply with its lead lines; ``links.py`` makes a document's address a link only when it is http/https (the chat's
+markdown and the page's HTML); ``examples.py`` makes example questions from the index's speakers and topics. Data
 flows in from :mod:`assistant.store` (a Snapshot) and out to the API as Answer objects.
 """
