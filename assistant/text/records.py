@@ -84,19 +84,17 @@ def web_address(value: object) -> str | None:
 
 
 def stem_of_address(url: str | None) -> str | None:
-    """The last named part of an address's path, its extension dropped: ``…/2024/03/harbour-bridge.html`` →
-    ``harbour-bridge``; None when the path has no part with a letter in it (``https://example.com/``, ``…/12345``)."""
+    """The last part of an address's path, its extension dropped: ``…/2024/03/harbour-bridge.html`` →
+    ``harbour-bridge``; None when it has no letter in it (``https://example.com/``, ``…/story/12345``: the
+    record is then named after its file and number)."""
     if not url:
         return None
     try:
-        path = urlsplit(url).path
+        parts = [p for p in unquote(urlsplit(url).path).split("/") if p]
     except ValueError:
         return None
-    for part in reversed([p for p in unquote(path).split("/") if p]):
-        part = re.sub(r"\.(?:s?html?|php|aspx?|jsp)$", "", part, flags=re.IGNORECASE)
-        if any(ch.isalpha() for ch in part):
-            return part
-    return None
+    last = re.sub(r"\.(?:s?html?|php|aspx?|jsp)$", "", parts[-1], flags=re.IGNORECASE) if parts else ""
+    return last if any(ch.isalpha() for ch in last) else None
 
 
 def author_line(value: object) -> str | None:
