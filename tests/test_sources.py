@@ -24,22 +24,9 @@ from assistant.text.sources import stem_of, suffix_of
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sources"
 
-# text that is on the pages but not in their articles: none of it may become a sentence
-BOILERPLATE = {
-    "harbour-bridge.html": [
-        "cookies", "Accept all", "Local news", "Weather forecast", "Subscribe", "luxury cruises", "Related stories",
-        "Ferry timetable", "Coast road resurfacing", "Typical council", "rust is shocking", "Copyright",
-        "Privacy policy", "By Priya",
-    ],
-    "school-meals.html": [
-        "stores cookies", "Front page", "Jobs board", "Sign in", "school uniforms", "morning newsletter",
-        "Read more", "Teacher strike", "college campus", "About time", "My kids", "Riverside Media", "Advertise",
-    ],
-    "wind-farm.html": [
-        "Podcasts", "personalise advertising", "energy tariffs", "Solar subsidy", "Heat pump", "Finally some",
-        "Who pays", "copyright", "Terms and conditions",
-    ],
-}
+# what each page's article holds and what is around it (none of which may become a sentence)
+PAGES = json.loads((FIXTURES / "pages.json").read_text(encoding="utf-8"))["pages"]
+BOILERPLATE = {name: page["boilerplate"] for name, page in PAGES.items()}
 ARTICLE_SENTENCES = {
     "harbour-bridge.html": '"We cannot keep the bridge open safely until the cables are replaced," said Mayor Helen '
                            "Okafor at a press conference outside the town hall.",
@@ -91,6 +78,8 @@ def test_a_page_gives_only_its_article_sentences(name: str) -> None:
         for junk in BOILERPLATE[name]:
             assert junk.lower() not in sentence.lower(), (junk, sentence)
     assert document.title not in found  # the headline is the title, not a sentence
+    for opening in PAGES[name]["article"]:  # every paragraph of the article is kept
+        assert any(sentence.startswith(opening) for sentence in found), opening
 
 
 def test_page_metadata_wins_over_guesses() -> None:
