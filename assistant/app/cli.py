@@ -204,7 +204,8 @@ def cmd_ask(args: argparse.Namespace) -> None:
         print()
     mark = "" if answer.found else f"  ({NOT_AN_ANSWER})"
     for p in answer.passages:
-        print(f"[{p.rank}] {p.score:.2f}{mark}  {speaker_label(p)}  —  {p.doc_id} ¶{p.paragraph} s{p.sentence} [{p.start}:{p.end}]")
+        print(f"[{p.rank}] {p.score:.2f}{mark}  {speaker_label(p)}  —  {p.doc_id} ¶{p.paragraph} s{p.sentence} [{p.start}:{p.end}]"
+              f"{'  ' + printable(p.url, 200) if p.url else ''}")
         print(f"    {p.text}")
 
 
