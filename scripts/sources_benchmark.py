@@ -17,6 +17,8 @@ import random
 import resource
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -119,8 +121,35 @@ def page_vs_text(repeats: int) -> None:
                 started = time.perf_counter()
                 api.add([source], index)
                 timings[kind].append(time.perf_counter() - started)
+        reading: dict[str, list[float]] = {"txt": [], "html": []}
+        for _ in range(50):  # the part that differs: reading the source into a Document (warm)
+            for kind, source in (("txt", text), ("html", page)):
+                started = time.perf_counter()
+                read_document(source)
+                reading[kind].append(time.perf_counter() - started)
+        print(f"read into a Document (median of 50, warm): .txt {statistics.median(reading['txt']) * 1000:.1f} ms, "
+              f".html {statistics.median(reading['html']) * 1000:.1f} ms")
+        imports = []
+        for _ in range(5):
+            cold = subprocess.run([sys.executable, "-X", "importtime", "-c", "import trafilatura"],
+                                  capture_output=True, text=True).stderr.strip().splitlines()
+            imports.append(next(int(line.split("|")[1]) for line in cold if line.rstrip().endswith("| trafilatura")))
+        print(f"importing trafilatura, once per process (-X importtime, cumulative, median of 5): "
+              f"{statistics.median(imports) / 1e6:.3f} s")
+        cli: dict[str, list[float]] = {"txt": [], "html": []}
+        for n in range(repeats):  # the whole command, as a user runs it: a fresh process each time
+            for kind, source in (("txt", text), ("html", page)) if n % 2 == 0 else (("html", page), ("txt", text)):
+                index = folder / f"cli-{kind}-{n}"
+                shutil.copytree(base, index)
+                started = time.perf_counter()
+                subprocess.run([sys.executable, "-m", "assistant", "add", str(source), "--index", str(index)],
+                               check=True, capture_output=True)
+                cli[kind].append(time.perf_counter() - started)
+        print(f"assistant add (fresh process): .txt median {statistics.median(cli['txt']):.2f} s, .html median "
+              f"{statistics.median(cli['html']):.2f} s, difference {statistics.median(cli['html']) - statistics.median(cli['txt']):+.2f} s "
+              f"({repeats} each)")
         txt, html = statistics.median(timings["txt"]), statistics.median(timings["html"])
-        print(f"add harbour-bridge: .txt median {txt:.3f} s, .html median {html:.3f} s, difference {html - txt:+.3f} s "
+        print(f"api.add in one process (model loaded): .txt median {txt:.3f} s, .html median {html:.3f} s, difference {html - txt:+.3f} s "
               f"({repeats} each; all: txt {[round(t, 3) for t in timings['txt']]}, html {[round(t, 3) for t in timings['html']]})")
 
 
