@@ -61,7 +61,7 @@ def test_urls_are_links_that_open_in_a_new_tab(news_index: Path) -> None:
             page.screenshot(path=str(SCREENSHOTS / f"ask-{label}.png"))
 
             page.get_by_role("tab", name="Texts").click()
-            table_link = page.locator(f'#documents a[href="{PAGE_URL}"]')
+            table_link = page.locator(f'#documents a[href="{PAGE_URL}"] >> visible=true').first
             table_link.wait_for(state="visible")
             assert table_link.get_attribute("rel") == "noopener noreferrer"
             assert page.locator('a[href^="javascript"]').count() == 0  # the odd address stays text

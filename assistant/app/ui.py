@@ -63,7 +63,7 @@ CSS = """
 #speaker-quotes .quotes { max-height: 70vh; overflow-y: auto; }
 #speaker-quotes li { margin-bottom: 0.5em; }
 #speaker-quotes small { color: var(--body-text-color-subdued); }
-.doc-url { word-break: break-all; }
+.doc-url, #chat a[href^="http"] { overflow-wrap: anywhere; word-break: break-all; }
 @media (max-width: 640px) {
   #chat { height: clamp(240px, calc(100vh - 360px), 560px) !important; }
   .doc-view { height: 60vh; }
