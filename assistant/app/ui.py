@@ -378,11 +378,11 @@ def whole_k(value: Any) -> Any:
     return value
 
 
-def read_uploads(paths: list[str], pasted: str, pasted_title: str) -> list[Document]:
+def read_uploads(paths: list[str], pasted: str, pasted_title: str, notes: list[str] | None = None) -> list[Document]:
     """Uploaded files (any source format) and pasted text as Documents; names are reduced to safe ids
     (``../../x.txt`` → ``x``). The build limits (bytes, documents, sentences of all texts together) are the CLI's
     and the API's, checked here, before any text reaches the build worker; messages name the file, never the
-    server's upload folder."""
+    server's upload folder. ``notes`` gets renamed ids and how many dates were not dates (for the summary)."""
     if len(paths) > MAX_UPLOAD_FILES:
         raise AssistantError(f"{len(paths)} files were uploaded; the limit is {MAX_UPLOAD_FILES} at once.")
     sizes: list[int] = []
@@ -396,7 +396,7 @@ def read_uploads(paths: list[str], pasted: str, pasted_title: str) -> list[Docum
         sizes.append(size)
     check_build(files=len(paths), size=sum(sizes))
     try:
-        documents = read_sources([Path(raw) for raw in paths]) if paths else []
+        documents = read_sources([Path(raw) for raw in paths], notes=notes) if paths else []
     except AssistantError as error:
         message = str(error)
         for raw in paths:
@@ -460,8 +460,9 @@ def build_app(index_dir: Path | None = None) -> gr.Blocks:
 
     def rebuild(files: list[str] | None, pasted: str, title: str, keep: bool, progress=gr.Progress()):
         try:
-            new = read_uploads(list(files or []), pasted or "", title or "")
-            summary = state.add(new, bool(keep), staged(progress))
+            notes: list[str] = []
+            new = read_uploads(list(files or []), pasted or "", title or "", notes)
+            summary = " ".join([state.add(new, bool(keep), staged(progress)), *notes])
         except ChangeCancelled as cancelled:
             return f"**Cancelled:** {escape_markdown(str(cancelled))}", gr.skip(), gr.skip(), gr.skip()
         except AssistantError as error:
