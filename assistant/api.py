@@ -20,10 +20,14 @@ from .store import changes
 from . import settings
 from .search.answers import NOT_AN_ANSWER, citation, escape_markdown, lead_lines, make_answer, plan_question, speaker_label
 from .speech.attribution import attribute
-from .text.documents import bundled_article, decode, make_document, parse_header, read_document, read_documents, unique_ids
+from .text.documents import (
+    bundled_article, decode, iter_documents, make_document, parse_header, read_document, read_documents, unique_ids,
+)
+from .text.sources import SOURCE_SUFFIXES
 from .errors import AssistantError, printable
 from .pipeline.analysis import analyse_to_dir
 from .limits import check_k, check_speaker, clean_question
+from .search.links import html_link
 from .search.retrieval import passage_at, rank
 from .search.quote_check import VERDICT_TITLES, aligned_diff, check_quote, parse_quote_question
 from .schema import Answer, Document, DocumentInfo, Passage, Progress, QuoteCheck, QuoteMatch
@@ -84,7 +88,7 @@ class Assistant:
         progress: Progress | None = None,
         show_bar: bool = False,
     ) -> Assistant:
-        """Build (replace) the index from ``.txt``/``.md`` files or folders and open it."""
+        """Build (replace) the index from source files (any supported format) or folders and open it."""
         documents = read_sources(sources)
         change = cls.build_documents(documents, index_dir, model, progress, show_bar)
         return cls.load(change.index_dir)
@@ -209,7 +213,8 @@ class Assistant:
         if found is None:
             return None
         record = index.segments[found[0]].document(found[1])
-        return Document(id=record.id, title=record.title, date=record.date, text=record.text, source=record.source)
+        return Document(id=record.id, title=record.title, date=record.date, text=record.text, source=record.source,
+                        url=record.url, author=record.author)
 
     def quotes(self, speaker: str) -> list[Passage]:
         """Every sentence of a speaker (a name or alias), newest document first, each in document order."""
@@ -266,10 +271,13 @@ def analyse(
     model: str | None = None,
     ray: str | None = None,
     progress: Progress | None = None,
+    notes: list[str] | None = None,
 ) -> tuple[int, int, float]:
     """Segment, attribute and embed texts into the analysed form at ``out`` (no index is touched).
 
-    Returns (documents, sentences, seconds). ``ray`` ("local" or a cluster address) runs the work on Ray."""
+    Returns (documents, sentences, seconds). ``ray`` ("local" or a cluster address) runs the work on Ray. Without
+    it, the sources are streamed (no build limits: an archive of any size); ``notes`` gets renamed ids and dates
+    that were not dates."""
     chosen = model or settings.default_model()
     if ray is not None:
         try:
@@ -280,14 +288,24 @@ def analyse(
     from .pipeline.analysed import check_out
 
     check_out(Path(out), sources)  # before the texts are read
-    return analyse_to_dir(read_sources(sources), Path(out), chosen, progress or _quiet, sources=sources)
+    read = [0.0]
+
+    def reading(fraction: float, message: str) -> None:  # noqa: ARG001 - the share of the sources read so far
+        read[0] = fraction
+
+    # streamed: a dump or archive of any size, one batch in memory at a time (the per-text limits still hold)
+    stream = iter_documents([Path(s) for s in sources], limited=False, notes=notes, progress=reading)
+    return analyse_to_dir(stream, Path(out), chosen, progress or _quiet, read_fraction=lambda: read[0], sources=sources)
 
 
 # ----- an index folder, without opening it first -----
 
-def read_sources(sources: Sequence[str | Path], notes: list[str] | None = None) -> list[Document]:
-    """The Documents of files or folders (the formats in the README); ``notes`` collects what was skipped."""
-    return read_documents([Path(s) for s in sources], notes=notes)
+def read_sources(
+    sources: Sequence[str | Path], notes: list[str] | None = None, progress: Progress | None = None,
+) -> list[Document]:
+    """The Documents of files or folders in any supported format (docs/sources.md); ``notes`` collects renamed
+    ids and dates that were not dates; ``progress`` hears of every record read from a dump, feed or archive."""
+    return read_documents([Path(s) for s in sources], notes=notes, progress=progress)
 
 
 def read_source(path: str | Path) -> Document:
@@ -345,4 +363,5 @@ __all__ = [
     "decode", "documents", "escape_markdown", "example_questions", "import_analysed", "lead_lines", "make_document",
     "parse_header", "read_source", "read_sources", "remove", "speaker_label", "unique_ids", "verify",
     "QuoteCheck", "QuoteMatch", "VERDICT_TITLES", "aligned_diff",
+    "SOURCE_SUFFIXES", "html_link",
 ]

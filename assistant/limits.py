@@ -2,7 +2,9 @@
 
 | limit                  | value          | applies to                                                         |
 |------------------------|----------------|--------------------------------------------------------------------|
-| MAX_FILE_BYTES         | 5,000,000      | one source file (CLI, API, web upload)                             |
+| MAX_FILE_BYTES         | 5,000,000      | one source file (CLI, API, web upload); the text of each record of a dump, feed or web archive |
+| MAX_RECORD_BYTES       | 20,000,000     | one raw record: a JSON line, a WARC record's page (memory bound of streaming) |
+| MAX_FEED_BYTES         | 20,000,000     | one RSS/Atom feed file (parsed whole)                              |
 | MAX_PASTE_BYTES        | 5,000,000      | one pasted text (UTF-8 bytes), the same as a file                  |
 | MAX_BUILD_FILES        | 1,000          | files in one build/add (folders expanded)                          |
 | MAX_BUILD_BYTES        | 20,000,000     | all texts of one build/add together                                |
@@ -33,6 +35,11 @@ MAX_PASTE_BYTES = MAX_FILE_BYTES
 MAX_BUILD_FILES = 1_000
 MAX_BUILD_BYTES = 20_000_000
 MAX_BUILD_SENTENCES = 100_000
+MAX_RECORD_BYTES = 4 * MAX_FILE_BYTES
+"""A record's raw bytes (its text plus markup or JSON) may be several times its text; streaming a dump or an
+archive holds at most one such record in memory, whatever the size of the file."""
+MAX_FEED_BYTES = 4 * MAX_FILE_BYTES
+"""A feed is parsed whole (feedparser), so its file has a bound of its own: as many bytes as one build."""
 MAX_QUESTION_CHARS = 2_000
 MAX_SPEAKER_CHARS = 200
 MAX_K = 50
@@ -166,10 +173,16 @@ def check_file_size(size: int, name: str) -> None:
         raise AssistantError(f"{name} is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes per file.")
 
 
-def check_build(files: int = 0, size: int = 0, sentences: int = 0) -> None:
-    """The limits of one build (or add): number of files, total bytes, sentences; called before the work starts."""
+def check_build(files: int = 0, size: int = 0, sentences: int = 0, documents: int = 0) -> None:
+    """The limits of one build (or add): number of files (and of the documents in dumps and feeds), total bytes,
+    sentences; called before the work starts."""
     if files > MAX_BUILD_FILES:
         raise AssistantError(f"{files:,} files were given; the limit is {MAX_BUILD_FILES:,} files per build.")
+    if documents > MAX_BUILD_FILES:
+        raise AssistantError(
+            f"the sources hold more than {MAX_BUILD_FILES:,} documents; the limit is {MAX_BUILD_FILES:,} per build "
+            "(build fewer at once and add the rest, or use assistant analyse and import for an archive)."
+        )
     if size > MAX_BUILD_BYTES:
         raise AssistantError(
             f"the texts come to {size:,} bytes; the limit is {MAX_BUILD_BYTES:,} bytes per build "

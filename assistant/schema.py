@@ -22,6 +22,8 @@ class Document:
     date: str | None
     text: str
     source: str = ""  # file name it came from
+    url: str | None = None  # the original's address when the source named one (canonical link, item link, field)
+    author: str | None = None  # the byline when the source named one
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -67,6 +69,7 @@ class Passage:
     end: int
     context_before: str = ""
     context_after: str = ""
+    url: str | None = None  # the document's address (Document.url), for the reader to check the citation
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -78,6 +81,7 @@ class Passage:
             "doc_id": self.doc_id,
             "doc_title": self.doc_title,
             "date": self.date,
+            "url": self.url,
             "paragraph": self.paragraph,
             "sentence": self.sentence,
             "start": self.start,
@@ -164,12 +168,16 @@ class DocumentInfo:
     source: str
     sentences: int
     speakers: list[str] = field(default_factory=list)
+    url: str | None = None
+    author: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "title": self.title,
             "date": self.date,
+            "url": self.url,
+            "author": self.author,
             "source": self.source,
             "sentences": self.sentences,
             "speakers": list(self.speakers),

@@ -83,7 +83,7 @@ def test_bad_sources_leave_the_index_untouched(capsys, tmp_path: Path, built_ind
     latin.write_bytes("Caf\xe9 society.".encode("latin-1"))
     folder = tmp_path / "nothing"
     folder.mkdir()
-    for source, message in [(empty, "empty"), (binary, "binary"), (latin, "UTF-8"), (folder, "no .txt"),
+    for source, message in [(empty, "empty"), (binary, "binary"), (latin, "UTF-8"), (folder, "no source files"),
                             (tmp_path / "missing.txt", "does not exist")]:
         code, _, err = run(capsys, "build", str(source), "--index", str(index))
         assert code == 2, source
@@ -153,7 +153,8 @@ def test_add_documents_remove_verify_and_import(capsys, tmp_path: Path, built_in
     assert code == 0 and "added 1" in out and "2 document(s)" in out
     code, out, _ = run(capsys, "documents", "--index", str(index), "--json")
     listed = {d["id"]: d for d in json.loads(out)}
-    assert set(listed["ferry-news"]) == {"id", "title", "date", "source", "sentences", "speakers"}
+    assert set(listed["ferry-news"]) == {"id", "title", "date", "url", "author", "source", "sentences", "speakers"}
+    assert listed["ferry-news"]["url"] is None and listed["ferry-news"]["author"] is None
     assert listed["ferry-news"]["date"] == "2024-04-01" and listed["ferry-news"]["speakers"] == ["Ali Khan"]
     code, out, _ = run(capsys, "verify", "--index", str(index))
     assert code == 0 and "ok" in out

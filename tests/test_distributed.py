@@ -89,7 +89,7 @@ def test_ids_match_the_local_reader(sources: list[Path]) -> None:
     from assistant.text.documents import collect_files
 
     assert distributed.collect(sources) == collect_files(sources)
-    assert [doc_id for _, doc_id in distributed.plan(sources)] == [d.id for d in read_documents(sources)]
+    assert [doc_id for _, doc_id, _ in distributed.plan(sources)] == [d.id for d in read_documents(sources)]
 
 
 # ----- on a local Ray of 2 CPUs -----

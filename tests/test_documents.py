@@ -52,14 +52,14 @@ def test_empty_and_missing_files(tmp_path: Path):
         read_document(empty)
     with pytest.raises(AssistantError, match="does not exist"):
         read_document(tmp_path / "nope.txt")
-    with pytest.raises(AssistantError, match="not a .txt or .md"):
+    with pytest.raises(AssistantError, match="not a supported source file; the formats are .txt, .md, .html"):
         (tmp_path / "x.pdf").write_bytes(b"%PDF")
         read_document(tmp_path / "x.pdf")
 
 
 def test_folder_without_texts_is_an_error(tmp_path: Path):
     (tmp_path / "notes.pdf").write_bytes(b"%PDF")
-    with pytest.raises(AssistantError, match="no .txt or .md"):
+    with pytest.raises(AssistantError, match="no source files"):
         read_documents([tmp_path])
 
 
@@ -133,7 +133,7 @@ def test_socket_is_refused(tmp_path: Path):
 
 @pytest.mark.skipif(not os.path.exists("/dev/null"), reason="needs /dev/null")
 def test_device_given_directly_is_refused():
-    with pytest.raises(AssistantError, match="not a .txt or .md|device"):
+    with pytest.raises(AssistantError, match="not a supported|device"):
         read_document(Path("/dev/null"))
     with pytest.raises(AssistantError, match="device"):
         read_bytes(Path("/dev/zero"))

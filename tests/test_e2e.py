@@ -41,14 +41,14 @@ def test_answer_object_matches_the_contract(assistant):
     answer = assistant.ask("Is the FBI investigating?", k=4).to_dict()
     assert set(answer) == {"question", "answer", "found", "passages"}
     assert [p["rank"] for p in answer["passages"]] == [1, 2, 3, 4]
-    keys = {"rank", "score", "text", "speaker", "attribution", "doc_id", "doc_title", "date", "paragraph",
+    keys = {"rank", "score", "text", "speaker", "attribution", "doc_id", "doc_title", "date", "url", "paragraph",
             "sentence", "start", "end", "context"}
     texts = {d.id: assistant.document(d.id).text for d in assistant.documents()}
     for p in answer["passages"]:
         assert set(p) == keys
         assert set(p["context"]) == {"before", "after"}
         assert p["attribution"] in ("direct", "indirect", "narration")
-        assert p["date"] == "2017-06-05"
+        assert p["date"] == "2017-06-05" and p["url"] is None  # a .txt names no address
         assert p["paragraph"] >= 1 and p["sentence"] >= 1
         assert texts[p["doc_id"]][p["start"] : p["end"]] == p["text"]
         assert "\n\n" not in p["text"]

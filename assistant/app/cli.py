@@ -26,7 +26,7 @@ def make_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="assistant", description="Ask questions about news articles; get cited sentences with speakers.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    build = commands.add_parser("build", help="build the index from .txt/.md files or folders (default: the bundled article)")
+    build = commands.add_parser("build", help="build the index from source files or folders: .txt .md .html .jsonl .xml/.rss/.atom .warc(.gz) (default: the bundled article)")
     build.add_argument("sources", nargs="*", type=Path)
     build.add_argument("--index", type=Path, default=None, help="index directory (default ./index or $ASSISTANT_INDEX)")
     build.add_argument("--model", default=None, help="embedding model: qa-minilm-l6 (default), all-MiniLM-L6-v2, or any sentence-transformers path")
@@ -65,7 +65,7 @@ def make_parser() -> argparse.ArgumentParser:
     remove.add_argument("doc_ids", nargs="+", metavar="DOC_ID")
     remove.add_argument("--index", type=Path, default=None)
 
-    documents = commands.add_parser("documents", help="the indexed documents: id, title, date, sentences, speakers")
+    documents = commands.add_parser("documents", help="the indexed documents: id, title, date, url, author, sentences, speakers")
     documents.add_argument("--index", type=Path, default=None)
     documents.add_argument("--json", action="store_true")
 
@@ -145,7 +145,7 @@ def cmd_build(args: argparse.Namespace) -> None:
 
     sources = args.sources or [api.bundled_article_path()]
     notes: list[str] = []
-    documents = api.read_sources(sources, notes=notes)
+    documents = api.read_sources(sources, notes=notes, progress=_progress_printer())
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
     change = api.Assistant.build_documents(documents, _index_dir(args), args.model, _progress_printer())
@@ -156,7 +156,7 @@ def cmd_add(args: argparse.Namespace) -> None:
     from .. import api
 
     notes: list[str] = []
-    documents = api.read_sources(args.sources, notes=notes)
+    documents = api.read_sources(args.sources, notes=notes, progress=_progress_printer())
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
     print(api.add_documents(documents, _index_dir(args), _progress_printer()))
@@ -181,13 +181,18 @@ def cmd_documents(args: argparse.Namespace) -> None:
     for d in infos:
         speakers = ", ".join(d.speakers[:4]) + (f" (+{len(d.speakers) - 4})" if len(d.speakers) > 4 else "")
         print(f"{printable(d.id, 80):<{width}}  {printable(d.date or '-'):10}  {d.sentences:5d} sentences  {printable(d.title, 60)}"
-              f"{'  — ' + printable(speakers, 120) if speakers else ''}")
+              f"{'  — ' + printable(speakers, 120) if speakers else ''}"
+              f"{'  <' + printable(d.url, 200) + '>' if d.url else ''}")
 
 
 def cmd_analyse(args: argparse.Namespace) -> None:
     from ..api import analyse
 
-    documents, sentences, seconds = analyse(args.sources, args.out, model=args.model, ray=args.ray, progress=_progress_printer())
+    notes: list[str] = []
+    documents, sentences, seconds = analyse(args.sources, args.out, model=args.model, ray=args.ray,
+                                            progress=_progress_printer(), notes=notes)
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
     rate = sentences / seconds if seconds > 0 else 0.0
     print(f"analysed {documents} document(s), {sentences:,} sentences into {printable(args.out)} "
           f"({seconds:.1f} s, {rate:.0f} sentences/s)")
@@ -225,7 +230,7 @@ def cmd_ask(args: argparse.Namespace) -> None:
     mark = "" if answer.found else f"  ({NOT_AN_ANSWER})"
     for p in answer.passages:
         print(f"[{p.rank}] {p.score:.2f}{mark}  {shown(speaker_label(p))}  —  {shown(p.doc_id)} ¶{p.paragraph} "
-              f"s{p.sentence} [{p.start}:{p.end}]")
+              f"s{p.sentence} [{p.start}:{p.end}]{'  ' + printable(p.url, 200) if p.url else ''}")
         print(f"    {shown(p.text)}")
 
 

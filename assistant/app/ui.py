@@ -17,7 +17,8 @@ from typing import Any
 from . import build_worker
 from .quote_view import CSS as QUOTE_CHECK_CSS, quote_check_html
 from .. import settings
-from ..api import citation, decode, escape_markdown, example_questions, make_document, parse_header, speaker_label, unique_ids
+from ..api import citation, escape_markdown, example_questions, make_document, parse_header, speaker_label, unique_ids
+from ..api import SOURCE_SUFFIXES, html_link, read_sources
 from .build_worker import BuildWorker, ChangeCancelled, Job
 from ..errors import AssistantError, printable
 from ..limits import check_build, estimate_sentences, utf8_size
@@ -65,6 +66,7 @@ CSS = """
 #speaker-quotes .quotes { max-height: 70vh; overflow-y: auto; }
 #speaker-quotes li { margin-bottom: 0.5em; }
 #speaker-quotes small { color: var(--body-text-color-subdued); }
+.doc-url, #chat a[href^="http"] { overflow-wrap: anywhere; word-break: break-all; }
 @media (max-width: 640px) {
   #chat { height: clamp(240px, calc(100vh - 360px), 560px) !important; }
   .doc-view { height: 60vh; }
@@ -86,6 +88,11 @@ HEAD = """
     box.dispatchEvent(new Event('input', {bubbles: true}));
     setTimeout(() => button.click(), 0);
   };
+  // a link to an original opens in a new tab that cannot reach back to this page (only http/https are links)
+  const external = (root) => root.querySelectorAll && root.querySelectorAll('#chat a[href^="http"]').forEach((a) => {
+    a.setAttribute('target', '_blank'); a.setAttribute('rel', 'noopener noreferrer');
+  });
+  new MutationObserver(() => external(document)).observe(document.documentElement, {childList: true, subtree: true});
   document.addEventListener('click', (event) => {
     const chat = document.querySelector('#chat');
     if (!chat || !chat.contains(event.target)) return;
@@ -281,10 +288,12 @@ def article_view(assistant: Any, answer: Answer | None, focus: int | None = None
 
 def _article(document: Any, passages: list[Passage], focus: int | None, note: str) -> str:
     date = f" · {html.escape(document.date)}" if document.date else ""
+    author = f" · {html.escape(document.author)}" if getattr(document, "author", None) else ""
+    link = html_link(getattr(document, "url", None))
     body = document_html(document.text, passages, focus, parse_header(document.text).body_start)
     return (
         f"<div class='doc-view'><h3>{html.escape(document.title)}</h3>"
-        f"<p><small>{html.escape(document.id)}{date}</small></p>{note}{body}</div>"
+        f"<p><small>{html.escape(document.id)}{date}{author}{' · ' + link if link else ''}</small></p>{note}{body}</div>"
     )
 
 
@@ -336,7 +345,7 @@ def speaker_rows(state: AppState, search: str = "") -> list[list[Any]]:
 def document_rows(state: AppState) -> list[list[Any]]:
     if state.assistant is None:
         return []
-    return [[d.id, d.title, d.date or "", d.sentences, ", ".join(d.speakers)]
+    return [[d.id, d.title, d.date or "", d.sentences, ", ".join(d.speakers), html_link(d.url)]
             for d in state.assistant.documents()]
 
 
@@ -354,7 +363,9 @@ def quotes_html(entry: Any, passages: Sequence[Passage]) -> str:
             if current is not None:
                 parts.append("</ol>")
             date = f" · {html.escape(p.date)}" if p.date else ""
-            parts.append(f"<h4>{html.escape(p.doc_title)} <small>({html.escape(p.doc_id)}{date})</small></h4><ol>")
+            link = html_link(p.url)
+            parts.append(f"<h4>{html.escape(p.doc_title)} <small>({html.escape(p.doc_id)}{date})"
+                         f"{' ' + link if link else ''}</small></h4><ol>")
             current = p.doc_id
         kind = "quoted" if p.attribution == "direct" else "reported"
         parts.append(f"<li>{html.escape(p.text)} <small>— {kind} · ¶{p.paragraph}, sentence {p.sentence}</small></li>")
@@ -371,36 +382,36 @@ def whole_k(value: Any) -> Any:
     return value
 
 
-def read_uploads(paths: list[str], pasted: str, pasted_title: str) -> list[Document]:
-    """Uploaded files and pasted text as Documents; names are reduced to safe ids (``../../x.txt`` → ``x``).
-    The build limits (bytes, sentences of all texts together) are the CLI's and the API's, checked here, before
-    any text reaches the build worker."""
+def read_uploads(paths: list[str], pasted: str, pasted_title: str, notes: list[str] | None = None) -> list[Document]:
+    """Uploaded files (any source format) and pasted text as Documents; names are reduced to safe ids
+    (``../../x.txt`` → ``x``). The build limits (bytes, documents, sentences of all texts together) are the CLI's
+    and the API's, checked here, before any text reaches the build worker; messages name the file, never the
+    server's upload folder. ``notes`` gets renamed ids and how many dates were not dates (for the summary)."""
     if len(paths) > MAX_UPLOAD_FILES:
         raise AssistantError(f"{len(paths)} files were uploaded; the limit is {MAX_UPLOAD_FILES} at once.")
-    stems: list[str] = []
-    texts: list[tuple[str, str]] = []
     sizes: list[int] = []
     for raw in paths:
         name = Path(str(raw).replace("\\", "/")).name
-        if Path(name).suffix.lower() not in (".txt", ".md"):
-            raise AssistantError(f"{name} is not a .txt or .md file.")
+        if not name.lower().endswith(tuple(SOURCE_SUFFIXES)):
+            raise AssistantError(f"{name} is not a supported file; upload {', '.join(SOURCE_SUFFIXES)} files.")
         size = Path(raw).stat().st_size
         if size > MAX_UPLOAD_BYTES:
             raise AssistantError(f"{name} is {size:,} bytes; the limit is {MAX_UPLOAD_BYTES:,} bytes per file.")
         sizes.append(size)
     check_build(files=len(paths), size=sum(sizes))
-    for raw in paths:
-        name = Path(str(raw).replace("\\", "/")).name
-        texts.append((name, decode(Path(raw).read_bytes(), name)))
-        stems.append(Path(name).stem)
+    try:
+        documents = read_sources([Path(raw) for raw in paths], notes=notes) if paths else []
+    except AssistantError as error:
+        message = str(error)
+        for raw in paths:
+            message = message.replace(str(Path(raw).parent) + "/", "")
+        raise AssistantError(message) from None
     if pasted.strip():
-        texts.append(("pasted.txt", pasted))
-        stems.append(pasted_title.strip() or "pasted-text")
-    if not texts:
-        raise AssistantError("upload a .txt or .md file or paste some text first.")
-    ids = unique_ids(stems)
-    documents = [make_document(text, doc_id, source=name) for (name, text), doc_id in zip(texts, ids)]
-    check_build(size=sum(sizes) + (utf8_size(pasted) if pasted.strip() else 0),
+        doc_id = unique_ids([pasted_title.strip() or "pasted-text"], taken=[d.id for d in documents])[0]
+        documents.append(make_document(pasted, doc_id, source="pasted.txt"))
+    if not documents:
+        raise AssistantError("upload a file or paste some text first.")
+    check_build(size=sum(utf8_size(d.text) for d in documents),
                 sentences=sum(estimate_sentences(d.text) for d in documents))
     return documents
 
@@ -518,12 +529,13 @@ def build_app(index_dir: Path | None = None, changes: bool = True, loopback: boo
     def rebuild(files: list[str] | None, pasted: str, title: str, keep: bool, request: gr.Request,
                 progress=gr.Progress()):
         try:
+            notes: list[str] = []
             try:
                 may_change(request)
-                new = read_uploads(list(files or []), pasted or "", title or "")
+                new = read_uploads(list(files or []), pasted or "", title or "", notes)
             finally:
                 remove_uploads(list(files or []))  # handled: the texts are read (or refused)
-            summary = state.add(new, bool(keep), staged(progress))
+            summary = " ".join([state.add(new, bool(keep), staged(progress)), *notes])
         except ChangeCancelled as cancelled:
             return f"**Cancelled:** {escape_markdown(str(cancelled))}", gr.skip(), gr.skip(), gr.skip()
         except AssistantError as error:
@@ -645,7 +657,8 @@ def build_app(index_dir: Path | None = None, changes: bool = True, loopback: boo
             with gr.Tab("Texts", id="texts"):
                 texts_status = gr.Markdown(figures(state), elem_id="texts-figures")
                 documents_table = gr.Dataframe(value=document_rows(state), elem_id="documents",
-                                               headers=["id", "title", "date", "sentences", "speakers"],
+                                               headers=["id", "title", "date", "sentences", "speakers", "url"],
+                                               datatype=["str", "str", "str", "number", "str", "html"],
                                                interactive=False, wrap=True)
                 with gr.Row():
                     remove_choice = gr.Dropdown([d[0] for d in document_rows(state)], multiselect=True,
@@ -655,11 +668,13 @@ def build_app(index_dir: Path | None = None, changes: bool = True, loopback: boo
                 if not changes:
                     gr.Markdown(f"**{escape_markdown(CHANGES_OFF[:1].upper() + CHANGES_OFF[1:])}**",
                                 elem_id="changes-off")
-                gr.Markdown("**Add texts**: upload `.txt`/`.md` files or paste a text. A leading "
-                            "`date YYYY-MM-DD` line is the article's date; a short first line without a full "
-                            "stop is its title.")
-                files = gr.File(file_count="multiple", file_types=[".txt", ".md"], label="Texts", type="filepath",
-                                elem_id="upload")
+                gr.Markdown("**Add texts**: upload `.txt`/`.md` files, saved web pages (`.html`), JSON Lines dumps "
+                            "(`.jsonl`), RSS/Atom feeds (`.xml`/`.rss`/`.atom`) or web archives (`.warc`, "
+                            "`.warc.gz`), or paste a text. In a text, a leading `date YYYY-MM-DD` line is the "
+                            "article's date and a short first line without a full stop is its title; pages, dumps "
+                            "and feeds bring their own title, date, author and address.")
+                files = gr.File(file_count="multiple", file_types=list(SOURCE_SUFFIXES), label="Texts",
+                                type="filepath", elem_id="upload")
                 pasted = gr.Textbox(lines=6, label="Or paste a text")
                 pasted_title = gr.Textbox(label="Name for the pasted text", placeholder="my-article")
                 keep = gr.Checkbox(value=True, label="Keep the documents already in the index "

@@ -47,6 +47,8 @@ class DocRecord:
     source: str
     text: str
     aliases: dict[str, list[str]] = field(default_factory=dict)
+    url: str | None = None
+    author: str | None = None
 
 
 @dataclass
@@ -142,7 +144,7 @@ def _schemas(dimension: int):  # noqa: ANN202 - pyarrow schemas
 
     documents = pa.schema([
         ("id", pa.string()), ("title", pa.string()), ("date", pa.string()), ("source", pa.string()),
-        ("text", pa.string()), ("aliases", pa.string()),
+        ("text", pa.string()), ("aliases", pa.string()), ("url", pa.string()), ("author", pa.string()),
     ])
     sentences = pa.schema([
         ("doc_id", pa.string()), ("number", pa.int32()), ("start", pa.int32()), ("end", pa.int32()),
@@ -168,6 +170,8 @@ def write_parts(analysed: Analysed, directory: Path, part: str) -> None:
             "source": [d.source for d in analysed.documents],
             "text": [d.text for d in analysed.documents],
             "aliases": [json.dumps(d.aliases, ensure_ascii=False) if d.aliases else None for d in analysed.documents],
+            "url": [d.url for d in analysed.documents],
+            "author": [d.author for d in analysed.documents],
         },
         schema=doc_schema,
     )
@@ -303,6 +307,7 @@ def read(directory: Path, model: str | None = None, dimension: int | None = None
     has_aliases = all("aliases" in _column_names(p) for p in doc_files)
     docs = doc_table.to_pydict()
     aliases_col = _read_table(doc_files, ["aliases"], directory, "documents").column("aliases").to_pylist() if has_aliases else [None] * doc_table.num_rows
+    urls, authors = (_optional_text(doc_files, column, directory, doc_table.num_rows) for column in ("url", "author"))
     documents: list[DocRecord] = []
     position: dict[str, int] = {}
     for i in range(doc_table.num_rows):
@@ -330,7 +335,7 @@ def read(directory: Path, model: str | None = None, dimension: int | None = None
         documents.append(
             DocRecord(
                 id=doc_id, title=docs["title"][i] or doc_id, date=date, source=docs["source"][i] or "",
-                text=text, aliases=_aliases(aliases_col[i], name, doc_id),
+                text=text, aliases=_aliases(aliases_col[i], name, doc_id), url=urls[i], author=authors[i],
             )
         )
 
@@ -407,6 +412,24 @@ def read(directory: Path, model: str | None = None, dimension: int | None = None
     )
     check(analysed, name)
     return str(header["model"]), analysed
+
+
+def _optional_text(files: list[Path], column: str, directory: Path, rows: int) -> list[str | None]:
+    """An optional text column of the documents table (``url``, ``author``): null where a file lacks it (older
+    analysed forms); a value that is not text is refused with one line."""
+    if not any(column in _column_names(p) for p in files):
+        return [None] * rows
+    values: list[str | None] = []
+    for path in files:
+        if column in _column_names(path):
+            part = _read_table([path], [column], directory, "documents").column(column).to_pylist()
+        else:
+            part = [None] * _read_table([path], ["id"], directory, "documents").num_rows
+        values.extend(part)
+    bad = next((v for v in values if v is not None and not isinstance(v, str)), None)
+    if bad is not None:
+        raise AssistantError(f"{printable(directory)}: the {column} column must be text or null, not {printable(repr(bad), 60)}.")
+    return [v.strip() or None if isinstance(v, str) else None for v in values]
 
 
 def _column_names(path: Path) -> list[str]:

@@ -9,8 +9,11 @@ reusing a stored analysis where the caller has one for the same text, title, mod
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
 import time
-from collections.abc import Callable, Sequence
+import uuid
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -57,7 +60,7 @@ def _analyse_one(document: Document) -> tuple[DocRecord, list]:
         raise AssistantError(f"{printable(document.source or document.id)} has no sentences to index.")
     record = DocRecord(
         id=document.id, title=document.title, date=document.date, source=document.source, text=document.text,
-        aliases=attributed.aliases,
+        aliases=attributed.aliases, url=document.url, author=document.author,
     )
     return record, attributed.sentences
 
@@ -80,7 +83,7 @@ def analyse_documents(
         if part is not None:
             part.documents[0] = DocRecord(
                 id=document.id, title=document.title, date=document.date, source=document.source,
-                text=document.text, aliases=part.documents[0].aliases,
+                text=document.text, aliases=part.documents[0].aliases, url=document.url, author=document.author,
             )
             parts[i] = part
             reused += 1
@@ -143,16 +146,62 @@ def check_unique(documents: Sequence[Document | DocRecord]) -> None:
         seen.add(d.id)
 
 
+STREAM_BATCH_DOCUMENTS = 64
+"""Documents analysed and written together when a stream is analysed into the analysed form: one Parquet part each,
+so that memory holds one batch's texts and vectors, not the archive's."""
+STREAM_BATCH_BYTES = 4_000_000
+"""A batch ends early when its texts come to this many bytes (long articles), for the same bound on memory."""
+
+
 def analyse_to_dir(
-    documents: Sequence[Document], out: Path, model: str, progress: Progress = _quiet, show_bar: bool = False,
-    sources: Sequence[Path | str] = (),
+    documents: Iterable[Document], out: Path, model: str, progress: Progress = _quiet, show_bar: bool = False,
+    read_fraction: Callable[[], float] | None = None, sources: Sequence[Path | str] = (),
 ) -> tuple[int, int, float]:
-    """Write the analysed form of ``documents`` (read from ``sources``) to ``out``; returns documents, sentences and
-    seconds. ``out`` is checked before any work: :func:`assistant.pipeline.analysed.check_out`."""
+    """Write the analysed form of ``documents`` (a list, or a stream of any length) to ``out``; returns documents,
+    sentences and seconds. Batches of STREAM_BATCH_DOCUMENTS documents are analysed and written as Parquet parts
+    one after another into a temporary sibling, renamed to ``out`` when all are done (nothing is written on error).
+    Progress is reported per batch, as ``read_fraction()`` (how much of the sources is read) if given. ``out`` is
+    checked before any work and again before the swap (:func:`assistant.pipeline.out_folder.check_out`: only a
+    folder analyse wrote, apart from ``sources``)."""
     started = time.perf_counter()
-    analysed_form.check_out(Path(out), sources)
-    check_unique(documents)
-    analysed, _, _, _ = analyse_documents(documents, model, progress, show_bar)
-    analysed_form.write(analysed, out, model, sources)
+    out = Path(out)
+    analysed_form.check_out(out, sources)
+    tmp = out.parent / f".{out.name}.analysing-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    seen: set[str] = set()
+    counts = {"documents": 0, "sentences": 0, "parts": 0, "dimension": 0}
+    batch: list[Document] = []
+    size = 0
+
+    def flush() -> None:
+        part, _, _, _ = analyse_documents(batch, model, _quiet, show_bar)
+        analysed_form.write_parts(part, tmp, f"part-{counts['parts']:06d}")
+        counts["parts"] += 1
+        counts["documents"] += len(part.documents)
+        counts["sentences"] += part.size
+        counts["dimension"] = part.dimension
+        batch.clear()
+        fraction = min(0.99, read_fraction()) if read_fraction is not None else 0.5
+        progress(fraction, f"analysed {counts['documents']:,} document(s), {counts['sentences']:,} sentences")
+
+    tmp.mkdir(parents=True)
+    try:
+        for document in documents:
+            if document.id in seen:
+                raise AssistantError(f"two documents have the id {printable(document.id, 100)}; ids must be unique.")
+            seen.add(document.id)
+            batch.append(document)
+            size += len(document.text)
+            if len(batch) >= STREAM_BATCH_DOCUMENTS or size >= STREAM_BATCH_BYTES:
+                flush()
+                size = 0
+        if batch:
+            flush()
+        if not counts["documents"]:
+            raise AssistantError("no documents to analyse.")
+        analysed_form.write_header(tmp, model, counts["dimension"])
+        analysed_form.publish_directory(tmp, out, sources)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     progress(1.0, "done")
-    return len(analysed.documents), analysed.size, time.perf_counter() - started
+    return counts["documents"], counts["sentences"], time.perf_counter() - started

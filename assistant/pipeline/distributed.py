@@ -1,7 +1,9 @@
 """``assistant analyse --ray``: the per-document analysis spread over a Ray cluster with Ray Data.
 
 The driver only plans and commits. It lists the source files and gives them the same ids as a local run, reads each
-one once to refuse an unreadable source before any work starts, and cuts the list into batches of documents. Ray
+one once to refuse an unreadable source before any work starts (a dump, feed or archive record by record, never
+whole: each document of the plan is a file, or a record's byte range in one), and cuts the list into batches of
+documents. Ray
 Data maps the batches over a pool of actors (:class:`Analyser`), each of which loads spaCy and the embedding model
 once; an actor reads its batch's files, runs :func:`assistant.pipeline.analysis.analyse_documents` on them and writes one
 Parquet part per table into a temporary directory beside ``--out`` (``part-<batch>``: a retried batch overwrites
@@ -61,19 +63,25 @@ def collect(sources: Sequence[Path]) -> list[Path]:
     return collect_files(list(sources), limited=False)
 
 
-def plan(sources: Sequence[Path]) -> list[tuple[str, str]]:
-    """``(absolute path, document id)`` for every source, ids as a local run gives them. Every file is read once
-    here, so that one that cannot be read (missing, a folder, not UTF-8, too large…) is named before any work."""
-    from ..text.documents import read_document, unique_ids
-
-    files = collect(sources)
-    ids = unique_ids([f.stem for f in files])
-    for path, doc_id in zip(files, ids):
-        read_document(path, doc_id)  # raises the one-line AssistantError that names the file
-    return [(str(Path(f).absolute()), doc_id) for f, doc_id in zip(files, ids)]
+Planned = tuple[str, str, "list[int] | None"]
+"""``(absolute path, document id, place)``: ``place`` is ``[offset, length, number]`` of a record in a dump, an
+archive or a feed (the worker reads only that record), None for a text file."""
 
 
-def batches(planned: list[tuple[str, str]], workers: int) -> list[list[tuple[str, str]]]:
+def plan(sources: Sequence[Path]) -> list[Planned]:
+    """One entry per document, ids as a local run gives them. Every text file is read once here and every record
+    of a dump, feed or archive checked (streamed, one record at a time: a 1 GB dump is never held by the driver),
+    so that a source that cannot be read (missing, a folder, not UTF-8, a broken JSON line…) is named before any
+    work. The workers extract the records' text."""
+    from ..text.documents import plan_entries
+
+    return [
+        (str(Path(path).absolute()), doc_id, [place.offset, place.length, place.number] if place is not None else None)
+        for path, place, doc_id in plan_entries(list(sources))
+    ]
+
+
+def batches(planned: list[Planned], workers: int) -> list[list[Planned]]:
     """Cut the plan into batches: a few per worker (so that a slow one does not hold up the end), at most
     MAX_BATCH_DOCUMENTS documents each."""
     size = max(1, min(MAX_BATCH_DOCUMENTS, math.ceil(len(planned) / max(1, 4 * workers))))
@@ -101,7 +109,8 @@ class Analyser:
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list]:
         from .analysed import write_parts
-        from ..text.documents import read_document
+        from ..text.documents import read_entry
+        from ..text.jsonl import Place
         from .analysis import analyse_documents
 
         if self.fail_once:
@@ -115,7 +124,8 @@ class Analyser:
             started = time.perf_counter()
             pairs = json.loads(items)
             try:
-                documents = [read_document(Path(path), doc_id) for path, doc_id in pairs]
+                documents = [read_entry(Path(path), Place(*place) if place else None, doc_id)
+                             for path, doc_id, place in pairs]
                 analysed, _, _, _ = analyse_documents(documents, self.model)
             except AssistantError as error:  # the text's own problem: reported as data, not retried
                 for key, value in (("batch", int(index)), ("documents", 0), ("sentences", 0), ("dimension", 0),

@@ -7,6 +7,7 @@ large ones) and builds each :class:`~assistant.schema.Passage` with its citation
 whether the passages answer at all; ``answers.py`` plans a question (speaker filter, how many to fetch) and writes
 the reply with its lead lines; ``quote_check.py`` answers "Did X say '…'?" and a pasted quote: it reads the quote,
 aligns it word by word with its candidate sentences and gives the verdict (verbatim, close, someone else's, not
-found); ``examples.py`` makes example questions from the index's speakers and topics. Data
+found); ``links.py`` makes a document's address a link only when it is http/https (the chat's markdown and the
+page's HTML); ``examples.py`` makes example questions from the index's speakers and topics. Data
 flows in from :mod:`assistant.store` (a Snapshot) and out to the API as Answer objects.
 """

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from . import found as evidence
+from .links import markdown_link
 from ..errors import AssistantError
 from .questions import SpeakerQuestion, looks_like_a_name, parse_speaker_question
 from ..schema import Answer, Passage
@@ -60,10 +61,11 @@ NOT_AN_ANSWER = "not an answer"
 
 def passage_line(passage: Passage, answers: bool = True) -> str:
     mark = "" if answers else f" *({NOT_AN_ANSWER})*"
+    link = markdown_link(passage.url)
     return (
         f"**[{passage.rank}]**{mark} {escape_markdown(passage.text)}  \n"
         f"— *{escape_markdown(speaker_label(passage))}* · {escape_markdown(citation(passage))} · "
-        f"score {passage.score:.2f}"
+        f"score {passage.score:.2f}" + (f" · {link}" if link else "")
     )
 
 

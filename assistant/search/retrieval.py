@@ -274,5 +274,5 @@ def passage_at(snapshot: Snapshot, location: Location, rank: int, score: float) 
         rank=rank, score=score, text=text[start:end], speaker=seg.speaker_name(speaker),
         attribution=ATTRIBUTIONS[attribution],  # type: ignore[arg-type]
         doc_id=meta.id, doc_title=meta.title, date=meta.date, paragraph=paragraph, sentence=number,
-        start=start, end=end, context_before=neighbour(-1), context_after=neighbour(+1),
+        start=start, end=end, context_before=neighbour(-1), context_after=neighbour(+1), url=meta.url,
     )

@@ -2,7 +2,8 @@
 
 Files of ``segments/<name>/``::
 
-    documents.sqlite   documents (ord, id, title, date, source, text, aliases, sha256, analysis, first_row, sentences)
+    documents.sqlite   documents (ord, id, title, date, source, text, aliases, sha256, analysis, first_row, sentences,
+                       url, author: segments written before these two were added lack them and read as null)
                        and doc_speakers (ord, name, sentences, direct, indirect)
     sentences.npy      int32 rows: doc ord, number, start, end, paragraph, speaker code (-1 narration), attribution
     speakers.json      speaker code → canonical name
@@ -141,14 +142,15 @@ def _write_documents(analysed: Analysed, path: Path, analysis_keys: list[str], h
         con.execute("PRAGMA journal_mode=OFF")
         con.execute(
             "CREATE TABLE documents (ord INTEGER PRIMARY KEY, id TEXT NOT NULL, title TEXT, date TEXT, source TEXT, "
-            "text TEXT NOT NULL, aliases TEXT, sha256 TEXT, analysis TEXT, first_row INTEGER, sentences INTEGER)"
+            "text TEXT NOT NULL, aliases TEXT, sha256 TEXT, analysis TEXT, first_row INTEGER, sentences INTEGER, "
+            "url TEXT, author TEXT)"
         )
         con.execute("CREATE TABLE doc_speakers (ord INTEGER, name TEXT, sentences INTEGER, direct INTEGER, indirect INTEGER)")
         con.executemany(
-            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [
                 (i, d.id, d.title, d.date, d.source, d.text, json.dumps(d.aliases, ensure_ascii=False),
-                 hashes[i], analysis_keys[i], lo, hi - lo)
+                 hashes[i], analysis_keys[i], lo, hi - lo, d.url, d.author)
                 for i, (d, (lo, hi)) in enumerate(zip(analysed.documents, rows))
             ],
         )
@@ -183,6 +185,8 @@ class StoredDocumentRow:
     analysis: str
     first_row: int
     sentences: int
+    url: str | None = None
+    author: str | None = None
 
 
 class Segment:
@@ -311,9 +315,16 @@ class Segment:
         return self._doc_rows[ord_]
 
     @cached_property
+    def _link_columns(self) -> str:
+        """``url, author`` as SQL: the columns, or nulls in a segment written before they existed."""
+        names = {row[1] for row in self._query("PRAGMA table_info(documents)")}
+        return "url, author" if {"url", "author"} <= names else "NULL, NULL"
+
+    @cached_property
     def _doc_rows(self) -> dict[int, StoredDocumentRow]:
         rows = self._query(
-            "SELECT ord, id, title, date, source, sha256, analysis, first_row, sentences FROM documents ORDER BY ord"
+            "SELECT ord, id, title, date, source, sha256, analysis, first_row, sentences, "
+            f"{self._link_columns} FROM documents ORDER BY ord"
         )
         return {r[0]: StoredDocumentRow(*r) for r in rows}
 
@@ -352,9 +363,12 @@ class Segment:
         return text
 
     def document(self, ord_: int) -> DocRecord:
-        found = self._query("SELECT id, title, date, source, text, aliases FROM documents WHERE ord = ?", (ord_,))
-        doc_id, title, date, source, text, aliases = found[0]
-        return DocRecord(id=doc_id, title=title, date=date, source=source, text=text, aliases=json.loads(aliases or "{}"))
+        found = self._query(
+            f"SELECT id, title, date, source, text, aliases, {self._link_columns} FROM documents WHERE ord = ?", (ord_,)
+        )
+        doc_id, title, date, source, text, aliases, url, author = found[0]
+        return DocRecord(id=doc_id, title=title, date=date, source=source, text=text, aliases=json.loads(aliases or "{}"),
+                         url=url, author=author)
 
     @cached_property
     def _aliases(self) -> list[tuple[int, dict[str, list[str]]]]:

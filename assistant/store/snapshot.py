@@ -137,7 +137,8 @@ class Snapshot:
                 if row.ord in self.deleted[i]:
                     continue
                 speakers = [name for _, name in sorted(by_doc.get(row.ord, []))]
-                infos.append(DocumentInfo(row.id, row.title, row.date, row.source, row.sentences, speakers))
+                infos.append(DocumentInfo(row.id, row.title, row.date, row.source, row.sentences, speakers,
+                                          url=row.url, author=row.author))
         return infos
 
     @cached_property

@@ -19,21 +19,30 @@ compared case-insensitively) never share it: the later one gets ``-2``, ``-3``â€
 
 Dates: a leading ``date YYYY-MM-DD`` is metadata only when it is a real calendar day from 1800-01-01 to
 2100-12-31 (``limits.valid_date``); otherwise (``2017-02-31``, ``9999-12-31``) the line stays part of the text.
+
+Other formats (web pages, JSON Lines dumps, feeds, web archives: :mod:`assistant.text.sources`) give Records with
+their own title, date, url and author; :func:`record_document` makes each a Document (its title as a ``# heading``
+line, so that the text's header is the headline, as in a markdown file), and :func:`iter_documents` streams the
+Documents of any mix of sources with unique ids, one record at a time.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat
 import unicodedata
 from collections.abc import Iterable, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import IO
 
 from ..errors import BIDI_CONTROLS, AssistantError, printable
 from .. import limits
 from ..limits import (
+    MAX_FEED_BYTES,
     MAX_FILE_BYTES,
     MAX_ID_BYTES,
     MAX_TITLE_CHARS,
@@ -42,17 +51,21 @@ from ..limits import (
     check_paste,
     estimate_sentences,
     is_invisible,
+    utf8_size,
     valid_date,
 )
-from ..schema import Document
+from ..schema import Document, Progress
+from . import sources as formats
+from .jsonl import Place
+from .records import Record
+from .sources import SOURCE_SUFFIXES, STREAMED_SUFFIXES, TEXT_SUFFIXES, is_source, stem_of, suffix_of
 
 __all__ = [
     "MAX_FILE_BYTES", "MAX_ID_BYTES", "TEXT_SUFFIXES", "Header", "bundled_article", "clean_text", "collect_files",
-    "decode", "id_notes", "make_document", "parse_header", "place_documents", "read_document", "read_documents",
-    "readable_title", "slug", "title_of", "unique_ids",
+    "decode", "id_notes", "iter_documents", "make_document", "parse_header", "place_documents", "plan_entries",
+    "read_document", "read_documents", "read_entry", "readable_title", "record_document", "slug", "title_of",
+    "unique_ids",
 ]
-
-TEXT_SUFFIXES = (".txt", ".md")
 PASTED_SOURCES = ("", "pasted.txt")
 """Sources of texts that have no name of their own (pasted): they never replace another text of the same id."""
 
@@ -190,11 +203,17 @@ def title_of(text: str, doc_id: str) -> str:
     return readable_title(doc_id)
 
 
-def make_document(text: str, doc_id: str, source: str = "") -> Document:
-    """A Document from already decoded text (a file's or a pasted one): the same byte limit as a file, normalised
-    (see :func:`clean_text`); an empty or invisible-only body, or one over the sentence limit, is an error."""
-    name = printable(source or doc_id)
-    check_paste(text, source or doc_id)
+def make_document(
+    text: str, doc_id: str, source: str = "", *, title: str | None = None, date: str | None = None,
+    url: str | None = None, author: str | None = None, name: str | None = None,
+) -> Document:
+    """A Document from already decoded text (a file's, a record's or a pasted one): the same byte limit as a file,
+    normalised (see :func:`clean_text`); an empty or invisible-only body, or one over the sentence limit, is an
+    error. ``title`` and ``date``, when given, are the source's own and win over the text's header; ``name``
+    names the text in messages (default: ``source``, else the id)."""
+    shown = name or source or doc_id
+    name = printable(shown)
+    check_paste(text, shown)
     text = clean_text(text)
     header = parse_header(text)
     body = text[header.body_start :]
@@ -208,7 +227,21 @@ def make_document(text: str, doc_id: str, source: str = "") -> Document:
             f"{name} holds about {sentences:,} sentences; the limit is {limits.MAX_BUILD_SENTENCES:,} sentences "
             "per build."
         )
-    return Document(id=doc_id, title=title_of(text, doc_id), date=header.date, text=text, source=source)
+    given = clean_name(title)[:MAX_TITLE_CHARS].rstrip() if title else ""
+    return Document(
+        id=doc_id, title=given if given and not is_invisible(given) else title_of(text, doc_id),
+        date=date if date is not None else header.date, text=text, source=source, url=url,
+        author=clean_name(author) or None if author else None,
+    )
+
+
+def record_document(record: Record, doc_id: str, source: str) -> Document:
+    """The Document of one record of a page, dump, feed or archive. Its title becomes the text's ``# heading``
+    line (the header, not a sentence); the record's date, url and author are kept as the source gave them."""
+    title = clean_name(record.title or "")
+    text = f"# {title}\n\n{record.text}" if title and not is_invisible(title) else record.text
+    return make_document(text, doc_id, source, title=title or None, date=record.date, url=record.url,
+                         author=record.author, name=record.where)
 
 
 def _stat(path: Path) -> os.stat_result:
@@ -275,17 +308,67 @@ def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     return b"".join(chunks)
 
 
-def read_document(path: Path, doc_id: str | None = None) -> Document:
-    """Read one ``.txt``/``.md`` file (a regular file, within the limits)."""
-    path = Path(path)
+def open_source(path: Path, limit: int | None = MAX_FILE_BYTES) -> IO[bytes]:
+    """A regular file opened for reading in binary (checked as :func:`read_bytes` checks it; ``limit``: its size
+    bound, None for a streamed dump or archive, which is never read whole)."""
+    name = printable(path)
+    info = _stat(path)
+    if not stat.S_ISREG(info.st_mode):
+        raise AssistantError(f"{name} is {_kind(info.st_mode)}, not a source file; refusing to read it.")
+    if limit is not None and info.st_size > limit:
+        raise AssistantError(f"{name} is {info.st_size:,} bytes; the limit is {limit:,} bytes for such a file.")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as error:
+        raise _unreadable(path, error) from None
+    opened = os.fstat(fd)
+    if not stat.S_ISREG(opened.st_mode):  # swapped between the stat and the open
+        os.close(fd)
+        raise AssistantError(f"{name} is {_kind(opened.st_mode)}, not a source file; refusing to read it.")
+    return os.fdopen(fd, "rb", buffering=1 << 20)
+
+
+def _check_path(path: Path) -> str:
+    """The format's extension of an existing, non-folder source path; anything else one clear line."""
     if not os.path.lexists(path):
         raise AssistantError(f"{printable(path)} does not exist.")
     if os.path.isdir(path):
-        raise AssistantError(f"{printable(path)} is a folder, not a .txt or .md file.")
-    if path.suffix.lower() not in TEXT_SUFFIXES:
-        raise AssistantError(f"{printable(path)} is not a .txt or .md file.")
-    text = decode(read_bytes(path), str(path))
-    return make_document(text, doc_id or slug(path.stem), source=path.name)
+        raise AssistantError(f"{printable(path)} is a folder, not a source file ({formats.SUPPORTED}).")
+    suffix = suffix_of(path.name)
+    if suffix not in SOURCE_SUFFIXES:
+        raise formats.unsupported(printable(path))
+    return suffix
+
+
+def read_document(path: Path, doc_id: str | None = None) -> Document:
+    """Read one file that holds one text: ``.txt``/``.md`` (a regular file, within the limits) or a saved web page
+    (``.html``/``.htm``). A dump, feed or archive holds many: :func:`iter_documents` reads those."""
+    path = Path(path)
+    suffix = _check_path(path)
+    doc_id = doc_id or slug(stem_of(path.name))
+    if suffix in TEXT_SUFFIXES:
+        text = decode(read_bytes(path), str(path))
+        return make_document(text, doc_id, source=path.name)
+    if suffix not in formats.PAGE_SUFFIXES:
+        raise AssistantError(
+            f"{printable(path)} holds many documents ({suffix}); give it to build, add or analyse, which read "
+            "every one (attribute reads one text: a .txt, .md or .html file)."
+        )
+    data = read_bytes(path)
+    formats.check_content(data[:65536], suffix, printable(path))
+    _, record = next(formats.records(_Bytes(data), suffix, printable(path.name), stem_of(path.name)))
+    return record_document(record, doc_id, path.name)
+
+
+class _Bytes:
+    """Bytes already read, as the small file interface the format readers use."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def read(self, size: int = -1) -> bytes:
+        return self.data
 
 
 def _cut(text: str, max_bytes: int) -> str:
@@ -379,7 +462,8 @@ def place_documents(existing: Sequence[object], new: Sequence[Document]) -> tupl
 
 
 def _walk(folder: Path, limited: bool = True) -> list[Path]:
-    """``.txt``/``.md`` entries under ``folder`` (not following folder links; hidden files and folders skipped)."""
+    """Source files under ``folder`` (any supported extension; not following folder links; hidden files and
+    folders skipped)."""
     found: list[Path] = []
 
     def fail(error: OSError) -> None:
@@ -388,7 +472,7 @@ def _walk(folder: Path, limited: bool = True) -> list[Path]:
     for root, dirs, names in os.walk(folder, onerror=fail, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in names:
-            if not name.startswith(".") and os.path.splitext(name)[1].lower() in TEXT_SUFFIXES:
+            if not name.startswith(".") and is_source(name):
                 path = Path(root) / name
                 if not os.path.isdir(path):
                     found.append(path)
@@ -410,7 +494,7 @@ def _once(files: list[Path]) -> list[Path]:
 
 
 def collect_files(sources: list[Path], limited: bool = True) -> list[Path]:
-    """Expand folders into their ``.txt``/``.md`` files (sorted; hidden ones skipped); missing paths, empty folders
+    """Expand folders into their source files (sorted; hidden ones skipped); missing paths, empty folders
     and (when ``limited``) more than MAX_BUILD_FILES files are errors. Special files are kept, for
     :func:`read_document` to refuse. ``limited=False`` is for the analysis of archives on a cluster."""
     files: list[Path] = []
@@ -419,7 +503,7 @@ def collect_files(sources: list[Path], limited: bool = True) -> list[Path]:
         if stat.S_ISDIR(_stat(source).st_mode):
             found = _walk(source, limited)
             if not found:
-                raise AssistantError(f"{printable(source)} holds no .txt or .md files.")
+                raise AssistantError(f"{printable(source)} holds no source files ({formats.SUPPORTED}).")
             files.extend(found)
         else:
             files.append(source)
@@ -431,23 +515,150 @@ def collect_files(sources: list[Path], limited: bool = True) -> list[Path]:
     return files
 
 
-def read_documents(sources: list[Path], notes: list[str] | None = None) -> list[Document]:
-    """Read every file under ``sources`` into Documents with unique ids. The build limits (files, total bytes,
-    sentences) are checked before the texts are analysed; renamed ids are added to ``notes`` if given."""
-    files = collect_files(sources)
-    total = 0
+class IdMaker:
+    """Unique ids handed out one document at a time, as :func:`unique_ids` gives them to a whole list (so that a
+    stream of millions of records needs only the set of ids so far); ``notes`` says which were renamed."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+        self.counters: dict[str, int] = {}
+        self.notes: list[str] = []
+        self.holders: dict[str, str] = {}
+
+    def take(self, stem: str, name: str) -> str:
+        base = slug(stem)
+        candidate, key = base, base.casefold()
+        while candidate.casefold() in self.used:
+            self.counters[key] = self.counters.get(key, 1) + 1
+            suffix = f"-{self.counters[key]}"
+            candidate = _cut(base, MAX_ID_BYTES - len(suffix)) + suffix
+        self.used.add(candidate.casefold())
+        if candidate != base:
+            holder = self.holders.get(key, base)
+            self.notes.append(f"{printable(name, 80)} is indexed as {candidate} ({holder} is another text's id).")
+        self.holders.setdefault(candidate.casefold(), candidate)
+        return candidate
+
+
+def _entries(files: Sequence[Path], extract: bool, progress: Progress | None) -> Iterator[tuple[Path, Place | None, Record | None]]:
+    """``(file, place, record)`` for every text of ``files`` in order: a text file is one entry with no record
+    (read by :func:`read_document`); other formats one per record, read here, one at a time."""
+    sizes = []
     for f in files:
         try:
-            total += os.stat(f).st_size
+            sizes.append(os.stat(f).st_size)
         except OSError:
-            pass  # read_document names the problem
-    check_build(files=len(files), size=total)
-    ids = unique_ids([f.stem for f in files])
-    documents = [read_document(f, doc_id) for f, doc_id in zip(files, ids)]
-    check_build(sentences=sum(estimate_sentences(d.text) for d in documents))
+            sizes.append(0)
+    total, done = max(1, sum(sizes)), 0
+    for f, size in zip(files, sizes):
+        suffix = _check_path(f)
+        if suffix in TEXT_SUFFIXES:
+            yield f, None, None
+        else:
+            name = printable(f.name)
+            limit = None if suffix in STREAMED_SUFFIXES else MAX_FEED_BYTES if suffix in formats.FEED_SUFFIXES else MAX_FILE_BYTES
+            with open_source(f, limit) as stream:
+                head = stream.peek(65536)[:65536]  # type: ignore[attr-defined]
+                formats.check_content(head, suffix, printable(f))
+                count = 0
+                for place, record in formats.records(stream, suffix, name, stem_of(f.name), extract):
+                    count += 1
+                    yield f, place, record
+                    if progress is not None:
+                        position = place.offset + place.length if place is not None else size
+                        progress(min(1.0, (done + position) / total), f"read {count:,} record(s) of {name}")
+        done += size
+
+
+def iter_documents(
+    sources: Sequence[Path], limited: bool = True, notes: list[str] | None = None, progress: Progress | None = None,
+) -> Iterator[Document]:
+    """The Documents of every source, in order, with unique ids, one record at a time (a 1 GB dump is never held
+    whole). ``limited``: the build limits (files, documents, total bytes of the texts) hold, checked as the texts
+    are read, so that a large dump is refused as soon as it passes them. At the end, ``notes`` gets the renamed ids
+    and how many dates were not dates."""
+    files = collect_files(list(sources), limited)
+    if limited:
+        whole = 0
+        for f in files:
+            if suffix_of(f.name) in TEXT_SUFFIXES + formats.PAGE_SUFFIXES:
+                try:
+                    whole += os.stat(f).st_size
+                except OSError:
+                    pass  # read_document names the problem
+        check_build(files=len(files), size=whole)
+    ids = IdMaker()
+    count = size = bad_dates = 0
+    for path, _, record in _entries(files, True, progress):
+        if record is None:
+            document = read_document(path, ids.take(stem_of(path.name), path.name))
+        else:
+            document = record_document(record, ids.take(record.stem, record.where), path.name)
+            bad_dates += record.bad_date
+        count += 1
+        size += utf8_size(document.text)
+        if limited:
+            check_build(documents=count, size=size)
+        yield document
     if notes is not None:
-        notes.extend(id_notes([f.name for f in files], ids))
+        notes.extend(ids.notes)
+        if bad_dates:
+            notes.append(f"{bad_dates} document(s) gave a date that is not a date (YYYY-MM-DD or an ISO date-time "
+                         "from 1800 to 2100); they are kept without a date.")
+
+
+def read_documents(sources: list[Path], notes: list[str] | None = None, progress: Progress | None = None) -> list[Document]:
+    """Read every source into Documents with unique ids. The build limits (files, documents, total bytes,
+    sentences) are checked before the texts are analysed; renamed ids and dates that are not dates are added to
+    ``notes`` if given."""
+    documents = list(iter_documents(sources, True, notes, progress))
+    check_build(sentences=sum(estimate_sentences(d.text) for d in documents))
     return documents
+
+
+def plan_entries(sources: Sequence[Path]) -> Iterator[tuple[Path, Place | None, str]]:
+    """``(file, place, id)`` of every text, ids as :func:`iter_documents` gives them, without the build limits:
+    the Ray driver's plan. Every text file is read once and every record of a dump or archive checked (not
+    extracted), so that a bad source is named before any work; the workers read by :func:`read_entry`."""
+    ids = IdMaker()
+    items: dict[Path, int] = {}
+    for path, place, record in _entries(collect_files(list(sources), limited=False), False, None):
+        if record is None:
+            doc_id = ids.take(stem_of(path.name), path.name)
+            read_document(path, doc_id)
+            yield path, None, doc_id
+            continue
+        if place is None:  # a feed's item (a page is item 1): the worker reads the file again, by item number
+            items[path] = items.get(path, 0) + 1
+            place = Place(0, 0, items[path])
+        yield path, place, ids.take(record.stem, record.where)
+
+
+@functools.lru_cache(maxsize=2)
+def _whole_records(path: str, modified: int) -> tuple[Record, ...]:  # noqa: ARG001 - the cache key
+    """The records of a feed or page, read once per worker (its batch asks for them one by one)."""
+    suffix = suffix_of(Path(path).name)
+    limit = MAX_FEED_BYTES if suffix in formats.FEED_SUFFIXES else MAX_FILE_BYTES
+    with open_source(Path(path), limit) as stream:
+        name = printable(Path(path).name)
+        return tuple(r for _, r in formats.records(stream, suffix, name, stem_of(Path(path).name)))
+
+
+def read_entry(path: Path, place: Place | None, doc_id: str) -> Document:
+    """One planned text: a text file (``place`` None), item ``place.number`` of a feed or page, or the record of
+    a dump or archive at ``place``."""
+    path = Path(path)
+    suffix = suffix_of(path.name)
+    if place is None:
+        return read_document(path, doc_id)
+    if suffix not in STREAMED_SUFFIXES:
+        found = _whole_records(str(path), _stat(path).st_mtime_ns)
+        if not 1 <= place.number <= len(found):
+            raise AssistantError(f"{printable(path)} has changed since the run was planned; nothing was written.")
+        return record_document(found[place.number - 1], doc_id, path.name)
+    with open_source(path, None) as stream:
+        record = formats.record_at(stream, suffix, place, printable(path.name), stem_of(path.name))
+    return record_document(record, doc_id, path.name)
 
 
 def bundled_article() -> Path:
