@@ -5,7 +5,10 @@ cookie banners, related links, ads, comments, footers) leak into the text, the t
 (shared cores: times are 2-4x what an idle machine gives). The extractors: what the assistant uses (trafilatura with favor_precision, after dropping blocks
 marked as promotions: assistant/text/html.py), trafilatura with its defaults, readability-lxml and jusText.
 
+    pip install readability-lxml jusText           # the alternatives, not dependencies of the product
     python scripts/compare_extractors.py            # the markdown table of docs/sources.md
+
+(They are not in the dev extra: with trafilatura, pip 23's resolver fails on the doubled ``lxml[html_clean]``.)
 """
 
 from __future__ import annotations
