@@ -23,6 +23,7 @@ from .speech.attribution import attribute
 from .text.documents import bundled_article, decode, make_document, parse_header, read_document, read_documents, unique_ids
 from .errors import AssistantError, printable
 from .pipeline.analysis import analyse_to_dir
+from .pipeline.stages import SPLIT
 from .limits import check_k, check_speaker, clean_question
 from .search.retrieval import passage_at, rank
 from .schema import Answer, Document, DocumentInfo, Passage, Progress
@@ -268,13 +269,22 @@ def analyse(
 
     Returns (documents, sentences, seconds). ``ray`` ("local" or a cluster address) runs the work on Ray."""
     chosen = model or settings.default_model()
+    SPLIT.reset()
     if ray is not None:
         try:
             from .pipeline.distributed import analyse_on_ray
         except ImportError:
             raise AssistantError('Ray is not installed; install it with: pip install -e ".[cluster]"') from None
         return analyse_on_ray([Path(s) for s in sources], Path(out), chosen, ray, progress)
-    return analyse_to_dir(read_sources(sources), Path(out), chosen, progress or _quiet)
+    with SPLIT.timing("read"):
+        documents = read_sources(sources)
+    return analyse_to_dir(documents, Path(out), chosen, progress or _quiet)
+
+
+def analysis_time_split() -> str | None:
+    """Where the last :func:`analyse` in this process spent its time (read, parse, attribute, encode, write), one
+    line; None after a Ray run (its work ran in other processes)."""
+    return SPLIT.line() if any(SPLIT.seconds.values()) else None
 
 
 # ----- an index folder, without opening it first -----

@@ -42,6 +42,21 @@ def default_model() -> str:
     return os.environ.get("ASSISTANT_MODEL", DEFAULT_MODEL)
 
 
+ENCODER_RUNTIMES = ("onnx", "torch")
+"""Encoder runtimes: ONNX Runtime, the default (the same model exported once; measured faster at equal vectors,
+docs/speed.md), or the model's own torch via sentence-transformers (:mod:`assistant.pipeline.encoder`)."""
+
+
+def encoder_runtime() -> str:
+    """``ASSISTANT_ENCODER`` (``onnx`` or ``torch``), default ``onnx``; anything else is one clear line."""
+    value = os.environ.get("ASSISTANT_ENCODER", ENCODER_RUNTIMES[0]).strip().lower() or ENCODER_RUNTIMES[0]
+    if value not in ENCODER_RUNTIMES:
+        from .errors import AssistantError
+
+        raise AssistantError(f"ASSISTANT_ENCODER is {value[:40]!r}; it must be one of {', '.join(ENCODER_RUNTIMES)}.")
+    return value
+
+
 def _int_env(name: str, default: int) -> int:
     try:
         return max(1, int(os.environ.get(name, default)))

@@ -91,10 +91,10 @@ def run(cases_path: Path, docs: Path, index_dir: Path | None = None, limit: int 
         raise AssistantError(f"{docs} holds no .txt files.")
     with tempfile.TemporaryDirectory(prefix="assistant-eval-") as tmp:
         target = index_dir or Path(tmp) / "index"
-        from ..pipeline.embedding import load_model
+        from ..pipeline.embedding import ready
         from ..settings import default_model
 
-        load_model(default_model())  # model load is not build time
+        ready(default_model())  # model load is not build time
         started = time.perf_counter()
         assistant = Assistant.build(files, target)
         build_seconds = time.perf_counter() - started

@@ -24,6 +24,7 @@ import numpy as np
 
 from ..pipeline.analysed import Analysed, concat
 from ..errors import AssistantError, printable
+from .. import settings
 from . import manifest as manifest_file
 from .manifest import MARKER, SEGMENTS, IndexProblem
 from .segment import ANN_MIN_SENTENCES, file_table
@@ -290,6 +291,7 @@ class IndexWriter:
             **manifest_file.stored_shape(self.base),  # an older manifest gets the values it was built with, in writing
             "model": self.model,
             "dimension": self.dimension,
+            "encoder_runtime": settings.encoder_runtime(),  # of this change's process; fp32 vectors do not depend on it
             "generation": int(self.base.get("generation", 0)) + 1,
             "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "segments": segments,
