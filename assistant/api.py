@@ -169,7 +169,7 @@ class Assistant:
 
     def warm_up(self) -> None:
         """Load the embedding model and run it once, so that the first question is as fast as the rest."""
-        embedding.encode(self.index.model, ["warm up"])
+        embedding.encode_questions(self.index.model, ["warm up"])
 
     def info(self) -> dict[str, object]:
         """Figures of the index in use: documents, sentences, speakers, model, when it last changed."""
@@ -242,7 +242,7 @@ class Assistant:
         index = self.index  # one snapshot for the whole batch: no mixed answers during a change
         # answers.plan_question: the speaker filter, "What did X say …?" questions, room for left-out cue sentences
         plans = [plan_question(q, index.speakers, k, speaker) for q in cleaned]
-        vectors = embedding.encode(index.model, cleaned, batch_size=64)
+        vectors = embedding.encode_questions(index.model, cleaned)
         self._check_dimension(index, vectors.shape[1])
         return [
             make_answer(p.question, index, rank(index, p.question, vector, p.fetch, p.allowed), p)

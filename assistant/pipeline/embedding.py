@@ -104,6 +104,16 @@ def embedding_dimension(model: str, runtime: str | None = None) -> int:
     return int(dim or loaded.get_sentence_embedding_dimension())
 
 
+def encode_questions(model: str, questions: list[str], runtime: str | None = None) -> np.ndarray:
+    """Question vectors against an index of ``model``'s fp32 vectors: on ONNX, the int8 graph for the models
+    measured to keep their retrieval quality with it (``encoder.QUESTION_INT8_MODELS``), else as :func:`encode`."""
+    runtime = runtime or settings.encoder_runtime()
+    if onnx_encoder.question_precision(model, runtime) == "int8":
+        loaded = onnx_encoder.load(model, resolve_model_path(model))
+        return loaded.encode(questions, 64, current_threads(), loaded.question_graph(model))
+    return encode(model, questions, batch_size=64, runtime=runtime)
+
+
 def encode(model: str, texts: list[str], batch_size: int = 64, progress: bool = False, runtime: str | None = None) -> np.ndarray:
     """L2-normalised float32 vectors, one row per text, on ``runtime`` (default: the setting)."""
     if (runtime or settings.encoder_runtime()) == "onnx":

@@ -23,6 +23,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -43,9 +44,15 @@ from ..digest import sha256_file
 from ..errors import AssistantError, printable
 
 PRECISION = "fp32"
-"""The only precision the product encodes with. Dynamic int8 (per channel) was tried for questions and for the
-bulk analysis and lost more retrieval quality than allowed (docs/speed.md, quantisation); fp32 vectors from ONNX
-Runtime equal torch's, so an index built with either runtime is queried correctly with either."""
+"""The precision of every stored vector (the bulk analysis). fp32 vectors from ONNX Runtime equal torch's, so an
+index built with either runtime is queried correctly with either; dynamic int8 for the bulk analysis was measured
+and refused (docs/speed.md, quantisation)."""
+QUESTION_INT8_MODELS = frozenset({qa_model.NAME})
+"""Models whose questions are encoded by the dynamic int8 quantisation (per channel) of their graph: measured with
+``scripts/quantisation_eval.py`` against the fp32 index, ReQA SQuAD dev MRR@20 0.8826 against 0.8824 in fp32 and
+the seed article's ranks unchanged (the gate of issue 20: within 0.003, ranks unchanged), at a quarter of the fp32
+encode time (docs/speed.md). Other models are not measured, so their questions stay fp32."""
+INT8_FILE = "model.int8.onnx"
 CACHE_ENV = "ASSISTANT_ONNX_CACHE"
 FORMAT = 1
 """Version of the cache folder's layout and export recipe; a different one is exported again."""
@@ -102,6 +109,54 @@ class Exported:
     @property
     def graph(self) -> Path:
         return self.folder / GRAPH_FILE
+
+
+def question_precision(model: str, runtime: str) -> str:
+    """int8 for the models measured to keep their quality with int8 questions (ONNX only), else fp32."""
+    return "int8" if runtime == "onnx" and model in QUESTION_INT8_MODELS else PRECISION
+
+
+def int8_graph(model: str, done: Exported) -> Path:
+    """The dynamic int8 (per channel) quantisation of the export, made once beside it and checked like it."""
+    try:
+        return _int8_graph(model, done)
+    except OSError as exc:
+        raise AssistantError(
+            f"cannot write the int8 graph beside the ONNX export at {printable(done.folder)}: {exc.strerror}; "
+            f"set {CACHE_ENV} to a writable folder."
+        ) from None
+
+
+def _int8_graph(model: str, done: Exported) -> Path:
+    path = done.folder / INT8_FILE
+    with _LOCK, _export_lock(done.folder):
+        info = json.loads((done.folder / SOURCE_FILE).read_text(encoding="utf-8"))
+        if "int8_sha256" not in info:
+            from onnxruntime.quantization import QuantType, quantize_dynamic
+
+            tmp = done.folder / f".{INT8_FILE}.tmp-{os.getpid()}"
+            root, level = logging.getLogger(), logging.getLogger().level
+            try:
+                root.setLevel(logging.ERROR)  # its note "consider pre-processing": the measured recipe has none
+                quantize_dynamic(str(done.graph), str(tmp), per_channel=True, weight_type=QuantType.QInt8)
+                os.replace(tmp, path)
+            finally:
+                root.setLevel(level)
+                tmp.unlink(missing_ok=True)
+            info["int8_sha256"] = sha256_file(path)
+            _write_json(done.folder / SOURCE_FILE, info)
+        elif not path.is_file() or sha256_file(path) != info["int8_sha256"]:
+            raise AssistantError(
+                f"the ONNX export of model {printable(model, 100)} at {printable(done.folder)} is damaged "
+                f"({INT8_FILE} is not the file that was quantised); delete that folder and it is exported again."
+            )
+    return path
+
+
+def _write_json(path: Path, value: dict[str, Any]) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(json.dumps(value, indent=1) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def exported(model: str, path: Path) -> Exported:
@@ -235,7 +290,7 @@ def _export(path: Path, folder: Path, source: str) -> None:
             "opset": OPSET,
             "torch": torch.__version__,
         }
-        (tmp / SOURCE_FILE).write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
+        _write_json(tmp / SOURCE_FILE, info)
         if folder.exists():
             shutil.rmtree(folder)
         os.replace(tmp, folder)
@@ -258,22 +313,30 @@ class OnnxEncoder:
         self.tokenizer = Tokenizer.from_file(str(exported_model.folder / TOKENIZER_FILE))
         self.tokenizer.enable_truncation(max_length=int(exported_model.info["max_seq_length"]))
         self.tokenizer.no_padding()
-        self._sessions: dict[int, Any] = {}
+        self._sessions: dict[tuple[int, str], Any] = {}
+        self._int8: Path | None = None
         self._lock = threading.Lock()
 
-    def session(self, threads: int) -> Any:
+    def session(self, threads: int, graph: Path | None = None) -> Any:
+        key = (threads, str(graph or self.graph))
         with self._lock:
-            if threads not in self._sessions:
+            if key not in self._sessions:
                 import onnxruntime as ort
 
                 options = ort.SessionOptions()
                 options.intra_op_num_threads = threads
                 options.inter_op_num_threads = 1
                 options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-                self._sessions[threads] = ort.InferenceSession(
-                    str(self.graph), sess_options=options, providers=["CPUExecutionProvider"]
+                self._sessions[key] = ort.InferenceSession(
+                    key[1], sess_options=options, providers=["CPUExecutionProvider"]
                 )
-            return self._sessions[threads]
+            return self._sessions[key]
+
+    def question_graph(self, model: str) -> Path:
+        """The int8 graph questions are encoded with (checked once per process, made the first time)."""
+        if self._int8 is None:
+            self._int8 = int8_graph(model, self.exported)
+        return self._int8
 
     def features(self, texts: list[str]) -> dict[str, np.ndarray]:
         """Token ids padded to the longest text of the batch, as sentence-transformers makes them."""
@@ -293,11 +356,12 @@ class OnnxEncoder:
                 out["token_type_ids"][row, :n] = e.type_ids
         return out
 
-    def encode(self, texts: list[str], batch_size: int, threads: int) -> np.ndarray:
-        """Texts sorted by length into batches (less padding, as sentence-transformers does), rows in input order."""
+    def encode(self, texts: list[str], batch_size: int, threads: int, graph: Path | None = None) -> np.ndarray:
+        """Texts sorted by length into batches (less padding, as sentence-transformers does), rows in input order;
+        ``graph``: another graph of the same model (its int8 quantisation)."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        session = self.session(threads)
+        session = self.session(threads, graph)
         order = np.argsort([-len(t) for t in texts], kind="stable")
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
         for begin in range(0, len(texts), batch_size):
