@@ -3,6 +3,8 @@
 The encoder runtime (``settings.encoder_runtime``: ``ASSISTANT_ENCODER`` or ``--encoder``) is ONNX Runtime by
 default (:mod:`assistant.pipeline.encoder`, the same model exported once) or the model's own torch; both give the
 same fp32 vectors (cosine ≥ 0.99999, tests/test_onnx.py), so either runtime reads an index made by the other.
+Questions go through :func:`encode_questions`: on ONNX the shipped model's questions use its int8 graph, measured to
+keep retrieval quality against the fp32 index (docs/speed.md, quantisation).
 """
 
 from __future__ import annotations
