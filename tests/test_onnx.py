@@ -240,3 +240,10 @@ def test_a_damaged_int8_graph_is_refused(shipped: encoder.OnnxEncoder, tmp_path:
     (copy / encoder.INT8_FILE).write_bytes(b"not a graph")
     with pytest.raises(AssistantError, match="is damaged \\(model.int8.onnx is not the file that was quantised\\)"):
         encoder.int8_graph(qa_model.NAME, encoder.Exported(copy, shipped.exported.info))
+
+
+def test_an_int8_question_does_not_depend_on_the_questions_beside_it(shipped: encoder.OnnxEncoder) -> None:
+    questions = [SENTENCES[6], SENTENCES[0], SENTENCES[7]]
+    together = embedding.encode_questions(qa_model.NAME, questions, runtime="onnx")
+    alone = np.vstack([embedding.encode_questions(qa_model.NAME, [q], runtime="onnx") for q in questions])
+    assert np.array_equal(together, alone)

@@ -112,7 +112,9 @@ def encode_questions(model: str, questions: list[str], runtime: str | None = Non
     runtime = runtime or settings.encoder_runtime()
     if onnx_encoder.question_precision(model, runtime) == "int8":
         loaded = onnx_encoder.load(model, resolve_model_path(model))
-        return loaded.encode(questions, 64, current_threads(), loaded.question_graph(model))
+        # one at a time: dynamic int8 takes its activation scale from the whole input, so a batch would make a
+        # question's vector depend on the questions beside it (ask_many must equal ask); ~2 ms a question
+        return loaded.encode(questions, 1, current_threads(), loaded.question_graph(model))
     return encode(model, questions, batch_size=64, runtime=runtime)
 
 
