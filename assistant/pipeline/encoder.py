@@ -15,7 +15,9 @@ weights, so it gets a new folder (it is re-exported); a ``.onnx`` whose sha256 i
 with one line that says which folder to delete, rather than silently overwritten: a file that changed by itself in a
 cache means a disk or a person touched it, and the user should know (an interrupted export never leaves a folder:
 it is written under a temporary name and renamed when complete). A fresh clone (CI) has no cache: the first
-encode exports (about 10 s) and every later process loads.
+encode exports (about 10 s) and every later process loads. The stored vectors are fp32 (:data:`PRECISION`); the
+questions of the models in :data:`QUESTION_INT8_MODELS` are encoded by a dynamic int8 quantisation of the graph,
+made once beside it (:func:`int8_graph`) and checked the same way.
 """
 
 from __future__ import annotations
