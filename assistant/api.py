@@ -26,6 +26,7 @@ from .text.documents import (
 from .text.sources import SOURCE_SUFFIXES
 from .errors import AssistantError, printable
 from .pipeline.analysis import analyse_to_dir
+from .pipeline.stages import SPLIT
 from .limits import check_k, check_speaker, clean_question
 from .search.links import html_link
 from .search.retrieval import passage_at, rank
@@ -173,7 +174,7 @@ class Assistant:
 
     def warm_up(self) -> None:
         """Load the embedding model and run it once, so that the first question is as fast as the rest."""
-        embedding.encode(self.index.model, ["warm up"])
+        embedding.encode_questions(self.index.model, ["warm up"])
 
     def info(self) -> dict[str, object]:
         """Figures of the index in use: documents, sentences, speakers, model, when it last changed."""
@@ -248,7 +249,7 @@ class Assistant:
         # answers.plan_question: the speaker filter, "What did X say …?" questions, room for left-out cue sentences
         plans = [plan_question(q, index.speakers, k, speaker) for q in cleaned]
         quotes = [parse_quote_question(q) for q in cleaned]  # "Did X say '…'?", a pasted quote: search/quote_check
-        vectors = embedding.encode(index.model, [c.quote if c else q for c, q in zip(quotes, cleaned)], batch_size=64)
+        vectors = embedding.encode_questions(index.model, [c.quote if c else q for c, q in zip(quotes, cleaned)])
         self._check_dimension(index, vectors.shape[1])
         return [
             check_quote(index, c, p.question, vector, k, speaker) if c is not None
@@ -279,6 +280,7 @@ def analyse(
     it, the sources are streamed (no build limits: an archive of any size); ``notes`` gets renamed ids and dates
     that were not dates."""
     chosen = model or settings.default_model()
+    SPLIT.reset()
     if ray is not None:
         try:
             from .pipeline.distributed import analyse_on_ray
@@ -294,8 +296,14 @@ def analyse(
         read[0] = fraction
 
     # streamed: a dump or archive of any size, one batch in memory at a time (the per-text limits still hold)
-    stream = iter_documents([Path(s) for s in sources], limited=False, notes=notes, progress=reading)
+    stream = SPLIT.timed_iter("read", iter_documents([Path(s) for s in sources], limited=False, notes=notes, progress=reading))
     return analyse_to_dir(stream, Path(out), chosen, progress or _quiet, read_fraction=lambda: read[0], sources=sources)
+
+
+def analysis_time_split() -> str | None:
+    """Where the last :func:`analyse` in this process spent its time (read, parse, attribute, encode, write), one
+    line; None after a Ray run (its work ran in other processes)."""
+    return SPLIT.line() if any(SPLIT.seconds.values()) else None
 
 
 # ----- an index folder, without opening it first -----

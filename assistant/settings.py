@@ -47,6 +47,21 @@ MAX_THREADS_PER_CORE = 4
 ended in a MemoryError and an atexit traceback)."""
 
 
+ENCODER_RUNTIMES = ("onnx", "torch")
+"""Encoder runtimes: ONNX Runtime, the default (the same model exported once; measured faster at equal vectors,
+docs/speed.md), or the model's own torch via sentence-transformers (:mod:`assistant.pipeline.encoder`)."""
+
+
+def encoder_runtime() -> str:
+    """``ASSISTANT_ENCODER`` (``onnx`` or ``torch``), default ``onnx``; anything else is one clear line."""
+    value = os.environ.get("ASSISTANT_ENCODER", ENCODER_RUNTIMES[0]).strip().lower() or ENCODER_RUNTIMES[0]
+    if value not in ENCODER_RUNTIMES:
+        from .errors import AssistantError
+
+        raise AssistantError(f"ASSISTANT_ENCODER is {value[:40]!r}; it must be one of {', '.join(ENCODER_RUNTIMES)}.")
+    return value
+
+
 def _int_env(name: str, default: int) -> int:
     """A whole number of threads from 1 to MAX_THREADS_PER_CORE per core; anything else is ``default``."""
     ceiling = MAX_THREADS_PER_CORE * (os.cpu_count() or 1)

@@ -24,6 +24,9 @@ class _Parser(argparse.ArgumentParser):
 
 def make_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="assistant", description="Ask questions about news articles; get cited sentences with speakers.")
+    parser.add_argument("--encoder", choices=settings.ENCODER_RUNTIMES, default=None,
+                        help="encoder runtime: onnx (default; the model exported once to ONNX Runtime) or torch "
+                             "(same vectors; default $ASSISTANT_ENCODER)")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     build = commands.add_parser("build", help="build the index from source files or folders: .txt .md .html .jsonl .xml/.rss/.atom .warc(.gz) (default: the bundled article)")
@@ -186,7 +189,7 @@ def cmd_documents(args: argparse.Namespace) -> None:
 
 
 def cmd_analyse(args: argparse.Namespace) -> None:
-    from ..api import analyse
+    from ..api import analyse, analysis_time_split
 
     notes: list[str] = []
     documents, sentences, seconds = analyse(args.sources, args.out, model=args.model, ray=args.ray,
@@ -196,6 +199,9 @@ def cmd_analyse(args: argparse.Namespace) -> None:
     rate = sentences / seconds if seconds > 0 else 0.0
     print(f"analysed {documents} document(s), {sentences:,} sentences into {printable(args.out)} "
           f"({seconds:.1f} s, {rate:.0f} sentences/s)")
+    split = analysis_time_split()
+    if split:
+        print(split)
 
 
 def cmd_import(args: argparse.Namespace) -> None:
@@ -390,6 +396,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     import os
 
     args = make_parser().parse_args(argv)
+    if args.encoder:
+        os.environ["ASSISTANT_ENCODER"] = args.encoder  # the setting every layer (and each Ray worker) reads
     try:
         COMMANDS[args.command](args)
     except KeyboardInterrupt:

@@ -91,10 +91,10 @@ def run(cases_path: Path, docs: Path, index_dir: Path | None = None, limit: int 
         raise AssistantError(f"{docs} holds no .txt files.")
     with tempfile.TemporaryDirectory(prefix="assistant-eval-") as tmp:
         target = index_dir or Path(tmp) / "index"
-        from ..pipeline.embedding import load_model
+        from ..pipeline.embedding import ready
         from ..settings import default_model
 
-        load_model(default_model())  # model load is not build time
+        ready(default_model())  # model load is not build time
         started = time.perf_counter()
         assistant = Assistant.build(files, target)
         build_seconds = time.perf_counter() - started
@@ -104,7 +104,7 @@ def run(cases_path: Path, docs: Path, index_dir: Path | None = None, limit: int 
         for begin in range(0, len(questions), 64):
             answers.extend(assistant.ask_many(questions[begin : begin + 64], k=DEPTH))
         batched_ms = (time.perf_counter() - started) * 1000 / len(questions)
-        from ..pipeline.embedding import encode
+        from ..pipeline.embedding import encode_questions
         from ..search.retrieval import dense_floor
 
         index = assistant.index
@@ -114,7 +114,7 @@ def run(cases_path: Path, docs: Path, index_dir: Path | None = None, limit: int 
             assistant.ask(q, k=5)
             single.append((time.perf_counter() - t) * 1000)
             t = time.perf_counter()
-            dense_floor(index, encode(index.model, [q])[0], 5)
+            dense_floor(index, encode_questions(index.model, [q])[0], 5)
             floor.append((time.perf_counter() - t) * 1000)
         ranks = [first_hit_rank([p.to_dict() for p in a.passages], c) for a, c in zip(answers, cases)]
         mrr, recall = score_ranks(ranks)

@@ -20,6 +20,7 @@ import numpy as np
 
 from . import analysed as analysed_form
 from . import embedding
+from .stages import SPLIT
 from .analysed import ATTRIBUTIONS, Analysed, DocRecord
 from .. import settings
 from ..errors import AssistantError, printable
@@ -54,8 +55,13 @@ def text_hash(text: str) -> str:
 
 def _analyse_one(document: Document) -> tuple[DocRecord, list]:
     from ..speech.attribution import attribute_text
+    from ..speech.nlp import PARSE_TIME
 
+    started, parse_before = time.perf_counter(), PARSE_TIME.seconds
     attributed = attribute_text(document.text)
+    parsed = PARSE_TIME.seconds - parse_before
+    SPLIT.add("parse", parsed)
+    SPLIT.add("attribute", time.perf_counter() - started - parsed)
     if not attributed.sentences:
         raise AssistantError(f"{printable(document.source or document.id)} has no sentences to index.")
     record = DocRecord(
@@ -99,7 +105,8 @@ def analyse_documents(
             embedding.embedding_text(records[i][0].title, records[i][0].text[s.start : s.end])
             for i in todo for s in records[i][1]
         ]
-        vectors = _encode_with_progress(model, texts, progress, show_bar)
+        with SPLIT.timing("encode"):
+            vectors = _encode_with_progress(model, texts, progress, show_bar)
         at = 0
         for i in todo:
             record, sentences = records[i]
@@ -125,7 +132,7 @@ def _columns(record: DocRecord, sentences: list, vectors: np.ndarray) -> Analyse
 def _encode_with_progress(model: str, texts: list[str], progress: Progress, show_bar: bool) -> np.ndarray:
     """Encode in chunks so that the UI's progress bar moves during long builds."""
     progress(0.20, f"embedding {len(texts):,} sentences with {model}")
-    embedding.load_model(model)
+    embedding.ready(model)
     parts: list[np.ndarray] = []
     embedding.set_threads(settings.build_thread_count())
     try:
@@ -174,7 +181,8 @@ def analyse_to_dir(
 
     def flush() -> None:
         part, _, _, _ = analyse_documents(batch, model, _quiet, show_bar)
-        analysed_form.write_parts(part, tmp, f"part-{counts['parts']:06d}")
+        with SPLIT.timing("write"):
+            analysed_form.write_parts(part, tmp, f"part-{counts['parts']:06d}")
         counts["parts"] += 1
         counts["documents"] += len(part.documents)
         counts["sentences"] += part.size

@@ -94,13 +94,16 @@ class Analyser:
     """A Ray Data actor: loads spaCy and the embedding model once, then analyses batches of documents into
     Parquet parts of the analysed form."""
 
-    def __init__(self, model: str, directory: str, threads: int = 1, fail_once: str | None = None) -> None:
+    def __init__(self, model: str, directory: str, threads: int = 1, fail_once: str | None = None,
+                 encoder: str | None = None) -> None:
         settings.go_offline()
         os.environ["ASSISTANT_BUILD_THREADS"] = str(threads)  # analyse_documents embeds with this many threads
+        if encoder:
+            os.environ["ASSISTANT_ENCODER"] = encoder  # the driver's encoder runtime, also in a Ray session it did not start
         from . import embedding
         from ..speech.nlp import load_nlp
 
-        embedding.load_model(model)
+        embedding.ready(model)
         embedding.set_threads(threads)
         load_nlp()
         self.model = model
@@ -157,6 +160,7 @@ def _worker_env(threads: int) -> dict[str, str]:
     env = dict(settings.OFFLINE_ENV)
     env.update({key: str(threads) for key in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")})
     env["ASSISTANT_BUILD_THREADS"] = str(threads)
+    env["ASSISTANT_ENCODER"] = settings.encoder_runtime()  # the workers encode as the driver would
     return env
 
 
@@ -301,7 +305,7 @@ def analyse_on_ray(
                 Analyser,
                 fn_constructor_kwargs={
                     "model": model, "directory": str(tmp.absolute()), "threads": 1,
-                    "fail_once": os.environ.get(FAIL_ONCE_ENV) or None,
+                    "fail_once": os.environ.get(FAIL_ONCE_ENV) or None, "encoder": settings.encoder_runtime(),
                 },
                 batch_size=1, compute=ray.data.ActorPoolStrategy(size=pool), num_cpus=1, batch_format="numpy",
                 max_restarts=RETRIES, max_task_retries=RETRIES,

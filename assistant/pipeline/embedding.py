@@ -1,7 +1,15 @@
-"""Sentence embeddings with a sentence-transformers model loaded offline, once per process."""
+"""Sentence embeddings with a sentence-transformers model loaded offline, once per process.
+
+The encoder runtime (``settings.encoder_runtime``: ``ASSISTANT_ENCODER`` or ``--encoder``) is ONNX Runtime by
+default (:mod:`assistant.pipeline.encoder`, the same model exported once) or the model's own torch; both give the
+same fp32 vectors (cosine ≥ 0.99999, tests/test_onnx.py), so either runtime reads an index made by the other.
+Questions go through :func:`encode_questions`: on ONNX the shipped model's questions use its int8 graph, measured to
+keep retrieval quality against the fp32 index (docs/speed.md, quantisation).
+"""
 
 from __future__ import annotations
 
+import sys
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -9,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from . import encoder as onnx_encoder
 from . import qa_model
 from .. import settings
 from ..errors import AssistantError
@@ -17,6 +26,8 @@ if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
 _LOCK = threading.Lock()
+_THREADS: list[int] = []
+"""The thread count last set by :func:`set_threads` (empty: the question setting); ONNX sessions are made per count."""
 
 TITLE_CHARS = 100
 """Characters of the title kept in front of a sentence (longer titles add noise, not topic)."""
@@ -47,13 +58,28 @@ def resolve_model_path(model: str) -> str:
 
 
 def set_threads(threads: int | None = None) -> None:
-    """Torch intra-op and FAISS OpenMP thread counts."""
+    """Encoder (torch intra-op or ONNX Runtime session) and FAISS OpenMP thread counts."""
     import faiss
-    import torch
 
     count = threads or settings.thread_count()
-    torch.set_num_threads(count)
+    _THREADS[:] = [count]
+    if "torch" in sys.modules or settings.encoder_runtime() == "torch":
+        import torch
+
+        torch.set_num_threads(count)
     faiss.omp_set_num_threads(count)
+
+
+def current_threads() -> int:
+    return _THREADS[0] if _THREADS else settings.thread_count()
+
+
+def ready(model: str, runtime: str | None = None) -> None:
+    """Load (once) what encodes with ``model`` on the runtime (exporting it to ONNX the first time)."""
+    if (runtime or settings.encoder_runtime()) == "onnx":
+        onnx_encoder.load(model, resolve_model_path(model))
+    else:
+        load_model(model)
 
 
 @lru_cache(maxsize=4)
@@ -72,14 +98,30 @@ def load_model(model: str) -> "SentenceTransformer":
         raise AssistantError(f"cannot load embedding model {model!r} offline ({type(exc).__name__}).") from None
 
 
-def embedding_dimension(model: str) -> int:
+def embedding_dimension(model: str, runtime: str | None = None) -> int:
+    if (runtime or settings.encoder_runtime()) == "onnx":
+        return onnx_encoder.load(model, resolve_model_path(model)).dimension
     loaded = load_model(model)
     dim = loaded.get_embedding_dimension() if hasattr(loaded, "get_embedding_dimension") else None
     return int(dim or loaded.get_sentence_embedding_dimension())
 
 
-def encode(model: str, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
-    """L2-normalised float32 vectors, one row per text."""
+def encode_questions(model: str, questions: list[str], runtime: str | None = None) -> np.ndarray:
+    """Question vectors against an index of ``model``'s fp32 vectors: on ONNX, the int8 graph for the models
+    measured to keep their retrieval quality with it (``encoder.QUESTION_INT8_MODELS``), else as :func:`encode`."""
+    runtime = runtime or settings.encoder_runtime()
+    if onnx_encoder.question_precision(model, runtime) == "int8":
+        loaded = onnx_encoder.load(model, resolve_model_path(model))
+        # one at a time: dynamic int8 takes its activation scale from the whole input, so a batch would make a
+        # question's vector depend on the questions beside it (ask_many must equal ask); ~2 ms a question
+        return loaded.encode(questions, 1, current_threads(), loaded.question_graph(model))
+    return encode(model, questions, batch_size=64, runtime=runtime)
+
+
+def encode(model: str, texts: list[str], batch_size: int = 64, progress: bool = False, runtime: str | None = None) -> np.ndarray:
+    """L2-normalised float32 vectors, one row per text, on ``runtime`` (default: the setting)."""
+    if (runtime or settings.encoder_runtime()) == "onnx":
+        return onnx_encoder.load(model, resolve_model_path(model)).encode(texts, batch_size, current_threads())
     loaded = load_model(model)
     if not texts:
         return np.zeros((0, embedding_dimension(model)), dtype=np.float32)

@@ -19,6 +19,7 @@ from typing import Any
 
 from ..errors import AssistantError, printable
 from ..pipeline.embedding import EMBEDDING_TEXT
+from ..pipeline.encoder import PRECISION
 from .segment import CONTEXT_WEIGHT
 
 FORMAT = "article-assistant-index"
@@ -31,9 +32,11 @@ SEGMENTS = "segments"
 LOCK_WAIT_SECONDS = 60.0
 
 
-STORED_SHAPE = {"context_weight": CONTEXT_WEIGHT, "embedding_text": EMBEDDING_TEXT}
+STORED_SHAPE = {"context_weight": CONTEXT_WEIGHT, "embedding_text": EMBEDDING_TEXT, "encoder_precision": PRECISION}
 """What shapes the stored vectors besides the model, recorded in every manifest (after Lucene, which records what
-wrote a segment): the window weight baked into large segments' IVF, and the form of text that was embedded.
+wrote a segment): the window weight baked into large segments' IVF, the form of text that was embedded, and the
+encoder's precision (int8 vectors would differ; the runtime does not shape them: fp32 vectors from ONNX Runtime
+equal torch's, so the runtime is recorded as ``encoder_runtime`` for information only, pipeline/encoder.py).
 Manifests written before these were recorded were made with exactly these values, so a missing field means them."""
 
 
@@ -143,6 +146,11 @@ def check_fields(index_dir: Path, manifest: dict[str, Any]) -> None:
     if form != EMBEDDING_TEXT:
         raise IndexProblem(
             index_dir, f"was embedded as {printable(form, 60)!r}, a text form this version does not make ({EMBEDDING_TEXT!r})"
+        )
+    precision = manifest.get("encoder_precision", PRECISION)
+    if precision != PRECISION:
+        raise IndexProblem(
+            index_dir, f"was encoded at precision {printable(precision, 20)!r}, which this version does not make ({PRECISION!r})"
         )
     segments = manifest.get("segments")
     if not isinstance(segments, list):

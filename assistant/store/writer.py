@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from ..pipeline.analysed import Analysed, concat
+from .. import settings
 from ..errors import AssistantError, os_error_line, printable
 from . import manifest as manifest_file
 from .manifest import MARKER, SEGMENTS, IndexProblem
@@ -327,6 +328,7 @@ class IndexWriter:
             **manifest_file.stored_shape(self.base),  # an older manifest gets the values it was built with, in writing
             "model": self.model,
             "dimension": self.dimension,
+            "encoder_runtime": settings.encoder_runtime(),  # of this change's process; fp32 vectors do not depend on it
             "generation": int(self.base.get("generation", 0)) + 1,
             "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "segments": segments,
