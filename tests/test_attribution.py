@@ -465,7 +465,7 @@ def test_speaker_coordinated() -> None:
 
 def test_writer_relatives_are_sources() -> None:
     text = '"Money does not grow on trees," my grandmother often said.'
-    assert who(text, "Money does not grow") == ("my grandmother", "direct")
+    assert who(text, "Money does not grow") == ("My grandmother", "direct")
 
 
 def test_subject_inside_the_quotation_is_skipped() -> None:
@@ -562,7 +562,7 @@ def test_said_he_believes_is_speech() -> None:
 
 @pytest.mark.parametrize("text, fragment, speaker", [
     ("The health ministry will extend flu vaccines.\n\nA statement from the ministry said the change starts in "
-     "May.", "the change", "the ministry"),
+     "May.", "the change", "The ministry"),
     ("Senator Ruth Calloway missed three votes.\n\nHer office said in a statement that she was ill.",
      "she was ill", "Ruth Calloway"),
     ("Minister Leon Achterberg published a white paper on Thursday.\n\nThe white paper said freight must double.",

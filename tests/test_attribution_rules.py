@@ -96,3 +96,8 @@ def test_speaker_description_person_only_an_age_and_the_inverted_order_too():
     text = "Maria Lopez spoke first.\n\n“Donald is an amazing leader,” said the 46-year-old."
     assert who(text, "amazing leader") == ("Maria Lopez", "direct")
     assert who("Bo Finn filmed the ad. The narrator continues that the plan works.", "plan works")[0] != "Bo Finn"
+
+
+def test_speaker_as_written_one_unresolved_body_is_one_speaker_whatever_its_case():
+    text = "The company said it would close the plant. Workers were angry. “We are sorry,” the company said."
+    assert {s.speaker for s in attribute_text(text).sentences if s.speaker} == {"The company"}

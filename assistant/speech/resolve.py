@@ -125,6 +125,13 @@ _NOT_SPEAKERS = frozenset(
 )
 
 
+def as_written(text: str) -> str:
+    """``speaker_as_written``: an unresolved mention as the text writes it, with a capital first letter, so that
+    "The company said" and "…, the company said" are one speaker, not two."""
+    text = " ".join(text.split())
+    return text[:1].upper() + text[1:]
+
+
 def _inanimate(word: str) -> bool:
     word = word.strip(".,;:’'\"")
     return word in INANIMATE_NOUNS or word.endswith("s") and word[:-1] in INANIMATE_NOUNS
@@ -209,7 +216,7 @@ def _resolve_body(m: Mention, sent: SentInfo, state: State) -> str:
             top = max(counts.values())
             best = next(e for e in named if counts.get(e.key) == top)  # the most recent of the most mentioned
     if best is None:
-        return " ".join(m.text.split())
+        return as_written(m.text)
     _add_form(state, best.key, m.text)
     return best.key
 
@@ -345,7 +352,7 @@ def _resolve_description(m: Mention, sent: SentInfo, state: State) -> str | None
             best = max(people, key=people.get)  # type: ignore[arg-type]
             _add_form(state, best, m.text)
             return best
-        return " ".join(m.text.split())  # "the chef" with no one named near: as written
+        return as_written(m.text)  # "the chef" with no one named near: as written
     if not matched:  # no role words to go on: the most mentioned compatible person is the likelier referent
         for person in _most_mentioned(state):
             if _compatible(person, want):
@@ -379,7 +386,7 @@ def _resolve_org(m: Mention, state: State) -> str:
     while len(words) > 1 and m.kind == "org" and words[0].islower() and any(w[:1].isupper() for w in words[1:]):
         words = words[1:]  # "The nonpartisan Commission on Presidential Debates" → "Commission on …"
     if m.kind == "generic" or not words or not words[0][:1].isupper():
-        return " ".join(m.text.split())
+        return as_written(m.text)
     cleaned = clean_name(m.text)[0]
     if len(cleaned.split()) <= 3 and state.people.lookup(cleaned) is not None:
         return resolve_person(m, state)  # also "Police chief Wendell Ames" tagged as an organisation  # a known person's surname the parser did not tag as a person
