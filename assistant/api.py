@@ -353,6 +353,21 @@ def verify(index_dir: str | Path | None = None) -> dict[str, int]:
     return verify_index(_directory(index_dir))
 
 
+def evaluate_retrieval(cases: str | Path, docs: str | Path, index_dir: str | Path | None = None,
+                       limit: int | None = None) -> str:
+    """The report of ``assistant eval retrieval``: ReQA-style MRR, recall and timings over an index built of ``docs``."""
+    from .evaluation.reqa import evaluate_retrieval as report
+
+    return report(Path(cases), Path(docs), Assistant.build, Path(index_dir) if index_dir else None, limit)
+
+
+def evaluate_speakers(path: str | Path) -> str:
+    """The report of ``assistant eval speakers``: attribution against gold (PolNeAR JSON Lines or a written set)."""
+    from .evaluation.polnear import evaluate_file
+
+    return evaluate_file(path)
+
+
 def bundled_article_path() -> Path:
     """The article the product ships with (the default source of ``build``)."""
     return bundled_article()
@@ -368,7 +383,7 @@ def example_questions(assistant: Assistant) -> list[str]:
 __all__ = [
     "NOT_AN_ANSWER", "Answer", "Assistant", "AssistantError", "Change", "Document", "DocumentInfo", "Passage",
     "Progress", "SpeakerEntry", "add", "add_documents", "analyse", "attribute", "bundled_article_path", "citation",
-    "decode", "documents", "escape_markdown", "example_questions", "import_analysed", "lead_lines", "make_document",
+    "decode", "documents", "escape_markdown", "evaluate_retrieval", "evaluate_speakers", "example_questions", "import_analysed", "lead_lines", "make_document",
     "parse_header", "read_source", "read_sources", "remove", "speaker_label", "unique_ids", "verify",
     "QuoteCheck", "QuoteMatch", "VERDICT_TITLES", "aligned_diff",
     "SOURCE_SUFFIXES", "html_link",

@@ -3,10 +3,10 @@
 Every import of every module of ``assistant`` is read from its syntax tree (function-level imports included) and
 resolved to the module it names. The layers, in the order data flows through them:
 
-    shared (errors, settings, schema, limits, digest) → text → speech → pipeline → store → search → api → app, evaluation
+    shared (errors, settings, schema, limits, digest) → text → speech → pipeline → store → search → evaluation → api → app
 
 A module may import from its own layer and the layers before it, never after; the shells (``app``) may import only
-the API, the shared modules and their own sub-package (and the evaluation commands they run).
+the API, the shared modules and their own sub-package (the evaluation commands come through the API too).
 """
 
 from __future__ import annotations
@@ -16,9 +16,8 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "assistant"
 SHARED = {"assistant.errors", "assistant.settings", "assistant.schema", "assistant.limits", "assistant.digest"}
-LAYERS = ["shared", "text", "speech", "pipeline", "store", "search", "api", "app"]
+LAYERS = ["shared", "text", "speech", "pipeline", "store", "search", "evaluation", "api", "app"]
 RANK = {name: i for i, name in enumerate(LAYERS)}
-RANK["evaluation"] = RANK["app"]  # the evaluation commands are clients of the API, like the shells
 
 
 def module_name(path: Path) -> str:
@@ -108,7 +107,7 @@ def test_no_import_cycles():
 
 
 def test_shells_use_only_the_api():
-    allowed_layers = {"app", "evaluation"}
+    allowed_layers = {"app"}
     for module, targets in graph().items():
         if layer(module) != "app":
             continue

@@ -6,5 +6,6 @@ page: the chat, the article view with its highlighted citations, the Speakers an
 in the server's process and hands every change of the index to ``build_worker.py``, one worker process that runs the
 change through the same API and reports progress over a pipe, so that questions never wait behind an analysis.
 ``quote_view.py`` draws a quote check for the page: the quote and its source side by side, differences highlighted.
-These modules import only the API, the shared modules (errors, settings, schema, limits) and each other.
+These modules import only the API, the shared modules (errors, settings, schema, limits) and each other; the
+`assistant eval` commands, too, come through the API.
 """

@@ -356,11 +356,11 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
 def cmd_eval(args: argparse.Namespace) -> None:
     if args.kind == "speakers":
-        from ..evaluation.polnear import evaluate_file
+        from ..api import evaluate_speakers
 
-        print(evaluate_file(args.file))
+        print(evaluate_speakers(args.file))
     else:
-        from ..evaluation.reqa import evaluate_retrieval
+        from ..api import evaluate_retrieval
 
         print(evaluate_retrieval(args.cases, args.docs, index_dir=args.index, limit=args.limit))
 

@@ -5,5 +5,6 @@ answer, searched among all sentences of all articles): MRR, recall at 1, 5 and 1
 question beside the plain library's floor. ``polnear.py`` measures speaker attribution against gold attributions in
 the PolNeAR format: re-labels each article with the product's own sentence splitter, then scores narration against
 speech, the speaker of each speech sentence and each article's speaker list, by PolNeAR's convention and by the
-product's. Both are clients of the layers they measure; nothing in the product imports them.
+product's. They sit below the API, which offers them as ``evaluate_retrieval`` and ``evaluate_speakers`` (the
+retrieval report is handed the API's ``Assistant.build``); nothing else in the product imports them.
 """

@@ -6,8 +6,10 @@ import json
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 from ..errors import AssistantError
@@ -80,9 +82,12 @@ def score_ranks(ranks: list[int | None]) -> tuple[float, dict[int, float]]:
     return mrr, recall
 
 
-def run(cases_path: Path, docs: Path, index_dir: Path | None = None, limit: int | None = None) -> RetrievalScores:
-    from ..api import Assistant
-
+def run(
+    cases_path: Path, docs: Path, build: Callable[[list[Path], Path], Any], index_dir: Path | None = None,
+    limit: int | None = None,
+) -> RetrievalScores:
+    """Build an index of ``docs`` with ``build(files, index_dir)`` (the API's ``Assistant.build``: this package sits
+    below the API and is handed it) and score every case's ranking."""
     cases = read_cases(cases_path)[: limit or None]
     if not docs.is_dir():
         raise AssistantError(f"{docs} is not a folder of .txt files.")
@@ -96,7 +101,7 @@ def run(cases_path: Path, docs: Path, index_dir: Path | None = None, limit: int 
 
         ready(default_model())  # model load is not build time
         started = time.perf_counter()
-        assistant = Assistant.build(files, target)
+        assistant = build(files, target)
         build_seconds = time.perf_counter() - started
         questions = [c.question for c in cases]
         started = time.perf_counter()
@@ -141,5 +146,8 @@ def format_scores(s: RetrievalScores) -> str:
     return "\n".join(lines)
 
 
-def evaluate_retrieval(cases: Path, docs: Path, index_dir: Path | None = None, limit: int | None = None) -> str:
-    return format_scores(run(cases, docs, index_dir, limit))
+def evaluate_retrieval(
+    cases: Path, docs: Path, build: Callable[[list[Path], Path], Any], index_dir: Path | None = None,
+    limit: int | None = None,
+) -> str:
+    return format_scores(run(cases, docs, build, index_dir, limit))
