@@ -93,9 +93,9 @@ def test_speaker_description_person_an_age_points_back_to_the_person_just_named(
 
 
 def test_speaker_description_person_only_an_age_and_the_inverted_order_too():
-    text = "Maria Lopez spoke first.\n\n“Donald is an amazing leader,” said the 46-year-old."
-    assert who(text, "amazing leader") == ("Maria Lopez", "direct")
-    assert who("Bo Finn filmed the ad. The narrator continues that the plan works.", "plan works")[0] != "Bo Finn"
+    text = "Maria Lopez spoke first.\n\n“The ferry is our lifeline,” said the 46-year-old."
+    assert who(text, "our lifeline") == ("Maria Lopez", "direct")
+    assert who("Bo Finn filmed the ad. The voice-over adds that the plan works.", "plan works")[0] != "Bo Finn"
 
 
 def test_speaker_as_written_one_unresolved_body_is_one_speaker_whatever_its_case():

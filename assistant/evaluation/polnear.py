@@ -171,8 +171,8 @@ _TITLE_WORDS = frozenset("secretary minister president director chairman chief g
 
 def last_name(name: str | None) -> str:
     """The word a speaker is compared by: ``Mr. Obama`` → ``obama``; ``Sen. Ted Cruz of Texas`` → ``cruz``;
-    ``Secretary of State John F. Kerry`` → ``kerry``; ``A spokeswoman for Hillary Clinton`` → ``spokeswoman``;
-    ``The nonpartisan Commission on Presidential Debates`` → ``debates``; ``John G. Roberts Jr.`` → ``roberts``."""
+    ``Transport Minister Ana M. Duarte`` → ``duarte``; ``A spokeswoman for Tom Hale`` → ``spokeswoman``;
+    ``The independent Board of Harbour Pilots`` → ``pilots``; ``Peter K. Lund Jr.`` → ``lund``."""
     if not name:
         return ""
     cleaned = _CUT.sub("", name.strip()).replace("’s", "").replace("'s", "")
@@ -180,12 +180,12 @@ def last_name(name: str | None) -> str:
     while words and words[0].lower() in ("the", "a", "an"):
         words.pop(0)
     while len(words) > 1 and words[0].islower() and words[1][:1].isupper():
-        words.pop(0)  # "nonpartisan Commission …"
+        words.pop(0)  # "independent Board …"
     k = next((i for i, w in enumerate(words) if i > 0 and w in _PREPOSITIONS), None)
     if k is not None:
         before = words[:k]
         if before[-1].islower() or (len(before) >= 2 and before[-1].lower() not in _TITLE_WORDS):
-            words = before  # "spokeswoman for …", "Ted Cruz of Texas" (not "Secretary of State John Kerry")
+            words = before  # "spokeswoman for …", "Ana Duarte of Leeds" (not "Minister of Transport Ana Duarte")
     while len(words) > 1 and words[-1].lower() in ("jr", "sr", "ii", "iii", "iv"):
         words.pop()
     return words[-1].lower() if words else ""

@@ -18,29 +18,28 @@ Finding the cue of a sentence (speech/cues.py: ``parsed_cues`` on the spaCy pars
   "reported receiving" and "is said to be" stay narration.
 - ``cue_speech_act``: verbs that name a speech act need only an object ("cited his endorsements", "vowed not to
   repeat it", "called the charges unsubstantiated", "spoke of the legacy").
-- ``cue_negated``: "did not respond to my messages", "it declined to comment" are narration; a speech verb inside
+- ``cue_negated``: "did not answer my calls", "it declined to comment" are narration; a speech verb inside
   a relative clause ("a birther who has claimed …") does not make the sentence speech.
 - ``cue_according_to``: "according to X" → X.   ``cue_passive_quoted``: "X was quoted as saying …" → X.
 - ``cue_conjoined``: "X said … and criticized …", "X issued a statement saying …": the verb borrows the subject.
 - ``cue_dash_credit``: "“…” ― Name" / "“…” -Commissioner X" → the credited name.
 - ``cue_inside_marks``: misplaced marks around the cue itself (`… to blame, “Putin said through a translator”.`).
 - ``cue_cross_check``: when the parse gives the verb a far or quoted subject, a name right before the verb
-  ("…, Chief Justice Roberts said, …"), an appositive ("Flynn, a top surrogate, said") or "said X" wins.
+  ("…, Harbour Master Ida Roe said, …"), an appositive ("Lund, a veteran pilot, said") or "said X" wins.
 - ``colon_intro``: "Sanders made the following comment:" introduces the next paragraph.
 Who the subject is (speech/resolve.py, speech/names.py):
 - ``speaker_name``: one canonical name per person per text, the first longest "First Last" form, titles and roles
   stripped ("Russian President Vladimir Putin", "Mr Putin", "Putin" → "Vladimir Putin"); nicknames, suffixes
-  (Jr.), hyphenated names, "Hillary Clinton’s campaign manager Robby Mook" → "Robby Mook".
-- ``speaker_coordinated``: "Mr. Grassley and Mr. Leahy say" → both names.
+  (Jr.), hyphenated names, "the mayor’s campaign manager Ida Roe" → "Ida Roe".
+- ``speaker_coordinated``: "Ms. Park and Mr. Lund say" → both names.
 - ``speaker_pronoun``: he/she/they/it → the most salient compatible antecedent: gender (Mr/Ms, common first names,
   "Morgan said she …" agreement), number, recency, subject and speaker roles; names inside quotations never count;
   an unnamed role ("I asked the mayor … “Absolutely,” he said") and an organisation that spoke ("The company
   said …; it said …") are antecedents too.
 - ``speaker_description``: "the Russian leader", "the senator" → the person whose role words match, else the most
   salient compatible speaker.
-- ``speaker_org``: organisations and groups as written, without a leading "The" or adjectives ("The nonpartisan
-  Commission on Presidential Debates" → "Commission on Presidential Debates"; later "The Post" folds into "New
-  York Post"); generic sources ("officials", "a source") as written.
+- ``speaker_org``: organisations and groups as written, without a leading "The" or adjectives ("The independent
+  Board of Harbour Pilots" → "Board of Harbour Pilots"; later "The Courier" folds into "Harbour Courier"); generic sources ("officials", "a source") as written.
 - ``speaker_parenthesis``: "Marcia Price (D-Newport News) said" → Marcia Price.
 - ``speaker_first_person``: the writer's "I"/"we"/"my …" and the reader's "you" are no source; nor are datelines
   ("LOS ANGELES (AP) —") or words such as "each", "this".

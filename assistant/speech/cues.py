@@ -286,7 +286,7 @@ def _verb_cue(text: str, sent: SentInfo, tok: Any) -> Cue | None:
     if tok.dep_ == "xcomp" and tok.head.lemma_ in ("decline", "refuse"):
         return None  # ``cue_negated``: "It declined to comment further."
     if "neg" in deps and lemma in ("respond", "comment", "answer", "return", "reply", "say", "confirm"):
-        return None  # ``cue_negated``: "did not respond to my messages", "did not say whether"
+        return None  # ``cue_negated``: "did not answer my calls", "did not say whether"
     rank = 0 if tok.dep_ == "ROOT" else (1 if tok.dep_ in ("conj", "ccomp", "advcl", "xcomp", "parataxis") else 2)
     return Cue(tok.idx + chunk_offset(sent), lemma, _mention(text, sent, subj), content, rank=rank, echo=_echo(tok),
                verb_pos=tok.idx + chunk_offset(sent))
@@ -351,7 +351,7 @@ def _has_content(sent: SentInfo, tok: Any, children: list[Any], lemma: str) -> b
     if any(c.dep_ in _CONTENT_DEPS or _is_clause(c) for c in children):
         return True
     if tok.dep_ in ("ccomp", "parataxis"):
-        return True  # "Acts of protest, Mr. Obama said, are …"
+        return True  # "Rent caps, Ms. Park said, are …"
     speaker = _can_speak(_subject(tok))
     if speaker and lemma in SPEECH_ACTS and any(c.dep_ in ("dobj", "xcomp") for c in children):
         return True  # ``cue_speech_act``: "Trump cited his own endorsements", "vowed not to repeat it"
@@ -359,7 +359,7 @@ def _has_content(sent: SentInfo, tok: Any, children: list[Any], lemma: str) -> b
             any(c.dep_ == "dobj" for c in children):
         return True  # "The campaign called the charges unsubstantiated"
     if lemma in ("speak", "talk") and any(c.dep_ == "prep" and c.lower_ in ("of", "about") for c in children):
-        return True  # "Roberts spoke of the legacy of racism"
+        return True  # "Lund spoke of the harbour’s history"
     if lemma == "call" and any(c.dep_ == "prep" and c.lower_ in ("for", "on") for c in children):
         return True  # "called for a recount", "called on Republicans to …" (not "called in to a town hall")
     if lemma in ("point", "cite") and any(c.dep_ == "prep" and c.lower_ == "to" and speaker or c.dep_ == "prt" and
@@ -395,7 +395,7 @@ def _can_speak(subj: Any | None) -> bool:
     if any(c.dep_ == "appos" and c.pos_ == "PROPN" for c in subj.children):
         return True  # "The party's whip, Daniel Osei, called …"
     if _body_behind(subj) is not None:
-        return True  # "A web video by the Republican National Committee references …"
+        return True  # "A leaflet by the Tenants Union mentions …"
     low, lemma = subj.lower_, subj.lemma_.lower()
     if subj.tag_ == "NNS" and _PEOPLE_SUFFIX.search(lemma):
         return True  # "voters", "critics", "residents", "analysts", "officials"
@@ -510,7 +510,7 @@ def _classify(text: str, head: Any, toks: list[Any], surface: str, words: tuple[
     low = head.lower_
     if head.ent_type_ == "PERSON" or (head.pos_ == "PROPN" and looks_person(surface)):
         others = [c for c in head.children if c.dep_ == "conj" and c.pos_ == "PROPN"]
-        if others:  # ``speaker_coordinated``: "Mr. Grassley and Mr. Leahy say" → both
+        if others:  # ``speaker_coordinated``: "Ms. Park and Mr. Lund say" → both
             joined = [surface] + [text[o.idx + off - _left_len(o) : o.idx + len(o.text) + off] for o in others]
             return Mention(" and ".join(joined), "persons", pos, words, plural=True, end=end)
         return Mention(surface, "person", pos, words, end=end)
@@ -686,7 +686,7 @@ def _within_subject(inner: Mention, subject: Mention) -> bool:
 
 def cross_check(parsed: list[Cue], patterns: list[Cue]) -> list[Cue]:
     """``cue_cross_check``: the parse found no cue, or gave the verb a far-off subject where a name stands right
-    before it ("To understand X, Chief Justice Roberts said, one should …"): trust the adjacent-name pattern."""
+    before it ("To see why, Harbour Master Ida Roe said, one should …"): trust the adjacent-name pattern."""
     named: dict[int, list[Cue]] = {}
     for c in patterns:
         if c.mention.kind == "person" and 0 <= c.mention.pos < c.verb_pos \

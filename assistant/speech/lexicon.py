@@ -81,10 +81,10 @@ PEOPLE_NOUNS = frozenset(
     trustee councillor councilor mayor minister senator delegate diplomat negotiator analyst pundit insider
     everyone someone anyone nobody somebody one""".split()
 )
-# ``speaker_animate``: nouns for groups of people, which speak as their members do ("the groups who wrote to her").
+# ``speaker_animate``: nouns for groups of people, which speak as their members do ("the groups that signed the letter said").
 GROUP_NOUNS = frozenset("group coalition organisation organization alliance association crowd audience panel jury".split())
 # Verbs that name a speech act by themselves: an object or a to-infinitive is enough content ("Trump cited his
-# endorsements", "she vowed not to repeat that mistake", "the senator proposes allowing parents to deduct …").
+# endorsements", "she vowed not to raise fares again", "the senator proposes allowing parents to deduct …").
 # All other speech verbs need a clause, a quotation or a colon ("added a goal" stays narration).
 SPEECH_ACTS = frozenset(
     """announce propose urge vow pledge promise cite condemn praise criticize criticise blast slam mention accuse

@@ -70,7 +70,7 @@ def clean_name(surface: str) -> tuple[str, list[str]]:
         roles.append(words.pop(0).rstrip(".").lower())
     cut = max((k for k, w in enumerate(words[:-1]) if w[:1].islower() or _POSSESSIVE.search(w)
                or w.rstrip(".").lower() in TITLES), default=-1)  # "… Finance Minister Ngozi Okonjo-Iweala"
-    if cut >= 0:  # "Hillary Clinton’s campaign manager Robby Mook" → "Robby Mook"
+    if cut >= 0:  # "the mayor’s campaign manager Ida Roe" → "Ida Roe"
         roles.extend(w.rstrip(".").lower() for w in words[: cut + 1])
         words = words[cut + 1 :]
     first_known = bool(words) and (words[0].lower() in MALE_NAMES or words[0].lower() in FEMALE_NAMES)
@@ -78,7 +78,7 @@ def clean_name(surface: str) -> tuple[str, list[str]]:
         if first_known:
             break  # "Robert Alan Hale": a middle name is no reason to cut
         if words[k].lower() in MALE_NAMES or words[k].lower() in FEMALE_NAMES:
-            roles.extend(w.rstrip(".").lower() for w in words[:k])  # "State John F. Kerry" → "John F. Kerry"
+            roles.extend(w.rstrip(".").lower() for w in words[:k])  # "Transport Ana M. Duarte" → "Ana M. Duarte"
             words = words[k:]
             break
     if words and words[0].rstrip(".").lower() in HONORIFICS and len(words) == 1:

@@ -384,7 +384,7 @@ def _resolve_org(m: Mention, state: State) -> str:
     """``speaker_org``: orgs without a leading "The"; a shorter later form folds into an earlier longer one."""
     words = _org_words(m.text)
     while len(words) > 1 and m.kind == "org" and words[0].islower() and any(w[:1].isupper() for w in words[1:]):
-        words = words[1:]  # "The nonpartisan Commission on Presidential Debates" → "Commission on …"
+        words = words[1:]  # "The independent Board of Harbour Pilots" → "Board of …"
     if m.kind == "generic" or not words or not words[0][:1].isupper():
         return as_written(m.text)
     cleaned = clean_name(m.text)[0]
