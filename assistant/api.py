@@ -368,11 +368,6 @@ def evaluate_speakers(path: str | Path) -> str:
     return evaluate_file(path)
 
 
-def bundled_article_path() -> Path:
-    """The article the product ships with (the default source of ``build``)."""
-    return bundled_article()
-
-
 def example_questions(assistant: Assistant) -> list[str]:
     """Questions worth asking of this index: its most quoted speakers and its documents' topics."""
     from .search.examples import example_questions as make
@@ -382,7 +377,7 @@ def example_questions(assistant: Assistant) -> list[str]:
 
 __all__ = [
     "NOT_AN_ANSWER", "Answer", "Assistant", "AssistantError", "Change", "Document", "DocumentInfo", "Passage",
-    "Progress", "SpeakerEntry", "add", "add_documents", "analyse", "attribute", "bundled_article_path", "citation",
+    "Progress", "SpeakerEntry", "add", "add_documents", "analyse", "attribute", "bundled_article", "citation",
     "decode", "documents", "escape_markdown", "evaluate_retrieval", "evaluate_speakers", "example_questions", "import_analysed", "lead_lines", "make_document",
     "parse_header", "read_source", "read_sources", "remove", "speaker_label", "unique_ids", "verify",
     "QuoteCheck", "QuoteMatch", "VERDICT_TITLES", "aligned_diff",

@@ -13,7 +13,7 @@ import json
 import os
 from pathlib import Path
 
-from assistant.api import bundled_article_path
+from assistant.api import bundled_article
 from assistant.pipeline.analysis import ANALYSIS_VERSION, analysis_key
 from assistant.evaluation.polnear import read_written
 from assistant.speech.attribution import attribute_text
@@ -34,7 +34,7 @@ According to the port authority, the old ferry can run until September. "After t
 def analysis_digest() -> str:
     digest = hashlib.sha256()
     written_sets = [Path(__file__).parent / name / "texts.txt" for name in ("generalisation", "attribution_dev")]
-    texts = [bundled_article_path().read_text(encoding="utf-8"), WRITTEN] + [t.text for path in written_sets for t in read_written(path)]
+    texts = [bundled_article().read_text(encoding="utf-8"), WRITTEN] + [t.text for path in written_sets for t in read_written(path)]
     for text in texts:
         attributed = attribute_text(text)
         rows = [(s.start, s.end, s.paragraph, s.speaker, s.attribution) for s in attributed.sentences]

@@ -146,7 +146,7 @@ def json_text(value: object) -> str:
 def cmd_build(args: argparse.Namespace) -> None:
     from .. import api
 
-    sources = args.sources or [api.bundled_article_path()]
+    sources = args.sources or [api.bundled_article()]
     notes: list[str] = []
     documents = api.read_sources(sources, notes=notes, progress=_progress_printer())
     for note in notes:

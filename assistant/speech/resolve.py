@@ -140,12 +140,16 @@ def _inanimate(word: str) -> bool:
 _AGE = re.compile(r"\d{1,3}-year-old")
 
 
-def _is_age(text: str, pos: int, length: int) -> bool:
-    """Is the mention's head, ``text[pos:pos + length]``, the end of an age ("the 26-year-old"; the parse may
-    make "old" the head)?"""
-    end = pos + length
-    return any(m.start() < end and m.end() >= end - 1 for m in _AGE.finditer(text, max(0, pos - 16), end + 1))
+def _is_age(m: Mention, text: str) -> bool:
+    """Does the mention end in an age ("the 26-year-old"; the parse may make "old" its head and keep only
+    "year-old" of its text)?"""
+    ends = {m.pos + len(m.text)} | ({m.pos + len(m.words[-1])} if m.words else set())
+    return any(match.start() < end and match.end() >= end - 1
+               for end in ends for match in _AGE.finditer(text, max(0, m.pos - 16), end + 1))
+
+
 _PERSON_ENDING = re.compile(r"(?:er|or|ist|ian|ant|ent|ee|eer)s?$")
+"""Endings of nouns for people ("organiser", "director", "economist", "trustee"), for ``speaker_animate``."""
 
 
 def _animate(word: str) -> bool:
@@ -166,7 +170,7 @@ def resolve(m: Mention, sent: SentInfo, state: State) -> str | None:
         return None  # ``speaker_generic_group``: "Some said …", "Analysts said …"
     if m.kind not in ("person", "persons", "pronoun") and words and _inanimate(words[-1]):
         return None  # ``speaker_inanimate``: "Data from the survey show …", "according to federal data"
-    if m.kind == "generic" and (_is_age(state.text, m.pos, len(m.words[-1]) if m.words else 0) or _is_age(state.text, m.pos, len(m.text))):
+    if m.kind == "generic" and _is_age(m, state.text):
         return _resolve_description(m, sent, state)  # "said the 46-year-old" (the parse keeps only "year-old")
     if m.kind == "generic" and m.text.islower() and words and not _animate(words[-1]):
         return None  # ``speaker_animate``: "leaks explain …", "polls suggest …" (things, not sources)
@@ -345,7 +349,7 @@ def _resolve_description(m: Mention, sent: SentInfo, state: State) -> str | None
             matched = True
     if not matched and head not in ROLE_NOUNS:
         people = {k: v for k, v in scores.items() if k in state.people.by_key}  # a person, never a team or a body
-        if (_is_age(state.text, m.pos, len(m.words[-1]) if m.words else 0) or _is_age(state.text, m.pos, len(m.text))) and people:
+        if _is_age(m, state.text) and people:
             # ``speaker_description_person``: "the 26-year-old" points back to the person the text has just been
             # about (the nearest compatible mention), as role words do. Only an age: "the narrator" or "the chef"
             # is as often someone new (measured on PolNeAR train: other nouns took the wrong person)
