@@ -33,7 +33,7 @@ from .search.retrieval import passage_at, rank
 from .search.quote_check import VERDICT_TITLES, aligned_diff, check_quote, parse_quote_question
 from .schema import Answer, Document, DocumentInfo, Passage, Progress, QuoteCheck, QuoteMatch
 from .schema import SpeakerEntry
-from .search.speakers import match_speakers
+from .search.speakers import find_speakers, match_speakers
 from .store import Change, IndexProblem, SegmentCache, Snapshot, open_snapshot
 from .store import manifest as manifest_file
 from .store import verify as verify_index
@@ -202,6 +202,10 @@ class Assistant:
 
     def speakers(self) -> list[SpeakerEntry]:
         return self.index.speakers
+
+    def find_speakers(self, search: str) -> list[SpeakerEntry]:
+        """The Speakers search: speakers whose name or alias holds ``search``, or whom it describes ("the mayor")."""
+        return find_speakers(search, self.index.speakers)
 
     def documents(self) -> list[DocumentInfo]:
         """The indexed documents (no text): id, title, date, source, sentences, speakers."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 
 import pytest
 
@@ -188,3 +189,56 @@ def test_a_question_about_a_quoted_and_an_unquoted_person():
                                   passage(3, "Trump left early.", None, "narration")])
     assert [p.text for p in answer.passages] == ["“We won,” he said.", "Trump left early."]
     assert "**Trump**: not quoted in the texts" in answer.answer
+
+
+# ----- speakers asked for by role and description (issue 21) -----
+
+ROLES = [
+    SpeakerEntry("Vladimir Putin", 3, aliases=["Russian President Vladimir Putin", "the Russian leader"]),
+    SpeakerEntry("Dana Ortiz", 2, aliases=["Lakeport spokeswoman Dana Ortiz", "Ortiz"]),
+    SpeakerEntry("Milan Hruby", 2, aliases=["Hruby", "the dockers' union's leader"]),
+    SpeakerEntry("Ida Lenz", 1, aliases=["Mayor Ida Lenz"]),
+]
+
+
+@pytest.mark.parametrize("asked, speaker", [
+    ("the Russian president", "Vladimir Putin"),  # a title written before the name
+    ("the Lakeport spokeswoman", "Dana Ortiz"),  # the qualifier as the text puts it
+    ("the union leader", "Milan Hruby"),  # a possessive description
+    ("the mayor", "Ida Lenz"),
+    ("the Russian head", "Vladimir Putin"),  # a word for the same role
+])
+def test_speaker_by_role_matches_a_description_on_whole_words(asked, speaker):
+    assert match_speakers(asked, ROLES) == {speaker}
+
+
+@pytest.mark.parametrize("asked", ["the Eastport spokeswoman", "the Russian mayor", "the union spokeswoman",
+                                   "the harbour master"])
+def test_speaker_by_role_needs_every_word_in_one_name(asked):
+    with pytest.raises(AssistantError):
+        match_speakers(asked, ROLES)
+
+
+def test_speaker_by_role_the_russian_leader_is_not_the_union_leader():
+    assert match_speakers("the union leader", ROLES) == {"Milan Hruby"}
+    assert match_speakers("the Russian leader", ROLES) == {"Vladimir Putin"}
+
+
+def test_speaker_topic_words_a_speaker_question_is_found_when_the_topic_is_in_their_sentences():
+    table = [SpeakerEntry("Milan Hruby", 2, aliases=["Hruby"])]
+    plan = plan_question("What did Hruby say about pay?", table, 2)
+    weak = [passage(1, "“They want machines,” Hruby said.", "Milan Hruby"),
+            passage(2, "He said the union wants a pay rise of six per cent.", "Milan Hruby", "indirect")]
+    weak = [replace(p, score=0.3) for p in weak]
+    assert finish_answer(plan, weak).found
+    other = finish_answer(plan_question("What did Hruby say about the weather?", table, 2), weak)
+    assert not other.found
+
+
+def test_the_speakers_search_finds_names_while_typing_and_descriptions():
+    from assistant.search.speakers import find_speakers
+
+    assert [e.name for e in find_speakers("ort", ROLES)] == ["Dana Ortiz"]
+    assert [e.name for e in find_speakers("the union leader", ROLES)] == ["Milan Hruby"]
+    assert [e.name for e in find_speakers("", ROLES)] == [e.name for e in ROLES]
+    assert find_speakers("the union spokeswoman", ROLES) == []

@@ -101,3 +101,54 @@ def test_speaker_description_person_only_an_age_and_the_inverted_order_too():
 def test_speaker_as_written_one_unresolved_body_is_one_speaker_whatever_its_case():
     text = "The company said it would close the plant. Workers were angry. “We are sorry,” the company said."
     assert {s.speaker for s in attribute_text(text).sentences if s.speaker} == {"The company"}
+
+
+# ----- the entity table behind descriptions (issues 18 and 21) -----
+
+def aliases(text: str) -> dict[str, list[str]]:
+    return attribute_text(text).aliases
+
+
+def test_description_role_decides_the_role_holder_wins_over_the_person_just_quoted():
+    text = ("Mayor Ines Falk opened the new library in Westcombe on Friday.\n\n"
+            "Councillor Peter Hollis, who voted against it, said the building had cost too much.\n\n"
+            "“We could have fixed three schools for that,” he said.\n\n"
+            "The mayor said the library would pay for itself within a decade.")
+    assert who(text, "pay for itself") == ("Ines Falk", "indirect")
+    assert "The mayor" in aliases(text)["Ines Falk"]
+    assert "The mayor" not in aliases(text)["Peter Hollis"]
+
+
+def test_description_role_decides_through_a_word_for_the_same_role():
+    text = ("Rovers manager Agnes Lindqvist said the draw was fair.\n\n"
+            "Rovers striker Tomas Berg, who missed a penalty, said he was sorry.\n\n"
+            "The coach praised the goalkeeper for two late saves.")
+    assert who(text, "two late saves")[0] == "Agnes Lindqvist"
+
+
+def test_organisation_by_kind_noun_a_name_after_a_business_noun_is_that_business():
+    text = ("Drivers at the bus operator Kestrelway voted to strike on Monday.\n\n"
+            "Union organiser Femi Adeyemi said the vote was the largest in ten years.\n\n"
+            "“We will keep the depots running,” the company said.")
+    assert who(text, "keep the depots running") == ("Kestrelway", "direct")
+    assert "Kestrelway" not in aliases(text).get("Femi Adeyemi", [])
+
+
+def test_speaker_body_kind_a_company_is_never_a_person():
+    text = ("Union leader Dora Vance led the march past the plant on Tuesday.\n\n"
+            "Vance said members would not accept the offer.\n\n"
+            "The company said the offer was final.")
+    assert who(text, "the offer was final")[0] != "Dora Vance"
+
+
+def test_name_place_a_street_named_like_a_person_is_no_antecedent():
+    text = ("Councillor Ruth Amadi wants a crossing on Dale Street.\n\n"
+            "Traffic on Dale Street has doubled since the bypass opened.\n\n"
+            "She said a child would be hurt before long.")
+    assert who(text, "child would be hurt") == ("Ruth Amadi", "indirect")
+
+
+def test_person_description_an_appositive_description_is_an_alias():
+    text = "“The pumps are forty years old,” said the utility's chief engineer, Walter Nunes."
+    assert who(text, "pumps are forty") == ("Walter Nunes", "direct")
+    assert any("chief engineer" in a for a in aliases(text)["Walter Nunes"])

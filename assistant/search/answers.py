@@ -172,7 +172,8 @@ def finish_answer(plan: Plan, passages: Sequence[Passage]) -> Answer:
         if plan.asked_names and not (plan.asked and plan.asked.topic):
             found = bool(chosen)  # "What did Putin say?": every sentence of his answers it
         else:
-            found = evidence.is_found(plan.evidence_text, chosen)
+            found = evidence.is_found(plan.evidence_text, chosen) or bool(
+                plan.asked_names and evidence.topic_in_passages(plan.evidence_text, chosen))
     chosen = [p if p.rank == i else replace(p, rank=i) for i, p in enumerate(chosen, start=1)]
     return Answer(question=plan.question, answer=compose_reply(plan.question, chosen, found, plan, mentioned),
                   passages=chosen, found=found)

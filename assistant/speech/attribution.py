@@ -77,7 +77,7 @@ from .cues import (
 from .furniture import mark_furniture
 from .nlp import parse_chunks
 from .quotes import QuoteIndex, quote_spans, quoted_chars, spans_in
-from .resolve import State, register_people
+from .resolve import State, named_organisations, register_people
 from .sieve import decide
 
 
@@ -109,7 +109,9 @@ def attribute_text(text: str) -> AttributedText:
     chunks = parse_chunks(text, paragraphs, [(s, e) for s, e, _ in spans])
     sents = [_make_sent(i, s, e, p, text, quotes, chunks) for i, (s, e, p) in enumerate(spans)]
     mark_furniture(text, sents)
-    state = State(text=text, people=register_people(text, [s for s in sents if not s.furniture]))
+    body = [s for s in sents if not s.furniture]
+    organisations = named_organisations(text, body)
+    state = State(text=text, people=register_people(text, body, organisations), named_orgs=organisations)
     for sent in sents:
         if sent.furniture:
             continue  # ``page_furniture``: no cue of its own
@@ -124,6 +126,11 @@ def attribute_text(text: str) -> AttributedText:
     ]
     used = {s.speaker for s in sentences if s.speaker}
     aliases = {k: v for k, v in state.forms.items() if k in used}
+    for key in used:  # ``person_description``: "the union's leader" is an alias of the person it describes
+        person = state.people.by_key.get(key or "")
+        if person is not None and person.descriptions:
+            known = aliases.setdefault(key or "", [])
+            known.extend(d for d in person.descriptions if d not in known)
     return AttributedText(sentences, aliases, [s.rule for s in sents])
 
 

@@ -58,7 +58,10 @@ BODY_NOUNS = frozenset(
 )
 # ``speaker_body_kind``: nouns that describe a business of any name ("the firm said" after "Norvik Shipping will
 # sell …"): they resolve to the organisation the text talks about most, where no organisation's name ends in them.
-COMPANY_NOUNS = frozenset("company firm business carrier airline retailer insurer lender maker manufacturer operator".split())
+COMPANY_NOUNS = frozenset(
+    "company firm business carrier airline retailer insurer lender maker manufacturer operator steelmaker automaker"
+    " carmaker developer publisher broadcaster supplier distributor chain brand".split()
+)
 # Words in the name of a public body, which "the company" never means ("the White House", "the Ports Authority").
 PUBLIC_BODY_WORDS = frozenset(
     "house congress senate parliament administration army navy pentagon kremlin federal national state city".split()
@@ -133,7 +136,21 @@ ROLE_SYNONYMS: dict[str, frozenset[str]] = {
     "candidate": frozenset({"candidate", "nominee"}),
     "nominee": frozenset({"candidate", "nominee"}),
     "president": frozenset({"president", "pres"}),
+    "coach": frozenset({"coach", "manager"}),  # a football club's manager is its coach: "the coach also praised …"
+    "spokesperson": frozenset({"spokesperson", "spokeswoman", "spokesman"}),
+    "trustee": frozenset({"trustee", "councillor"}),
 }
+
+PERSON_NOUN_ENDING = re.compile(r"(?:er|or|ist|ian|ant|ent|ee|eer)s?$")
+"""Endings of nouns for people ("organiser", "director", "economist", "trustee"), for ``speaker_animate`` and
+``person_by_role_noun``."""
+
+PLACE_WORDS = frozenset(
+    """street road avenue lane boulevard drive square park bridge river bay island harbour harbor county valley
+    heights airport centre center stadium arena plaza mall""".split()
+)
+"""Last words that make a run of two or more capitalised words a place, not a person (``name_place``): "along Dale
+Street" ("Dale" is a first name). Surnames that are also place words ("Hill", "Hall", "Field", "Way") are left out."""
 
 PRONOUNS_MALE = frozenset({"he", "him", "his", "himself"})
 PRONOUNS_FEMALE = frozenset({"she", "her", "hers", "herself"})

@@ -47,6 +47,12 @@ class Person:
     roles: set[str] = field(default_factory=set)
     forms: list[str] = field(default_factory=list)
     count: int = 0
+    descriptions: list[str] = field(default_factory=list)  # "the union's leader": aliases, not names
+
+    def add_descriptions(self, descriptions: list[str]) -> None:
+        for d in descriptions:
+            if d not in self.descriptions:
+                self.descriptions.append(d)
 
     def add_form(self, form: str) -> None:
         form = form.strip()

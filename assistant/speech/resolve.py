@@ -36,6 +36,8 @@ from .lexicon import (
     ROLE_NOUNS,
     TITLES,
     ROLE_SYNONYMS,
+    PLACE_WORDS,
+    PERSON_NOUN_ENDING,
 )
 from .names import People, Person, clean_name, drop_role_prefix
 
@@ -66,6 +68,7 @@ class State:
     documents: dict[str, str] = field(default_factory=dict)  # document noun → who issued it ("paper" → a minister)
     org_suffixes: dict[tuple[str, ...], str] = field(default_factory=dict)  # last words of an org → its key
     org_acronyms: dict[str, str] = field(default_factory=dict)
+    named_orgs: set[str] = field(default_factory=set)  # lower-cased names the text calls organisations
 
 
 def _appositive_roles(tok: Any) -> list[str]:
@@ -81,6 +84,8 @@ def _appositive_roles(tok: Any) -> list[str]:
     return words
 
 
+
+
 def _initial(sent: SentInfo, run: list[Any]) -> bool:
     """Does the name run open its sentence (after any quotation mark), or start with a common noun?"""
     first = run[0]
@@ -92,26 +97,73 @@ def _initial(sent: SentInfo, run: list[Any]) -> bool:
     return i < 0 or doc[i].idx + chunk_offset(sent) < sent.start
 
 
-def register_people(text: str, sents: list[SentInfo]) -> People:
-    """All people of the text: full names first (so "Putin" before "Vladimir Putin" still folds), then the rest."""
-    people = People()
-    bare: list[tuple[str, str, list[str], bool]] = []
+def is_place(name: str) -> bool:
+    """``name_place``: a run of two or more capitalised words ending in a place word is a place ("Dale Street",
+    "Alder Park"), never a person, even when its first word is a first name."""
+    words = name.split()
+    return len(words) >= 2 and words[-1].lower().rstrip(".") in PLACE_WORDS
+
+
+def named_by_kind(before: list[str]) -> bool:
+    """``organisation_by_kind_noun``: a name right after a noun for a kind of business is that business, not a
+    person: "talks with the terminal operator Harbourline broke down" (the tagger may call Harbourline a person)."""
+    return bool(before) and before[-1] in COMPANY_NOUNS
+
+
+def named_organisations(text: str, sents: list[SentInfo]) -> set[str]:
+    """The names the text itself calls organisations (``organisation_by_kind_noun``), lower-cased."""
+    names: set[str] = set()
     for sent in sents:
         for run, before in name_runs(sent):
-            surface = text[run[0].idx + chunk_offset(sent) : run[-1].idx + len(run[-1].text) + chunk_offset(sent)]
+            if named_by_kind(before):
+                surface = text[run[0].idx + chunk_offset(sent) : run[-1].idx + len(run[-1].text) + chunk_offset(sent)]
+                names.add(clean_name(surface)[0].lower())
+    return names
+
+
+def _appositive_descriptions(tok: Any, text: str, off: int) -> list[str]:
+    """``person_description``: the description an appositive gives a person, as written: "said the union's leader,
+    Gary Mbeki" and "Gary Mbeki, the union's leader," give "the union's leader" (an alias for speaker questions)."""
+    nouns = [c for c in tok.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
+    if tok.dep_ == "appos" and tok.head.pos_ == "NOUN":
+        nouns.append(tok.head)
+    out = []
+    for noun in nouns:
+        if not (noun.lower_ in ROLE_NOUNS or PERSON_NOUN_ENDING.search(noun.lower_)):
+            continue
+        left = [t for t in noun.lefts if t.dep_ in ("det", "amod", "compound", "poss", "case", "nmod")]
+        start = min([t.left_edge.idx for t in left] + [noun.idx])
+        phrase = " ".join(text[start + off : noun.idx + len(noun.text) + off].split())
+        if 0 < len(phrase) <= 60:
+            out.append(phrase)
+    return out
+
+
+def register_people(text: str, sents: list[SentInfo], organisations: set[str] = frozenset()) -> People:  # type: ignore[assignment]
+    """All people of the text: full names first (so "Putin" before "Vladimir Putin" still folds), then the rest.
+    Names the text calls organisations (``organisation_by_kind_noun``) and places (``name_place``) are not people."""
+    people = People()
+    bare: list[tuple[str, str, list[str], bool, list[str]]] = []
+    for sent in sents:
+        off = chunk_offset(sent)
+        for run, before in name_runs(sent):
+            surface = text[run[0].idx + off : run[-1].idx + len(run[-1].text) + off]
             name, roles = clean_name(surface)
             name, roles = drop_role_prefix(name, roles, _initial(sent, run))
             is_person = is_person_run(run, name, before + roles, None)
             roles = before + roles + _appositive_roles(run[-1])
-            if not name:
+            if not name or named_by_kind(before) or name.lower() in organisations or is_place(name):
                 continue
+            descriptions = _appositive_descriptions(run[-1], text, off)
             if len(name.split()) >= 2 and is_person:
-                people.add_full(surface, name, roles)
+                person = people.add_full(surface, name, roles)
+                if person is not None:
+                    person.add_descriptions(descriptions)
             elif len(name.split()) == 1:
-                bare.append((surface, name, roles, any(t.ent_type_ == "PERSON" for t in run)))
-    for surface, name, roles, person_ent in bare:
+                bare.append((surface, name, roles, any(t.ent_type_ == "PERSON" for t in run), descriptions))
+    for surface, name, roles, person_ent, descriptions in bare:
         if person_ent or set(roles) & PERSON_EVIDENCE_TITLES or people.lookup(name) is not None:
-            people.add_bare(surface, name, roles)
+            people.add_bare(surface, name, roles).add_descriptions(descriptions)
     return people
 
 
@@ -148,8 +200,6 @@ def _is_age(m: Mention, text: str) -> bool:
                for end in ends for match in _AGE.finditer(text, max(0, m.pos - 16), end + 1))
 
 
-_PERSON_ENDING = re.compile(r"(?:er|or|ist|ian|ant|ent|ee|eer)s?$")
-"""Endings of nouns for people ("organiser", "director", "economist", "trustee"), for ``speaker_animate``."""
 
 
 def _animate(word: str) -> bool:
@@ -157,7 +207,7 @@ def _animate(word: str) -> bool:
     word = word.strip(".,;:’'\"")
     singular = word[:-3] + "y" if word.endswith("ies") else word[:-1] if word.endswith("s") else word
     return bool({word, singular} & (PEOPLE_NOUNS | ROLE_NOUNS | TITLES | GENERIC_GROUPS | BODY_NOUNS | GROUP_NOUNS)) \
-        or bool(_PERSON_ENDING.search(word))
+        or bool(PERSON_NOUN_ENDING.search(word))
 
 
 def resolve(m: Mention, sent: SentInfo, state: State) -> str | None:
@@ -174,6 +224,8 @@ def resolve(m: Mention, sent: SentInfo, state: State) -> str | None:
         return _resolve_description(m, sent, state)  # "said the 46-year-old" (the parse keeps only "year-old")
     if m.kind == "generic" and m.text.islower() and words and not _animate(words[-1]):
         return None  # ``speaker_animate``: "leaks explain …", "polls suggest …" (things, not sources)
+    if m.kind == "person" and clean_name(m.text)[0].lower() in state.named_orgs:
+        return _resolve_org(m, state)  # ``organisation_by_kind_noun``: "Harbourline said" after "the operator Harbourline"
     if m.kind == "person":
         return resolve_person(m, state)
     if m.kind == "persons":
@@ -214,6 +266,8 @@ def _resolve_body(m: Mention, sent: SentInfo, state: State) -> str:
         named = [e for e in reversed(state.timeline[-60:]) if e.kind == "group" and e.pos < m.pos and e.key[:1].isupper()
                  and (not e.plural or len(e.key.split()) >= 2)]  # "Tallow Foods" is one business, "Democrats" many
         for e in named:
+            if e.key in state.people.by_key:
+                continue  # a company is never a person: "the company said" after three sentences of a union leader
             if not {w.lower() for w in e.key.split()} & (BODY_NOUNS | PUBLIC_BODY_WORDS):  # not a public body
                 counts[e.key] = counts.get(e.key, 0) + 1
         if counts:
@@ -342,10 +396,12 @@ def _resolve_description(m: Mention, sent: SentInfo, state: State) -> str | None
     matched = False
     if head not in ROLE_NOUNS:  # "the chef", "the 58-year-old nurse": only the head word points back
         wanted = {head}
+    holders: set[str] = set()
     for person in state.people.with_role(wanted - {"the", "a", "an", "former", "then"}):
         overlap = len(wanted & {r for r in person.roles if r not in ("the", "a", "an", "former", "then")})
         if overlap and _compatible(person, want) and person.key in state.people.by_key:
             scores[person.key] = scores.get(person.key, 0.0) + 2.0 * overlap
+            holders.add(person.key)
             matched = True
     if not matched and head not in ROLE_NOUNS:
         people = {k: v for k, v in scores.items() if k in state.people.by_key}  # a person, never a team or a body
@@ -364,6 +420,10 @@ def _resolve_description(m: Mention, sent: SentInfo, state: State) -> str | None
     for i, (_, key) in enumerate(reversed(state.speakers[-4:])):
         if key in state.people.by_key:
             scores[key] = scores.get(key, 0.0) + 0.5 * (0.6 ** i)
+    if holders:
+        # ``description_role_decides``: "The mayor said a hearing …" after "Mayor Linda Okafor …" and three sentences
+        # of a councillor is the mayor: the role chooses the people; nearness only ranks those who hold it
+        scores = {k: v for k, v in scores.items() if k in holders}
     if not scores:
         return None
     best = max(scores, key=scores.get)  # type: ignore[arg-type]
@@ -429,7 +489,7 @@ def note_mentions(sent: SentInfo, state: State) -> None:
             surface = f"{doc[run[0].i - 1].text} {surface}"  # "Russian President Vladimir Putin"
         person = state.people.lookup(name) if name else None
         if person is None:
-            if any(t.ent_type_ in ("ORG", "NORP") for t in run):
+            if any(t.ent_type_ in ("ORG", "NORP") for t in run) or name.lower() in state.named_orgs:
                 state.timeline.append(Entry(sent.index, pos, _org_key(surface), "group", 0.7,
                                              plural=run[-1].tag_ == "NNPS" or run[-1].ent_type_ == "NORP"))
             continue
