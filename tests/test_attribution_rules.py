@@ -152,3 +152,11 @@ def test_person_description_an_appositive_description_is_an_alias():
     text = "“The pumps are forty years old,” said the utility's chief engineer, Walter Nunes."
     assert who(text, "pumps are forty") == ("Walter Nunes", "direct")
     assert any("chief engineer" in a for a in aliases(text)["Walter Nunes"])
+
+
+def test_speaker_table_entities_descriptions_the_text_never_named_are_no_entries():
+    from assistant.speech.names import is_description
+
+    assert is_description("The company") and is_description("The 26-year-old") and is_description("Her office")
+    assert not is_description("The Associated Press") and not is_description("Harbourline")
+    assert not is_description("Vladimir Putin")

@@ -19,6 +19,7 @@ from .lexicon import (
     regex_alternatives,
     BODY_NOUNS,
     COMPANY_NOUNS,
+    ORGANISATION_NAME_ENDINGS,
     PEOPLE_NOUNS,
     PERSON_NOUN_ENDING,
     DOCUMENT_NOUNS,
@@ -160,8 +161,8 @@ def is_person_run(run: list[Any], name: str, roles: list[str], people: People | 
         return True
     if set(roles) & (PERSON_EVIDENCE_TITLES | _PERSON_ROLES):
         return True  # "Mayor Helena Brask" even when the tagger calls her an organisation
-    if len(parts) >= 2 and roles and roles[-1] not in COMPANY_NOUNS and (
-            roles[-1] in PEOPLE_NOUNS or PERSON_NOUN_ENDING.search(roles[-1])):
+    if len(parts) >= 2 and roles and roles[-1] not in COMPANY_NOUNS and parts[-1].lower() not in \
+            ORGANISATION_NAME_ENDINGS and (roles[-1] in PEOPLE_NOUNS or PERSON_NOUN_ENDING.search(roles[-1])):
         return True  # ``person_by_role_noun``: "Union organiser Femi Adeyemi" (tagged an organisation) is a person
     return people is not None and len(parts) == 1 and people.lookup(parts[0]) is not None \
         and not any(t.ent_type_ in ("GPE", "NORP") for t in run)

@@ -141,6 +141,14 @@ ROLE_SYNONYMS: dict[str, frozenset[str]] = {
     "trustee": frozenset({"trustee", "councillor"}),
 }
 
+ORGANISATION_NAME_ENDINGS = frozenset(
+    """energy inc corp corporation co ltd llc plc holdings group foods motors airlines airways media news times post
+    press network council union party association committee commission agency institute foundation society bank
+    board authority ministry department office club league""".split()
+)
+"""Last words of organisation names ("Peabody Energy", "Security Council"): a run ending in one is no person
+however its role words read (``person_by_role_noun``: "the coal producer Peabody Energy")."""
+
 PERSON_NOUN_ENDING = re.compile(r"(?:er|or|ist|ian|ant|ent|ee|eer)s?$")
 """Endings of nouns for people ("organiser", "director", "economist", "trustee"), for ``speaker_animate`` and
 ``person_by_role_noun``."""

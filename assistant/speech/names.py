@@ -231,3 +231,15 @@ class People:
                 self.by_role.setdefault(r, []).append(person)
         if person.gender is None:
             person.gender = gender_of(first or person.first, roles)
+
+
+_DESCRIPTION_OPENERS = frozenset("the a an this that his her its their our".split())
+
+
+def is_description(speaker: str) -> bool:
+    """``speaker_table_entities``: a speaker the text never named ("The company", "The 26-year-old", "Her office")
+    stays on its sentences as written but is no entry of the speaker table, which lists people, organisations and
+    named groups ("The Associated Press" is a name: its second word is capitalised)."""
+    words = speaker.split()
+    return len(words) >= 2 and words[0].lower() in _DESCRIPTION_OPENERS and not words[1][:1].isupper()
+

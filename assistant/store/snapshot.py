@@ -19,6 +19,7 @@ from ..digest import sha256_file
 from ..schema import DocumentInfo
 from ..pipeline.analysed import Analysed
 from ..schema import SpeakerEntry
+from ..speech.names import is_description
 from . import manifest as manifest_file
 from .manifest import IndexProblem
 from .segment import CONTEXT_WEIGHT, Segment
@@ -174,7 +175,8 @@ class Snapshot:
         for name, entry in table.items():
             entry.aliases = sorted(aliases.get(name, set()), key=str.lower)
             entry.documents = list(dict.fromkeys(entry.documents))
-        return sorted(table.values(), key=lambda e: (-e.sentences, e.name.lower()))
+        named = [e for e in table.values() if not is_description(e.name)]  # ``speaker_table_entities``
+        return sorted(named, key=lambda e: (-e.sentences, e.name.lower()))
 
     def close(self) -> None:
         for seg in self.segments:
