@@ -25,3 +25,13 @@ def test_every_sentence_records_the_rule_that_decided_it():
     attributed = attribute_text(text)
     assert attributed.rules == ["indirect_cued", "direct_cued", "narration"]
     assert [s.speaker for s in attributed.sentences] == ["Jane Doe", "Jane Doe", None]
+
+
+def test_quotation_subject_a_cueless_quotation_is_the_named_subjects():
+    from assistant.speech.attribution import attribute_text
+
+    text = ("Mayor Ines Falk spoke to the council on Monday.\n\n"
+            "Councillor Peter Hollis said the plan was rushed.\n\n"
+            "Falk took the chamber through the plan, which she called “a bridge we cannot afford to lose.”")
+    last = attribute_text(text).sentences[-1]
+    assert (last.speaker, last.attribution) == ("Ines Falk", "direct")

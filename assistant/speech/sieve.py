@@ -15,7 +15,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .cues import Mention, SentInfo, frame_of
+from .cues import Mention, SentInfo, chunk_offset, frame_of, in_quote
+from .names import clean_name
 from .lexicon import ROLE_NOUNS, TITLES
 from .resolve import Entry, State, learn_gender, note_mentions, resolve, resolve_person
 
@@ -316,6 +317,24 @@ def direct_floating(sent: SentInfo, ctx: Context) -> Decision | None:
     return (speaker, "direct") if speaker else None
 
 
+def quotation_subject(sent: SentInfo, ctx: Context) -> Decision | None:
+    """``quotation_subject``: a quotation with no cue in a sentence whose main subject is a person the text names is
+    that person's: "Falk took the chamber through the plan, which she called “a bridge we cannot lose.”" """
+    if not ctx.has_quote(sent) or not sent.tokens:
+        return None
+    off = chunk_offset(sent)
+    for tok in sent.tokens:
+        pos = tok.idx + off
+        if tok.dep_ != "nsubj" or tok.head.dep_ != "ROOT" or not sent.start <= pos < sent.end or in_quote(sent, pos):
+            continue
+        if tok.pos_ != "PROPN":
+            return None
+        name = clean_name(" ".join(t.text for t in tok.subtree if t.pos_ == "PROPN"))[0]
+        person = ctx.state.people.lookup(name) if name else None
+        return (person.key, "direct") if person is not None else None
+    return None
+
+
 def quotation_unattributed(sent: SentInfo, ctx: Context) -> Decision | None:
     """A quotation nobody can be found for is narration (never reported speech)."""
     return (None, "narration") if ctx.has_quote(sent) else None
@@ -349,6 +368,9 @@ RULES: list[Rule] = [
     Rule("direct_group", direct_group, "“We will build it. It will take two years,” Mayor Ana Ruiz said."),
     Rule("direct_cue_after", direct_cue_after, "“We will build it.” Putin said."),
     Rule("direct_credited", direct_credited, "“Housing is a right.”\n\nMaya Lind, tenant organiser"),
+    Rule("quotation_subject", quotation_subject,
+         "Mayor Ines Falk spoke first.\n\nFalk took the chamber through the plan, which she called “a bridge we "
+         "cannot lose.”"),
     Rule("direct_floating", direct_floating, "“We will build it,” Mayor Ana Ruiz said.\n\n“And it will be paid for.”"),
     Rule("quotation_unattributed", quotation_unattributed, "“Nobody knows,” reads a sign on the door."),
     Rule("indirect_cued", indirect_cued, "Mayor Jane Doe said the bridge would close."),
