@@ -32,6 +32,7 @@ def test_quotation_subject_a_cueless_quotation_is_the_named_subjects():
 
     text = ("Mayor Ines Falk spoke to the council on Monday.\n\n"
             "Councillor Peter Hollis said the plan was rushed.\n\n"
-            "Falk took the chamber through the plan, which she called “a bridge we cannot afford to lose.”")
-    last = attribute_text(text).sentences[-1]
-    assert (last.speaker, last.attribution) == ("Ines Falk", "direct")
+            "Falk ended the meeting with the line of the night, “a bridge we cannot afford to lose.”")
+    attributed = attribute_text(text)
+    last = attributed.sentences[-1]
+    assert (last.speaker, last.attribution, attributed.rules[-1]) == ("Ines Falk", "direct", "quotation_subject")

@@ -319,7 +319,7 @@ def direct_floating(sent: SentInfo, ctx: Context) -> Decision | None:
 
 def quotation_subject(sent: SentInfo, ctx: Context) -> Decision | None:
     """``quotation_subject``: a quotation with no cue in a sentence whose main subject is a person the text names is
-    that person's: "Falk took the chamber through the plan, which she called “a bridge we cannot lose.”" """
+    that person's: "Falk had a slogan for the plan, “a bridge we cannot afford to lose.”" """
     if not ctx.has_quote(sent) or not sent.tokens:
         return None
     off = chunk_offset(sent)
@@ -369,8 +369,7 @@ RULES: list[Rule] = [
     Rule("direct_cue_after", direct_cue_after, "“We will build it.” Putin said."),
     Rule("direct_credited", direct_credited, "“Housing is a right.”\n\nMaya Lind, tenant organiser"),
     Rule("quotation_subject", quotation_subject,
-         "Mayor Ines Falk spoke first.\n\nFalk took the chamber through the plan, which she called “a bridge we "
-         "cannot lose.”"),
+         "Mayor Ines Falk spoke first.\n\nFalk had a slogan for the plan, “a bridge we cannot afford to lose.”"),
     Rule("direct_floating", direct_floating, "“We will build it,” Mayor Ana Ruiz said.\n\n“And it will be paid for.”"),
     Rule("quotation_unattributed", quotation_unattributed, "“Nobody knows,” reads a sign on the door."),
     Rule("indirect_cued", indirect_cued, "Mayor Jane Doe said the bridge would close."),
