@@ -80,7 +80,7 @@ def test_document_html_escapes_and_marks():
 
 # ----- issue 11: found, speaker questions, cue-only sentences -----
 
-from assistant.search.answers import Plan, finish_answer, is_cue_only, plan_question  # noqa: E402
+from assistant.search.answers import Plan, finish_answer, is_cue_only, lead_lines, plan_question  # noqa: E402
 from assistant.search.questions import parse_speaker_question  # noqa: E402
 
 TABLE = [SpeakerEntry("Vladimir Putin", 3, aliases=["Mr Putin", "The Russian leader"]), SpeakerEntry("Jane Doe", 1)]
@@ -242,3 +242,12 @@ def test_the_speakers_search_finds_names_while_typing_and_descriptions():
     assert [e.name for e in find_speakers("the union leader", ROLES)] == ["Milan Hruby"]
     assert [e.name for e in find_speakers("", ROLES)] == [e.name for e in ROLES]
     assert find_speakers("the union spokeswoman", ROLES) == []
+
+
+def test_speaker_by_role_several_speakers_that_fit_are_named_before_the_answer():
+    table = [SpeakerEntry("Ida Lenz", 2, aliases=["Mayor Ida Lenz"]), SpeakerEntry("Tom Roe", 2, aliases=["Mayor Tom Roe"])]
+    plan = plan_question("What did the mayor say?", table, 2)
+    answer = finish_answer(plan, [passage(1, "“We will build it,” Lenz said.", "Ida Lenz"),
+                                  passage(2, "“Not this year,” Roe said.", "Tom Roe")])
+    lead = lead_lines(answer)
+    assert lead[0].startswith("“the mayor” fits 2 speakers in the texts: Ida Lenz and Tom Roe")

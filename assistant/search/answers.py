@@ -206,6 +206,10 @@ def compose_reply(question: str, passages: list[Passage], found: bool = True, pl
         lines.append(f"Speaker filter \u201c{escape_markdown(plan.speaker_filter or '')}\u201d: only sentences of "
                      f"{_names(plan.filter_names)}.")
     elif plan is not None and plan.asked_names:
+        if len(plan.asked_names) > 1 and plan.asked is not None and len(plan.asked.names) == 1:
+            # ``speaker_by_role``: "the mayor" fits the mayors of several texts; say so before answering from all
+            lines.append(f"\u201c{escape_markdown(plan.asked.name)}\u201d fits {len(plan.asked_names)} speakers in the "
+                         f"texts: {_names(plan.asked_names)}; each cited sentence names its speaker.")
         if found or not passages:
             lines.append(f"Answered from what {_names(plan.asked_names)} said (quoted or reported), "
                          "as the question asks.")
