@@ -160,3 +160,21 @@ def test_speaker_table_entities_descriptions_the_text_never_named_are_no_entries
     assert is_description("The company") and is_description("The 26-year-old") and is_description("Her office")
     assert not is_description("The Associated Press") and not is_description("Harbourline")
     assert not is_description("Vladimir Putin")
+
+
+def test_organisation_name_ending_an_untagged_company_name_is_the_company():
+    text = ("Brightwater Shipping will sell four of its ferries before the summer, the firm said on Monday.\n\n"
+            "“The routes will not change,” the company said.")
+    assert who(text, "sell four of its ferries")[0] == "Brightwater Shipping"
+    assert who(text, "routes will not change")[0] == "Brightwater Shipping"
+
+
+def test_cue_object_clause_a_clause_hung_on_the_object_is_content():
+    text = "The head teacher, Ms. Greta Olsen, told parents that both classrooms were less than half full."
+    assert who(text, "both classrooms") == ("Greta Olsen", "indirect")
+
+
+def test_speaker_body_kind_a_kind_of_business_is_a_body():
+    text = ("Talvik Motors will close its paint shop in June.\n\n"
+            "The carmaker said the work would move to its Aalborg plant.")
+    assert who(text, "move to its Aalborg plant")[0] == "Talvik Motors"

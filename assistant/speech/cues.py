@@ -376,6 +376,9 @@ def _has_content(sent: SentInfo, tok: Any, children: list[Any], lemma: str) -> b
         return True
     if any(c.dep_ == "punct" and c.text == ":" for c in children):
         return True
+    if any(c.dep_ == "dobj" and any(x.dep_ in ("acl", "relcl", "ccomp") and any(
+            m.dep_ == "mark" and m.lower_ == "that" for m in x.children) for x in c.children) for c in children):
+        return True  # ``cue_object_clause``: "told trustees that both schools were …" (the clause hung on the object)
     for prep in children:  # "said in a statement that …" (the parser hangs the clause on "statement")
         if prep.dep_ == "prep" and any(o.lemma_.lower() in DOCUMENT_NOUNS and any(
                 x.dep_ in ("acl", "ccomp", "relcl") and any(m.lower_ == "that" for m in x.children)
@@ -531,8 +534,8 @@ def _classify(text: str, head: Any, toks: list[Any], surface: str, words: tuple[
         return Mention(surface, "document", pos, words, end=end)  # "The white paper said"
     if head.pos_ == "PROPN" or head.ent_type_ in ("ORG", "NORP", "GPE") or any(t.pos_ == "PROPN" for t in toks):
         return Mention(surface, "org", pos, words, plural=plural, end=end)
-    if the and low in BODY_NOUNS:
-        return Mention(surface, "body", pos, words, end=end)  # "The company said"
+    if the and (low in BODY_NOUNS or low in COMPANY_NOUNS):
+        return Mention(surface, "body", pos, words, end=end)  # "The company said", "the steelmaker said"
     if the:
         return Mention(surface, "description", pos, words, end=end)  # "the 58-year-old nurse", "the chef"
     if head.lemma_.lower() in DOCUMENT_NOUNS and words and words[0] in ("a", "an"):

@@ -144,10 +144,12 @@ ROLE_SYNONYMS: dict[str, frozenset[str]] = {
 ORGANISATION_NAME_ENDINGS = frozenset(
     """energy inc corp corporation co ltd llc plc holdings group foods motors airlines airways media news times post
     press network council union party association committee commission agency institute foundation society bank
-    board authority ministry department office club league""".split()
+    board authority ministry department office club league steel oil gas power mining shipping logistics systems
+    technologies pharmaceuticals telecom capital partners industries""".split()
 )
-"""Last words of organisation names ("Peabody Energy", "Security Council"): a run ending in one is no person
-however its role words read (``person_by_role_noun``: "the coal producer Peabody Energy")."""
+"""Last words of organisation names ("Peabody Energy", "Security Council", "Vantor Steel"): a run ending in one is no
+person however its role words read (``person_by_role_noun``: "the coal producer Peabody Energy"), and is an
+organisation the text talks of even where the tagger labels nothing (``organisation_name_ending``)."""
 
 PERSON_NOUN_ENDING = re.compile(r"(?:er|or|ist|ian|ant|ent|ee|eer)s?$")
 """Endings of nouns for people ("organiser", "director", "economist", "trustee"), for ``speaker_animate`` and

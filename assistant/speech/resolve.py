@@ -38,6 +38,7 @@ from .lexicon import (
     ROLE_SYNONYMS,
     PLACE_WORDS,
     PERSON_NOUN_ENDING,
+    ORGANISATION_NAME_ENDINGS,
 )
 from .names import People, Person, clean_name, drop_role_prefix
 
@@ -102,6 +103,13 @@ def is_place(name: str) -> bool:
     "Alder Park"), never a person, even when its first word is a first name."""
     words = name.split()
     return len(words) >= 2 and words[-1].lower().rstrip(".") in PLACE_WORDS
+
+
+def is_organisation_name(name: str) -> bool:
+    """``organisation_name_ending``: "Vantor Steel will cut 300 jobs …, the company said": two or more capitalised
+    words ending in a word of organisation names are an organisation although the tagger labelled nothing."""
+    words = name.split()
+    return len(words) >= 2 and words[-1].lower() in ORGANISATION_NAME_ENDINGS
 
 
 def named_by_kind(before: list[str]) -> bool:
@@ -489,7 +497,8 @@ def note_mentions(sent: SentInfo, state: State) -> None:
             surface = f"{doc[run[0].i - 1].text} {surface}"  # "Russian President Vladimir Putin"
         person = state.people.lookup(name) if name else None
         if person is None:
-            if any(t.ent_type_ in ("ORG", "NORP") for t in run) or name.lower() in state.named_orgs:
+            if any(t.ent_type_ in ("ORG", "NORP") for t in run) or name.lower() in state.named_orgs or \
+                    is_organisation_name(name):
                 state.timeline.append(Entry(sent.index, pos, _org_key(surface), "group", 0.7,
                                              plural=run[-1].tag_ == "NNPS" or run[-1].ent_type_ == "NORP"))
             continue
