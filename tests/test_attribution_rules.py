@@ -178,3 +178,10 @@ def test_speaker_body_kind_a_kind_of_business_is_a_body():
     text = ("Talvik Motors will close its paint shop in June.\n\n"
             "The carmaker said the work would move to its Aalborg plant.")
     assert who(text, "move to its Aalborg plant")[0] == "Talvik Motors"
+
+
+def test_description_unheld_role_a_named_role_no_one_holds_is_no_one_named():
+    text = ("Senator Maria Lopes spoke in Albany on Monday.\n\n"
+            "Lopes said the tax plan would pass.\n\n"
+            "The Ohio governor said the plan would hurt his state.")
+    assert who(text, "hurt his state")[0] == "The Ohio governor"

@@ -421,6 +421,10 @@ def _resolve_description(m: Mention, sent: SentInfo, state: State) -> str | None
             _add_form(state, best, m.text)
             return best
         return as_written(m.text)  # "the chef" with no one named near: as written
+    if not matched and any(w[:1].isupper() for w in m.text.split()[1:-1]):
+        # ``description_unheld_role``: "The FBI director said …" in a text where no one is named FBI director is
+        # someone the text does not name, not the person it talks of most; the named qualifier makes it specific
+        return as_written(m.text)
     if not matched:  # no role words to go on: the most mentioned compatible person is the likelier referent
         for person in _most_mentioned(state):
             if _compatible(person, want):
