@@ -185,3 +185,8 @@ def test_description_unheld_role_a_named_role_no_one_holds_is_no_one_named():
             "Lopes said the tax plan would pass.\n\n"
             "The Ohio governor said the plan would hurt his state.")
     assert who(text, "hurt his state")[0] == "The Ohio governor"
+
+
+def test_speaker_as_written_a_role_with_no_one_to_point_to_is_an_unnamed_speaker():
+    text = "The new rules are fair, the minister said.\n\nCritics disagree."
+    assert who(text, "rules are fair") == ("The minister", "indirect")

@@ -437,7 +437,9 @@ def _resolve_description(m: Mention, sent: SentInfo, state: State) -> str | None
         # of a councillor is the mayor: the role chooses the people; nearness only ranks those who hold it
         scores = {k: v for k, v in scores.items() if k in holders}
     if not scores:
-        return None
+        # ``speaker_as_written``: "The plan is fair, the minister said." with no one in the text to point to is
+        # an unnamed minister speaking (speech, as written), not narration
+        return as_written(m.text)
     best = max(scores, key=scores.get)  # type: ignore[arg-type]
     _add_form(state, best, m.text)
     return best
