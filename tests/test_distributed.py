@@ -121,7 +121,9 @@ def test_same_analysed_form_as_local_even_when_a_worker_is_killed(
         assert np.array_equal(getattr(remote, column), getattr(local, column)), column
     assert [remote.speaker_of(r) for r in range(remote.size)] == [local.speaker_of(r) for r in range(local.size)]
     assert any(remote.speaker_of(r) for r in range(remote.size))  # the texts do have speakers
-    assert np.abs(remote.vectors - local.vectors).max() <= 1e-4
+    # the driver's precision (int8 for the shipped model on ONNX), texts encoded one at a time: the same bits
+    assert analysed_form.read_precision(ray_dir) == analysed_form.read_precision(local_dir) == "int8"
+    assert np.array_equal(remote.vectors, local.vectors)
     assert _leftovers(tmp_path) == []  # no temporary or staging folder left beside --out
     assert sorted(p.name for p in ray_dir.iterdir()) == sorted([MARKER, "analysis.json", "documents", "sentences"])
 
