@@ -90,6 +90,9 @@ def test_vectors_equal_torch(shipped: encoder.OnnxEncoder, threads: int) -> None
     cosine = (torch_vectors * onnx_vectors).sum(axis=1)
     assert cosine.min() >= 0.99999, cosine
     assert np.allclose(np.linalg.norm(onnx_vectors, axis=1), 1.0, atol=1e-5)
+    alone = shipped.encode_alone(SENTENCES, threads)  # what the product runs: each text on its own
+    assert (torch_vectors * alone).sum(axis=1).min() >= 0.99999
+    assert np.abs(alone - onnx_vectors).max() < 1e-6  # the same vectors as the sorted batches
 
 
 def test_the_setting_picks_the_runtime(shipped: encoder.OnnxEncoder, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,6 +1,8 @@
-"""int8 for the bulk analysis of the shipped model (issue 20): a vector depends on its own text only, the precision
-is carried by the analysed form and the index manifest, a mix is refused, older fp32 forms and indexes still work,
-and questions are encoded the way their index was. The texts are written for these tests."""
+"""Precision of the stored vectors (issue 20): a vector depends on its own text only, the precision is carried by
+the analysed form and the index manifest, a mix is refused, older fp32 forms and indexes still work, and questions are
+encoded the way their index was. No model is encoded int8 in bulk today (``encoder.BULK_INT8_MODELS``: the shipped
+model failed the seed gate); the tests that need int8 indexes switch it on for the shipped model (``int8_bulk``), as
+a version that adopts it would. The texts are written for these tests."""
 
 from __future__ import annotations
 
@@ -44,6 +46,12 @@ QUESTIONS = ["When does the ferry stop?", "Who chairs the council?", "Where does
 
 
 @pytest.fixture()
+def int8_bulk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shipped model's bulk analysis in int8 on ONNX Runtime, as adopting it would set."""
+    monkeypatch.setattr(encoder, "BULK_INT8_MODELS", frozenset({qa_model.NAME}))
+
+
+@pytest.fixture()
 def sources(tmp_path: Path) -> list[Path]:
     (tmp_path / "harbour.txt").write_text(HARBOUR, encoding="utf-8")
     (tmp_path / "market.txt").write_text(MARKET, encoding="utf-8")
@@ -54,17 +62,20 @@ def _manifest(index: Path) -> dict:
     return json.loads((index / manifest_file.MANIFEST).read_text(encoding="utf-8"))
 
 
-def _int8(texts: list[str], threads: int) -> np.ndarray:
+def _encode(texts: list[str], threads: int, precision: str) -> np.ndarray:
     embedding.set_threads(threads)
     try:
-        return embedding.encode(qa_model.NAME, texts, precision="int8")
+        return embedding.encode(qa_model.NAME, texts, runtime="onnx", precision=precision)
     finally:
         embedding.set_threads()
 
 
 # ----- which precision, where -----
 
-def test_the_shipped_model_is_int8_on_onnx_only_and_other_models_stay_fp32() -> None:
+def test_which_precision_where(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert encoder.bulk_precision(qa_model.NAME, "onnx") == "fp32"  # the seed gate failed: the bulk stays fp32
+    assert encoder.question_precision(qa_model.NAME, "onnx") == "int8"  # its questions against fp32: measured
+    monkeypatch.setattr(encoder, "BULK_INT8_MODELS", frozenset({qa_model.NAME}))
     assert encoder.bulk_precision(qa_model.NAME, "onnx") == "int8"
     assert encoder.bulk_precision(qa_model.NAME, "torch") == "fp32"  # torch makes fp32 only
     assert encoder.bulk_precision("all-MiniLM-L6-v2", "onnx") == "fp32"  # not measured
@@ -78,15 +89,19 @@ def test_the_shipped_model_is_int8_on_onnx_only_and_other_models_stay_fp32() -> 
 
 # ----- a vector depends on its own text only -----
 
-def test_an_int8_vector_does_not_depend_on_its_neighbours_or_the_thread_count() -> None:
-    alone = np.vstack([_int8([t], 1) for t in SENTENCES])
-    together = _int8(SENTENCES, 1)
-    reordered = _int8(SENTENCES[::-1], 2)[::-1]
+@pytest.mark.parametrize("precision", ["int8", "fp32"])
+def test_a_vector_does_not_depend_on_its_neighbours_or_the_thread_count(precision: str) -> None:
+    alone = np.vstack([_encode([t], 1, precision) for t in SENTENCES])
+    together = _encode(SENTENCES, 1, precision)
+    reordered = _encode(SENTENCES[::-1], 2, precision)[::-1]
     assert np.array_equal(together, alone)  # bit for bit
     assert np.array_equal(reordered, alone)  # other neighbours, both cores: the same bits
     assert np.allclose(np.linalg.norm(alone, axis=1), 1.0, atol=1e-5)
-    fp32 = embedding.encode(qa_model.NAME, SENTENCES, runtime="onnx")
-    assert 0.95 < float((alone * fp32).sum(axis=1).min()) and not np.allclose(alone, fp32, atol=1e-4)
+
+
+def test_int8_vectors_are_close_to_fp32_not_equal() -> None:
+    int8, fp32 = _encode(SENTENCES, 2, "int8"), _encode(SENTENCES, 2, "fp32")
+    assert 0.95 < float((int8 * fp32).sum(axis=1).min()) and not np.allclose(int8, fp32, atol=1e-4)
 
 
 def test_batched_int8_would_depend_on_its_neighbours() -> None:
@@ -100,7 +115,16 @@ def test_batched_int8_would_depend_on_its_neighbours() -> None:
 
 # ----- the precision carried by the analysed form and the manifest -----
 
-def test_the_precision_is_recorded_in_the_analysed_form_and_the_manifest(sources: list[Path], tmp_path: Path) -> None:
+def test_fp32_is_recorded_too(sources: list[Path], tmp_path: Path) -> None:
+    analyse(sources, tmp_path / "analysed")
+    parts = sorted((tmp_path / "analysed" / "sentences").glob("*.parquet"))
+    assert parts and all(pq.read_schema(p).metadata[analysed_form.PRECISION_KEY] == b"fp32" for p in parts)
+    assert Assistant.build(sources, tmp_path / "index").index.encoder_precision == "fp32"
+    assert _manifest(tmp_path / "index")["encoder_precision"] == "fp32"
+
+
+def test_the_precision_is_recorded_in_the_analysed_form_and_the_manifest(sources: list[Path], tmp_path: Path,
+                                                                         int8_bulk: None) -> None:
     analyse(sources, tmp_path / "analysed")
     parts = sorted((tmp_path / "analysed" / "sentences").glob("*.parquet"))
     assert parts and all(pq.read_schema(p).metadata[analysed_form.PRECISION_KEY] == b"int8" for p in parts)
@@ -121,7 +145,6 @@ def test_the_precision_is_recorded_in_the_analysed_form_and_the_manifest(sources
 
 def test_an_old_analysed_form_without_the_field_is_fp32(sources: list[Path], tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ASSISTANT_ENCODER", "torch")
     analyse(sources, tmp_path / "old")
     assert analysed_form.read_precision(tmp_path / "old") == "fp32"
     for path in (tmp_path / "old" / "sentences").glob("*.parquet"):  # as a version before the field wrote it
@@ -129,29 +152,34 @@ def test_an_old_analysed_form_without_the_field_is_fp32(sources: list[Path], tmp
         pq.write_table(table.replace_schema_metadata(None), path)
         assert analysed_form.PRECISION_KEY not in (pq.read_schema(path).metadata or {})
     assert analysed_form.read_precision(tmp_path / "old") == "fp32"
-    monkeypatch.setenv("ASSISTANT_ENCODER", "onnx")
+    monkeypatch.setattr(encoder, "BULK_INT8_MODELS", frozenset({qa_model.NAME}))  # also where int8 is the default
     import_analysed([tmp_path / "old"], tmp_path / "index")
     assert _manifest(tmp_path / "index")["encoder_precision"] == "fp32"
 
 
 def test_mixing_precisions_is_refused_in_one_line(sources: list[Path], tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(encoder, "BULK_INT8_MODELS", frozenset({qa_model.NAME}))  # made by a version that adopts it
     analyse(sources[:1], tmp_path / "int8")
-    monkeypatch.setenv("ASSISTANT_ENCODER", "torch")
-    analyse(sources[1:], tmp_path / "fp32")
-    Assistant.build(sources, tmp_path / "fp32-index")  # torch builds fp32
-    monkeypatch.setenv("ASSISTANT_ENCODER", "onnx")
     Assistant.build(sources, tmp_path / "int8-index")
+    monkeypatch.setattr(encoder, "BULK_INT8_MODELS", frozenset())  # this version: fp32
+    analyse(sources[1:], tmp_path / "fp32")
+    Assistant.build(sources, tmp_path / "fp32-index")
 
-    for form, index, held in (("fp32", "int8-index", "int8"), ("int8", "fp32-index", "fp32")):
+    for form, index, held, fix in (
+        ("fp32", "int8-index", "int8", f"rebuild the index with: assistant build SOURCES --index {tmp_path / 'int8-index'}, then import it"),
+        ("int8", "fp32-index", "fp32", f"analyse it again with: assistant analyse SOURCES --out {tmp_path / 'int8'}"),
+    ):
         before = _manifest(tmp_path / index)
         with pytest.raises(AssistantError) as caught:
             import_analysed([tmp_path / form], tmp_path / index)
         line = str(caught.value)
-        assert "\n" not in line and f"holds {form} vectors but index" in line and f"holds {held} ones" in line
-        assert f"build SOURCES --index {tmp_path / index}" in line and "analyse SOURCES --out" in line
+        assert "\n" not in line and f"{tmp_path / form} holds {form} vectors but index" in line
+        assert f"holds {held} ones, which do not mix; nothing was changed. To import it, {fix} (this version encodes fp32)" in line
         assert _manifest(tmp_path / index) == before  # nothing changed
-    with pytest.raises(AssistantError, match="holds fp32 vectors but .*int8 holds int8 ones, which do not mix"):
+    with pytest.raises(AssistantError, match="holds fp32 vectors but .*int8 holds int8 ones, which do not mix in one "
+                                             "index; nothing was written. Analyse it again with: assistant analyse "
+                                             "SOURCES --out .*int8 \\(this version encodes fp32\\)"):
         import_analysed([tmp_path / "int8", tmp_path / "fp32"], tmp_path / "new-index")
     assert not (tmp_path / "new-index" / manifest_file.MANIFEST).exists()
 
@@ -168,7 +196,7 @@ def test_mixing_precisions_is_refused_in_one_line(sources: list[Path], tmp_path:
         import_analysed([tmp_path / "fp32"], tmp_path / "new-index")
 
 
-def test_the_writer_refuses_vectors_of_another_precision(sources: list[Path], tmp_path: Path) -> None:
+def test_the_writer_refuses_vectors_of_another_precision(sources: list[Path], tmp_path: Path, int8_bulk: None) -> None:
     from assistant.pipeline.analysis import analyse_documents
     from assistant.store.writer import IndexWriter
     from assistant.text.documents import read_documents
@@ -193,7 +221,7 @@ def test_manifest_precisions() -> None:
 # ----- an older fp32 index stays fp32; questions follow the index -----
 
 def test_an_fp32_index_stays_fp32_when_documents_are_added(sources: list[Path], tmp_path: Path,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+                                                           monkeypatch: pytest.MonkeyPatch, int8_bulk: None) -> None:
     monkeypatch.setenv("ASSISTANT_ENCODER", "torch")
     Assistant.build(sources[:1], tmp_path / "index")
     manifest = _manifest(tmp_path / "index")
@@ -214,7 +242,7 @@ def test_an_fp32_index_stays_fp32_when_documents_are_added(sources: list[Path], 
 
 
 def test_ask_of_an_int8_index_equals_ask_many_and_does_not_depend_on_the_runtime(
-    sources: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sources: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, int8_bulk: None
 ) -> None:
     index = Assistant.build(sources, tmp_path / "index")
     assert index.index.encoder_precision == "int8"
@@ -232,9 +260,8 @@ def test_ask_of_an_int8_index_equals_ask_many_and_does_not_depend_on_the_runtime
 
 def test_a_rebuild_at_another_precision_encodes_again(sources: list[Path], tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ASSISTANT_ENCODER", "torch")
-    Assistant.build(sources, tmp_path / "index")
-    monkeypatch.setenv("ASSISTANT_ENCODER", "onnx")
+    Assistant.build(sources, tmp_path / "index")  # fp32
+    monkeypatch.setattr(encoder, "BULK_INT8_MODELS", frozenset({qa_model.NAME}))
     encoded: list[str] = []
     real = embedding.encode
 

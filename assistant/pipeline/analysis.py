@@ -5,8 +5,8 @@ and embeds (:mod:`assistant.pipeline.embedding`) documents into one :class:`~ass
 reusing a stored analysis where the caller has one for the same text, title, model, precision and
 :data:`ANALYSIS_VERSION`. ``analyse_to_dir`` writes the result as the analysed form, for ``assistant import``
 (possibly on another machine). The vectors are encoded at the precision the caller gives (an index's own, for
-``add``), by default :func:`assistant.pipeline.encoder.bulk_precision` of the model and runtime (int8 for the shipped
-model on ONNX Runtime).
+``add``), by default :func:`assistant.pipeline.encoder.bulk_precision` of the model and runtime (fp32 for every
+model today: ``encoder.BULK_INT8_MODELS``).
 """
 
 from __future__ import annotations

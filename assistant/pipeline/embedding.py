@@ -3,11 +3,12 @@
 The encoder runtime (``settings.encoder_runtime``: ``ASSISTANT_ENCODER`` or ``--encoder``) is ONNX Runtime by
 default (:mod:`assistant.pipeline.encoder`, the same model exported once) or the model's own torch; both give the
 same fp32 vectors (cosine ≥ 0.99999, tests/test_onnx.py), so either runtime reads an fp32 index made by the other.
-The precision (``encoder.PRECISIONS``) is what an index or analysed form was encoded at: :func:`encode` makes int8
-vectors with the int8 graph on ONNX Runtime, one text at a time (a vector depends on its text alone), whatever the
-runtime setting. Questions go through :func:`encode_questions`, given their index's precision: an int8 index gets
-int8 questions; an fp32 index of the shipped model gets int8 questions on ONNX, measured to keep retrieval quality
-(docs/speed.md, quantisation).
+On ONNX Runtime every text is encoded on its own (a vector depends on its text alone). The precision
+(``encoder.PRECISIONS``) is what an index or analysed form was encoded at: :func:`encode` makes int8 vectors with the
+int8 graph on ONNX Runtime whatever the runtime setting (new indexes are fp32: ``encoder.BULK_INT8_MODELS``).
+Questions go through :func:`encode_questions`, given their index's precision: an int8 index gets int8 questions; an
+fp32 index of the shipped model gets int8 questions on ONNX, measured to keep retrieval quality (docs/speed.md,
+quantisation).
 """
 
 from __future__ import annotations
@@ -128,16 +129,17 @@ def encode(model: str, texts: list[str], batch_size: int = 64, progress: bool = 
            precision: str = FP32) -> np.ndarray:
     """L2-normalised float32 vectors, one row per text, on ``runtime`` (default: the setting) at ``precision``.
 
-    int8 runs the model's int8 graph on ONNX Runtime (the only runtime that has one) one text at a time, the current
-    thread count of texts side by side (``OnnxEncoder.encode_alone``): a text's vector never depends on the texts it
-    is encoded with, so a Ray worker, a local analysis and a question all give the same vector for the same text."""
+    On ONNX Runtime the texts are encoded one at a time, the current thread count of them side by side
+    (``OnnxEncoder.encode_alone``; ``batch_size`` is torch's): a text's vector never depends on the texts it is
+    encoded with, so a Ray worker, a local analysis and a question all give the same vector for the same text. int8
+    runs the model's int8 graph on ONNX Runtime, the only runtime that has one, whatever ``runtime`` says."""
     if precision not in PRECISIONS:
         raise AssistantError(f"encoder precision {str(precision)[:20]!r} is not one of {', '.join(PRECISIONS)}.")
     if precision == INT8:
         loaded = onnx_encoder.load(model, resolve_model_path(model))
         return loaded.encode_alone(texts, current_threads(), loaded.int8(model))
     if (runtime or settings.encoder_runtime()) == "onnx":
-        return onnx_encoder.load(model, resolve_model_path(model)).encode(texts, batch_size, current_threads())
+        return onnx_encoder.load(model, resolve_model_path(model)).encode_alone(texts, current_threads())
     loaded = load_model(model)
     if not texts:
         return np.zeros((0, embedding_dimension(model)), dtype=np.float32)

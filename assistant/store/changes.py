@@ -4,8 +4,8 @@
 holds with the same text, title, model, precision and analysis version) and hand the result to :class:`IndexWriter`;
 ``import_dirs`` reads analysed forms written elsewhere; ``remove`` only marks deletions.
 
-Precision: ``build`` encodes at the precision of the model and runtime (int8 for the shipped model on ONNX Runtime,
-:func:`assistant.pipeline.analysis.default_precision`), which the new index records; ``add`` encodes at the index's
+Precision: ``build`` encodes at the precision of the model and runtime
+(:func:`assistant.pipeline.analysis.default_precision`: fp32 for every model today), which the new index records; ``add`` encodes at the index's
 own precision, so an older fp32 index stays fp32; ``import`` refuses an analysed form of another precision than
 the index in one line that names the commands that make them match.
 """
@@ -20,7 +20,6 @@ from .. import settings
 from ..errors import AssistantError, printable
 from ..pipeline import analysed as analysed_form
 from ..pipeline.analysis import Reuse, analyse_documents, check_unique, default_precision, text_hash
-from ..pipeline.encoder import FP32
 from ..schema import Document, Progress
 from .manifest import MANIFEST, IndexProblem, segment_folders
 from .snapshot import SegmentCache, Snapshot, open_snapshot
@@ -157,30 +156,30 @@ def import_dirs(directories: Sequence[Path], index_dir: Path, progress: Progress
     return change
 
 
-def _makes(precision: str) -> str:
-    """The command prefix that encodes at ``precision``: ONNX Runtime (the default) makes int8 for the shipped model,
-    torch makes fp32."""
-    return "assistant" if precision != FP32 else "assistant --encoder torch"
-
-
 def _precisions(directories: Sequence[Path], index_dir: Path, current: Snapshot | None) -> list[str]:
     """The precision of each analysed directory (``analysed.read_precision``), all equal to the index's (or, for a
-    new index, to each other's); a mix is refused in one line, since vectors of two precisions are not comparable."""
+    new index, to each other's); a mix is refused in one line, since vectors of two precisions are not comparable.
+    The line names the command that makes the other side again at the precision this version encodes at."""
     found = [analysed_form.read_precision(Path(d)) for d in directories]
     held = current.encoder_precision if current is not None else found[0]
     for directory, precision in zip(directories, found):
         if precision == held:
             continue
         name, index = printable(directory), printable(index_dir)
+        model = current.model if current is not None else str(analysed_form.read_header(Path(directory))["model"])
+        made = default_precision(model)  # what `assistant analyse` and `assistant build` encode at here
         if current is None:
             first = printable(directories[found.index(held)])
+            odd = name if precision != made else first
             raise AssistantError(
                 f"{name} holds {precision} vectors but {first} holds {held} ones, which do not mix in one index; "
-                f"analyse it again at {held} with: {_makes(held)} analyse SOURCES --out {name}"
+                f"nothing was written. Analyse it again with: assistant analyse SOURCES --out {odd} "
+                f"(this version encodes {made})"
             )
+        fix = (f"analyse it again with: assistant analyse SOURCES --out {name}" if made == held else
+               f"rebuild the index with: assistant build SOURCES --index {index}, then import it")
         raise AssistantError(
             f"{name} holds {precision} vectors but index {index} holds {held} ones, which do not mix; nothing was "
-            f"changed. Analyse it again with: {_makes(held)} analyse SOURCES --out {name}, or rebuild the index "
-            f"at {precision} with: {_makes(precision)} build SOURCES --index {index}"
+            f"changed. To import it, {fix} (this version encodes {made})"
         )
     return found
