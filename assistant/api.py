@@ -174,7 +174,8 @@ class Assistant:
 
     def warm_up(self) -> None:
         """Load the embedding model and run it once, so that the first question is as fast as the rest."""
-        embedding.encode_questions(self.index.model, ["warm up"])
+        index = self.index
+        embedding.encode_questions(index.model, ["warm up"], index_precision=index.encoder_precision)
 
     def info(self) -> dict[str, object]:
         """Figures of the index in use: documents, sentences, speakers, model, when it last changed."""
@@ -253,7 +254,8 @@ class Assistant:
         # answers.plan_question: the speaker filter, "What did X say …?" questions, room for left-out cue sentences
         plans = [plan_question(q, index.speakers, k, speaker) for q in cleaned]
         quotes = [parse_quote_question(q) for q in cleaned]  # "Did X say '…'?", a pasted quote: search/quote_check
-        vectors = embedding.encode_questions(index.model, [c.quote if c else q for c, q in zip(quotes, cleaned)])
+        vectors = embedding.encode_questions(index.model, [c.quote if c else q for c, q in zip(quotes, cleaned)],
+                                             index_precision=index.encoder_precision)  # as the index was encoded
         self._check_dimension(index, vectors.shape[1])
         return [
             check_quote(index, c, p.question, vector, k, speaker) if c is not None

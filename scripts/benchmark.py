@@ -50,7 +50,7 @@ def question_costs(assistant, questions: list[str], repeat: int) -> tuple[float,
             assistant.ask(q, k=k)
             full.append((time.perf_counter() - t) * 1000)
             t = time.perf_counter()
-            dense_floor(index, embedding.encode_questions(index.model, [q])[0], k)
+            dense_floor(index, embedding.encode_questions(index.model, [q], index_precision=index.encoder_precision)[0], k)
             base.append((time.perf_counter() - t) * 1000)
     return statistics.median(full), statistics.median(base)
 

@@ -3,12 +3,14 @@
     python scripts/quantisation_eval.py [--cases /work/shared/eval/reqa_squad_dev.jsonl]
                                         [--docs /work/shared/eval/squad_dev_articles] [--model qa-minilm-l6]
 
-The shipped model's fp32 ONNX graph (:mod:`assistant.pipeline.encoder`) is quantised with
-``onnxruntime.quantization.quantize_dynamic`` (int8 weights, per channel) into a temporary folder. The index of the
-SQuAD articles is built with fp32 and with int8 vectors (the bulk analysis), and every question is asked with fp32
-and with int8 question vectors, through the whole product (``Assistant.ask_many``, k=20): MRR@20 and R@1 for the
-four pairings, then the seed article's ranks (as scripts/seed_eval.py) for the same pairings. int8 is accepted for a
-use only if MRR stays within 0.003 of fp32 and the seed ranks are unchanged (issue 20); docs/speed.md has the result.
+The shipped model's fp32 ONNX graph (:mod:`assistant.pipeline.encoder`) and the product's dynamic int8 quantisation
+of it (``quantize_dynamic``, int8 weights, per channel; ``OnnxEncoder.int8``). The index of the SQuAD articles is
+built with fp32 and with int8 vectors (the bulk analysis; int8 texts one at a time, as the product encodes them),
+and every question is asked with fp32 and with int8 question vectors, through the whole product
+(``Assistant.ask_many``, k=20): MRR@20 and R@1 for the four pairings, then the seed article's ranks (as
+scripts/seed_eval.py) for the same pairings. int8 is accepted for a use only if MRR stays within 0.003 of fp32 and
+the seed ranks are unchanged (issue 20); docs/speed.md has the result. The pairings are chosen by replacing the
+product's precision choices (``changes.default_precision``, ``encoder.question_precision``) for this run only.
 """
 
 from __future__ import annotations
@@ -41,36 +43,31 @@ def main() -> None:
     ap.add_argument("--model", default="qa-minilm-l6")
     ap.add_argument("--seed", type=Path, default=ROOT / "tests" / "seed_dev.json")
     args = ap.parse_args()
-    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from assistant.store import changes
 
     fp32 = encoder.load(args.model, embedding.resolve_model_path(args.model))
+    int8_graph = fp32.int8(args.model)
     with tempfile.TemporaryDirectory() as tmp:
-        int8_graph = Path(tmp) / "model.int8.onnx"
-        quantize_dynamic(str(fp32.graph), str(int8_graph), per_channel=True, weight_type=QuantType.QInt8)
-        int8 = encoder.OnnxEncoder(fp32.exported, int8_graph)
-        encoders = {"fp32": fp32, "int8": int8}
-        use = lambda name: setattr(encoder, "load", lambda model, path: encoders[name])  # noqa: E731
-
         cases = reqa.read_cases(args.cases)
         questions = [c.question for c in cases]
         sample = questions[:200]
-        cos = (fp32.encode(sample, 64, 1) * int8.encode(sample, 64, 1)).sum(1)
-        for name, enc in encoders.items():
-            enc.encode(sample[:5], 1, 1)
+        cos = (fp32.encode(sample, 64, 1) * fp32.encode_alone(sample, 1, int8_graph)).sum(1)
+        for name, graph in (("fp32", None), ("int8", int8_graph)):
+            fp32.encode_alone(sample[:5], 1, graph)
             t = time.perf_counter()
-            for q in sample:
-                enc.encode([q], 1, 1)
+            fp32.encode_alone(sample, 1, graph)
             print(f"{name}: one question {1000 * (time.perf_counter() - t) / len(sample):.2f} ms (1 thread)")
         print(f"cosine int8 to fp32 over {len(sample)} questions: min {cos.min():.4f} median {np.median(cos):.4f}")
         files = sorted(args.docs.glob("*.txt"))
         seed_questions = json.loads(args.seed.read_text(encoding="utf-8"))["questions"]
         for bulk in ("fp32", "int8"):
-            use(bulk)
+            changes.default_precision = lambda model, bulk=bulk: bulk  # what the builds below encode at
             index_dir = Path(tmp) / f"index-{bulk}"
             assistant = Assistant.build(files, index_dir, model=args.model)
             seed = Assistant.build([bundled_article()], Path(tmp) / f"seed-{bulk}", model=args.model)
+            assert assistant.index.encoder_precision == seed.index.encoder_precision == bulk
             for asked in ("fp32", "int8"):
-                use(asked)
+                encoder.question_precision = lambda model, runtime, index_precision="fp32", asked=asked: asked
                 answers = []
                 for begin in range(0, len(questions), 64):
                     answers.extend(assistant.ask_many(questions[begin : begin + 64], k=reqa.DEPTH))

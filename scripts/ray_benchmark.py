@@ -24,7 +24,7 @@ from assistant.pipeline import analysed as analysed_form  # noqa: E402
 from assistant import settings  # noqa: E402
 from assistant.pipeline import embedding  # noqa: E402
 from assistant.text.documents import collect_files, read_documents  # noqa: E402
-from assistant.pipeline.analysis import analyse_documents  # noqa: E402
+from assistant.pipeline.analysis import analyse_documents, default_precision  # noqa: E402
 from assistant.speech.nlp import PARSE_TIME, load_nlp  # noqa: E402
 from assistant.pipeline.embedding import embedding_text  # noqa: E402
 
@@ -65,7 +65,7 @@ def main() -> None:
                  for s, e in zip(*_rows(analysed, d))]
         embedding.set_threads(settings.build_thread_count())
         started = time.perf_counter()
-        embedding.encode(model, texts)
+        embedding.encode(model, texts, precision=default_precision(model))  # as the analysis encodes them
         encode_s = time.perf_counter() - started
         embedding.set_threads()
         result.update({

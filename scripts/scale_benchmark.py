@@ -53,6 +53,7 @@ def make_distractors(real_dir: Path, out: Path, n: int, seed: int = 0) -> None:
     if (out / "analysis.json").exists():
         return
     model, real = form.read(real_dir)
+    precision = form.read_precision(real_dir)  # mixtures of the real vectors: recorded at their precision
     rng = np.random.default_rng(seed)
     sentences = [real.documents[d].text[s:e] for d, s, e in zip(real.doc, real.start, real.end)]
     words = [w for s in sentences for w in s.split()]
@@ -111,7 +112,7 @@ def make_distractors(real_dir: Path, out: Path, n: int, seed: int = 0) -> None:
             speaker_names=speaker_names, attribution=np.array(rows["attribution"], np.int8),
             vectors=vectors.astype(np.float32),
         )
-        form.write_parts(analysed, tmp, f"part-{part:05d}")
+        form.write_parts(analysed, tmp, f"part-{part:05d}", precision)
         made += count
         part += 1
     form.write_header(tmp, model, real.dimension)

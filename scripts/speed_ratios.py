@@ -111,7 +111,7 @@ def main() -> None:
             assistant.ask(q, k=5)
             ask_ms.append((time.perf_counter() - t) * 1000)
             t = time.perf_counter()
-            embedding.encode_questions(assistant.index.model, [q])
+            embedding.encode_questions(assistant.index.model, [q], index_precision=assistant.index.encoder_precision)
             encode_ms.append((time.perf_counter() - t) * 1000)
     ref_q, ask_q, enc_q = (statistics.median(x) for x in (ref_ms, ask_ms, encode_ms))
     print()

@@ -121,7 +121,9 @@ def test_same_analysed_form_as_local_even_when_a_worker_is_killed(
         assert np.array_equal(getattr(remote, column), getattr(local, column)), column
     assert [remote.speaker_of(r) for r in range(remote.size)] == [local.speaker_of(r) for r in range(local.size)]
     assert any(remote.speaker_of(r) for r in range(remote.size))  # the texts do have speakers
-    assert np.abs(remote.vectors - local.vectors).max() <= 1e-4
+    # the driver's precision (fp32 today), texts encoded one at a time on 1-thread sessions: the same bits
+    assert analysed_form.read_precision(ray_dir) == analysed_form.read_precision(local_dir) == "fp32"
+    assert np.array_equal(remote.vectors, local.vectors)
     assert _leftovers(tmp_path) == []  # no temporary or staging folder left beside --out
     assert sorted(p.name for p in ray_dir.iterdir()) == sorted([MARKER, "analysis.json", "documents", "sentences"])
 
@@ -155,3 +157,20 @@ def test_failure_inside_a_worker_fails_the_run_in_one_line_and_keeps_out(
     assert "minister.txt" in message and "does not exist" in message and "\n" not in message
     assert sorted(p.name for p in out.iterdir()) == sorted([MARKER, "analysis.json"])
     assert _leftovers(tmp_path) == []
+
+
+def test_the_workers_encode_at_the_drivers_precision(
+    ray_session, sources: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """int8 switched on in the driver only (a worker left to itself would encode fp32): the workers get the driver's
+    precision, record it in every part, and give a local run's int8 vectors bit for bit."""
+    from assistant.pipeline import encoder, qa_model
+
+    monkeypatch.setattr(encoder, "BULK_INT8_MODELS", frozenset({qa_model.NAME}))
+    local_dir, ray_dir = tmp_path / "local", tmp_path / "ray"
+    analyse_to_dir(read_documents(sources), local_dir, qa_model.NAME)
+    distributed.analyse_on_ray(sources, ray_dir, qa_model.NAME, "local", workers=2)
+    assert analysed_form.read_precision(ray_dir) == analysed_form.read_precision(local_dir) == "int8"
+    _, local = analysed_form.read(local_dir)
+    _, remote = analysed_form.read(ray_dir)
+    assert np.array_equal(remote.vectors, local.vectors)

@@ -90,6 +90,9 @@ def test_vectors_equal_torch(shipped: encoder.OnnxEncoder, threads: int) -> None
     cosine = (torch_vectors * onnx_vectors).sum(axis=1)
     assert cosine.min() >= 0.99999, cosine
     assert np.allclose(np.linalg.norm(onnx_vectors, axis=1), 1.0, atol=1e-5)
+    alone = shipped.encode_alone(SENTENCES, threads)  # what the product runs: each text on its own
+    assert (torch_vectors * alone).sum(axis=1).min() >= 0.99999
+    assert np.abs(alone - onnx_vectors).max() < 1e-6  # the same vectors as the sorted batches
 
 
 def test_the_setting_picks_the_runtime(shipped: encoder.OnnxEncoder, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -184,14 +187,16 @@ def test_an_index_of_another_precision_is_refused(tmp_path: Path) -> None:
             "dimension": 4, "generation": 1, "segments": []}
     manifest_file.check_fields(tmp_path, good)  # older manifests record no precision: fp32
     assert manifest_file.stored_shape(good)["encoder_precision"] == "fp32"
-    with pytest.raises(manifest_file.IndexProblem, match="was encoded at precision 'int8', which this version does not make"):
-        manifest_file.check_fields(tmp_path, {**good, "encoder_precision": "int8"})
+    manifest_file.check_fields(tmp_path, {**good, "encoder_precision": "int8"})  # the shipped model's, on ONNX
+    with pytest.raises(manifest_file.IndexProblem, match="was encoded at precision 'bf16', which this version does not make"):
+        manifest_file.check_fields(tmp_path, {**good, "encoder_precision": "bf16"})
 
 
 def test_the_cli_flag_sets_the_runtime(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     from assistant.app import cli
 
-    monkeypatch.delenv("ASSISTANT_ENCODER", raising=False)
+    monkeypatch.setenv("ASSISTANT_ENCODER", "onnx")  # recorded, so that the flag's own setting is undone after
+    monkeypatch.delenv("ASSISTANT_ENCODER")
     seen = {}
     monkeypatch.setitem(cli.COMMANDS, "speakers", lambda args: seen.setdefault("runtime", settings.encoder_runtime()))
     assert cli.main(["--encoder", "torch", "speakers"]) == 0

@@ -119,7 +119,7 @@ def run(
             assistant.ask(q, k=5)
             single.append((time.perf_counter() - t) * 1000)
             t = time.perf_counter()
-            dense_floor(index, encode_questions(index.model, [q])[0], 5)
+            dense_floor(index, encode_questions(index.model, [q], index_precision=index.encoder_precision)[0], 5)
             floor.append((time.perf_counter() - t) * 1000)
         ranks = [first_hit_rank([p.to_dict() for p in a.passages], c) for a, c in zip(answers, cases)]
         mrr, recall = score_ranks(ranks)

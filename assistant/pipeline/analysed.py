@@ -5,6 +5,12 @@ and the index. In memory it is one columnar :class:`Analysed` (a row per sentenc
 document contiguous and in order); on disk it is ``analysis.json`` + ``documents/*.parquet`` +
 ``sentences/*.parquet`` as ``../shared/design.md`` specifies. ``read`` checks every rule of that contract and
 refuses a directory that breaks one with a single clear line.
+
+The precision the vectors were encoded at (``fp32`` or ``int8``, :data:`assistant.pipeline.encoder.PRECISIONS`) is
+recorded where the contract leaves room for it, without changing a column or ``analysis.json``: as the key-value
+metadata :data:`PRECISION_KEY` of every ``sentences/*.parquet`` file, the files that hold the vectors.
+:func:`read_precision` reads it; a file without it (written before it was recorded, or by another tool) holds fp32
+vectors.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import AssistantError, printable
+from .encoder import FP32, OLD_PRECISION, PRECISIONS
 from .form_limits import TEXT_CONTROLS, check_id, check_sizes, plain_name
 from .out_folder import check_out, write_marker
 from ..limits import MAX_BUILD_SENTENCES, MAX_DATE, MAX_SPEAKER_CHARS, MAX_TITLE_CHARS, MIN_DATE, valid_date
@@ -35,6 +42,8 @@ MAX_DIMENSION = 8192
 """The largest vector dimension an analysed form may declare: sentence-transformers models make 384–4,096."""
 INT32_MAX = 2**31 - 1
 """Offsets, numbers and paragraphs are stored as int32: a larger value is refused, never wrapped."""
+PRECISION_KEY = b"article-assistant:encoder_precision"
+"""The Parquet key-value metadata of a sentences file that names the precision of its vectors (see above)."""
 
 
 @dataclass(frozen=True)
@@ -154,12 +163,16 @@ def _schemas(dimension: int):  # noqa: ANN202 - pyarrow schemas
     return documents, sentences
 
 
-def write_parts(analysed: Analysed, directory: Path, part: str) -> None:
-    """Write ``documents/<part>.parquet`` and ``sentences/<part>.parquet`` into ``directory``."""
+def write_parts(analysed: Analysed, directory: Path, part: str, precision: str = FP32) -> None:
+    """Write ``documents/<part>.parquet`` and ``sentences/<part>.parquet`` into ``directory``; the sentences file
+    records ``precision``, the precision the vectors were encoded at (:data:`PRECISION_KEY`)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    if precision not in PRECISIONS:
+        raise AssistantError(f"encoder precision {str(precision)[:20]!r} is not one of {', '.join(PRECISIONS)}.")
     doc_schema, sentence_schema = _schemas(analysed.dimension)
+    sentence_schema = sentence_schema.with_metadata({PRECISION_KEY: precision.encode()})
     (directory / "documents").mkdir(parents=True, exist_ok=True)
     (directory / "sentences").mkdir(parents=True, exist_ok=True)
     docs = pa.table(
@@ -201,7 +214,7 @@ def write_header(directory: Path, model: str, dimension: int) -> None:
     write_marker(directory)
 
 
-def write(analysed: Analysed, out: Path, model: str, sources: Sequence[Path | str] = ()) -> None:
+def write(analysed: Analysed, out: Path, model: str, sources: Sequence[Path | str] = (), precision: str = FP32) -> None:
     """Write the analysed form to ``out`` atomically: a temporary sibling, renamed when complete.
 
     ``out`` must not exist, or be an analysed folder this app wrote (which is replaced): :func:`check_out`."""
@@ -210,7 +223,7 @@ def write(analysed: Analysed, out: Path, model: str, sources: Sequence[Path | st
     tmp = out.parent / f".{out.name}.analysing-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     tmp.mkdir(parents=True)
     try:
-        write_parts(analysed, tmp, "part-00000")
+        write_parts(analysed, tmp, "part-00000", precision)
         write_header(tmp, model, analysed.dimension)
         publish_directory(tmp, out, sources)
     except BaseException:
@@ -252,6 +265,36 @@ def read_header(directory: Path) -> dict[str, Any]:
     if isinstance(dim, bool) or not isinstance(dim, int) or not 0 < dim <= MAX_DIMENSION:
         raise AssistantError(f"{name}/analysis.json has no valid dimension (a whole number from 1 to {MAX_DIMENSION:,}).")
     return header
+
+
+def read_precision(directory: Path) -> str:
+    """The precision the vectors of an analysed directory were encoded at, from the key-value metadata of its
+    sentences files (:data:`PRECISION_KEY`; a file without it holds fp32 vectors). Files that disagree, or name a
+    precision this version does not know, are refused with one line."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    directory = Path(directory)
+    read_header(directory)
+    found: dict[str, Path] = {}
+    for path in _parquet_files(directory, "sentences"):
+        try:
+            metadata = pq.read_schema(path).metadata or {}
+        except (OSError, pa.ArrowException) as exc:
+            raise AssistantError(f"{printable(path)} is not a readable Parquet file ({type(exc).__name__}).") from None
+        raw = metadata.get(PRECISION_KEY)
+        precision = raw.decode("utf-8", "replace") if raw is not None else OLD_PRECISION
+        if precision not in PRECISIONS:
+            raise AssistantError(f"{printable(path)} names encoder precision {printable(precision, 20)!r}; "
+                                 f"this version reads {', '.join(PRECISIONS)}.")
+        found.setdefault(precision, path)
+    if len(found) > 1:
+        (a, first), (b, second) = sorted(found.items())[:2]
+        raise AssistantError(
+            f"{printable(directory)} mixes vectors of two precisions ({printable(first.name)} is {a}, "
+            f"{printable(second.name)} is {b}), which are not comparable; analyse its sources again into one folder."
+        )
+    return next(iter(found), OLD_PRECISION)
 
 
 def _parquet_files(directory: Path, table: str) -> list[Path]:

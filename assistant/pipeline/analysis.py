@@ -2,8 +2,11 @@
 
 ``analyse_documents`` segments (:mod:`assistant.text.sentences`), attributes (:mod:`assistant.speech.attribution`)
 and embeds (:mod:`assistant.pipeline.embedding`) documents into one :class:`~assistant.pipeline.analysed.Analysed`,
-reusing a stored analysis where the caller has one for the same text, title, model and :data:`ANALYSIS_VERSION`.
-``analyse_to_dir`` writes the result as the analysed form, for ``assistant import`` (possibly on another machine).
+reusing a stored analysis where the caller has one for the same text, title, model, precision and
+:data:`ANALYSIS_VERSION`. ``analyse_to_dir`` writes the result as the analysed form, for ``assistant import``
+(possibly on another machine). The vectors are encoded at the precision the caller gives (an index's own, for
+``add``), by default :func:`assistant.pipeline.encoder.bulk_precision` of the model and runtime (fp32 for every
+model today: ``encoder.BULK_INT8_MODELS``).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import numpy as np
 
 from . import analysed as analysed_form
 from . import embedding
+from .encoder import FP32, bulk_precision
 from .stages import SPLIT
 from .analysed import ATTRIBUTIONS, Analysed, DocRecord
 from .. import settings
@@ -44,9 +48,17 @@ def _quiet(fraction: float, message: str) -> None:  # noqa: ARG001 - default pro
     return None
 
 
-def analysis_key(model: str) -> str:
-    """What must match for a stored analysis to be reused: the analysis version and the embedding model."""
-    return f"{ANALYSIS_VERSION}:{hashlib.sha256(model.encode()).hexdigest()[:12]}"
+def analysis_key(model: str, precision: str = FP32) -> str:
+    """What must match for a stored analysis to be reused: the analysis version, the embedding model and the
+    precision of its vectors (fp32 keys are those of every index before int8: ``…:<model hash>``; int8 adds
+    ``:int8``, so that a rebuild at another precision encodes every sentence again)."""
+    key = f"{ANALYSIS_VERSION}:{hashlib.sha256(model.encode()).hexdigest()[:12]}"
+    return key if precision == FP32 else f"{key}:{precision}"
+
+
+def default_precision(model: str) -> str:
+    """The precision a new index or analysed form of ``model`` is encoded at with this process's runtime."""
+    return bulk_precision(model, settings.encoder_runtime())
 
 
 def text_hash(text: str) -> str:
@@ -77,10 +89,12 @@ def analyse_documents(
     progress: Progress = _quiet,
     show_bar: bool = False,
     reuse: Reuse | None = None,
+    precision: str | None = None,
 ) -> tuple[Analysed, list[str], list[str], int]:
-    """Segment, attribute and embed; returns the analysis, its per-document keys and text hashes, and how many
-    documents were taken from ``reuse`` instead of analysed again."""
-    key = analysis_key(model)
+    """Segment, attribute and embed (at ``precision``, default :func:`default_precision`); returns the analysis, its
+    per-document keys and text hashes, and how many documents were taken from ``reuse`` instead of analysed again."""
+    precision = precision or default_precision(model)
+    key = analysis_key(model, precision)
     hashes = [text_hash(d.text) for d in documents]
     parts: list[Analysed | None] = [None] * len(documents)
     reused = 0
@@ -106,7 +120,7 @@ def analyse_documents(
             for i in todo for s in records[i][1]
         ]
         with SPLIT.timing("encode"):
-            vectors = _encode_with_progress(model, texts, progress, show_bar)
+            vectors = _encode_with_progress(model, texts, progress, show_bar, precision)
         at = 0
         for i in todo:
             record, sentences = records[i]
@@ -129,15 +143,15 @@ def _columns(record: DocRecord, sentences: list, vectors: np.ndarray) -> Analyse
     )
 
 
-def _encode_with_progress(model: str, texts: list[str], progress: Progress, show_bar: bool) -> np.ndarray:
+def _encode_with_progress(model: str, texts: list[str], progress: Progress, show_bar: bool, precision: str) -> np.ndarray:
     """Encode in chunks so that the UI's progress bar moves during long builds."""
     progress(0.20, f"embedding {len(texts):,} sentences with {model}")
-    embedding.ready(model)
+    embedding.ready(model, precision=precision)
     parts: list[np.ndarray] = []
     embedding.set_threads(settings.build_thread_count())
     try:
         for begin in range(0, len(texts), ENCODE_CHUNK):
-            parts.append(embedding.encode(model, texts[begin : begin + ENCODE_CHUNK], progress=show_bar))
+            parts.append(embedding.encode(model, texts[begin : begin + ENCODE_CHUNK], progress=show_bar, precision=precision))
             done = min(len(texts), begin + ENCODE_CHUNK)
             progress(0.20 + 0.70 * done / len(texts), f"embedded {done:,}/{len(texts):,} sentences")
     finally:
@@ -162,16 +176,18 @@ STREAM_BATCH_BYTES = 4_000_000
 
 def analyse_to_dir(
     documents: Iterable[Document], out: Path, model: str, progress: Progress = _quiet, show_bar: bool = False,
-    read_fraction: Callable[[], float] | None = None, sources: Sequence[Path | str] = (),
+    read_fraction: Callable[[], float] | None = None, sources: Sequence[Path | str] = (), precision: str | None = None,
 ) -> tuple[int, int, float]:
     """Write the analysed form of ``documents`` (a list, or a stream of any length) to ``out``; returns documents,
     sentences and seconds. Batches of STREAM_BATCH_DOCUMENTS documents are analysed and written as Parquet parts
     one after another into a temporary sibling, renamed to ``out`` when all are done (nothing is written on error).
     Progress is reported per batch, as ``read_fraction()`` (how much of the sources is read) if given. ``out`` is
     checked before any work and again before the swap (:func:`assistant.pipeline.out_folder.check_out`: only a
-    folder analyse wrote, apart from ``sources``)."""
+    folder analyse wrote, apart from ``sources``). The vectors are encoded at ``precision`` (default
+    :func:`default_precision`), which every sentences part records."""
     started = time.perf_counter()
     out = Path(out)
+    precision = precision or default_precision(model)
     analysed_form.check_out(out, sources)
     tmp = out.parent / f".{out.name}.analysing-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     seen: set[str] = set()
@@ -180,9 +196,9 @@ def analyse_to_dir(
     size = 0
 
     def flush() -> None:
-        part, _, _, _ = analyse_documents(batch, model, _quiet, show_bar)
+        part, _, _, _ = analyse_documents(batch, model, _quiet, show_bar, precision=precision)
         with SPLIT.timing("write"):
-            analysed_form.write_parts(part, tmp, f"part-{counts['parts']:06d}")
+            analysed_form.write_parts(part, tmp, f"part-{counts['parts']:06d}", precision)
         counts["parts"] += 1
         counts["documents"] += len(part.documents)
         counts["sentences"] += part.size

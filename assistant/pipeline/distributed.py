@@ -9,7 +9,9 @@ once; an actor reads its batch's files, runs :func:`assistant.pipeline.analysis.
 Parquet part per table into a temporary directory beside ``--out`` (``part-<batch>``: a retried batch overwrites
 its own part, never adds a second one). When every batch has reported, the driver checks that each part holds the
 rows its worker counted, writes ``analysis.json`` and renames the directory to ``--out``. A failure at any point
-removes the temporary directory, so ``--out`` holds a complete analysis or what it held before.
+removes the temporary directory, so ``--out`` holds a complete analysis or what it held before. The actors encode
+with the driver's encoder runtime and precision (the precision decided once by the driver and recorded in every
+part); int8 texts are encoded one at a time, so a Ray run gives the vectors of a local run bit for bit.
 
 A worker process that dies is restarted by Ray and its batch is run again (``max_restarts`` /
 ``max_task_retries``, :data:`RETRIES` times); an error in the analysis itself (a text with no sentences, a file
@@ -95,15 +97,17 @@ class Analyser:
     Parquet parts of the analysed form."""
 
     def __init__(self, model: str, directory: str, threads: int = 1, fail_once: str | None = None,
-                 encoder: str | None = None) -> None:
+                 encoder: str | None = None, precision: str | None = None) -> None:
         settings.go_offline()
         os.environ["ASSISTANT_BUILD_THREADS"] = str(threads)  # analyse_documents embeds with this many threads
         if encoder:
             os.environ["ASSISTANT_ENCODER"] = encoder  # the driver's encoder runtime, also in a Ray session it did not start
         from . import embedding
+        from .analysis import default_precision
         from ..speech.nlp import load_nlp
 
-        embedding.ready(model)
+        self.precision = precision or default_precision(model)  # the driver's: every part of a run has one precision
+        embedding.ready(model, precision=self.precision)
         embedding.set_threads(threads)
         load_nlp()
         self.model = model
@@ -129,7 +133,7 @@ class Analyser:
             try:
                 documents = [read_entry(Path(path), Place(*place) if place else None, doc_id)
                              for path, doc_id, place in pairs]
-                analysed, _, _, _ = analyse_documents(documents, self.model)
+                analysed, _, _, _ = analyse_documents(documents, self.model, precision=self.precision)
             except AssistantError as error:  # the text's own problem: reported as data, not retried
                 for key, value in (("batch", int(index)), ("documents", 0), ("sentences", 0), ("dimension", 0),
                                    ("seconds", 0.0), ("error", str(error))):
@@ -137,7 +141,7 @@ class Analyser:
                 continue
             name = part_name(int(index))
             staging = self.directory / ".staging" / f"{name}-{uuid.uuid4().hex[:8]}"
-            write_parts(analysed, staging, name)
+            write_parts(analysed, staging, name, self.precision)
             for table in ("sentences", "documents"):  # a retried batch replaces its part, whole
                 os.replace(staging / table / f"{name}.parquet", self.directory / table / f"{name}.parquet")
             shutil.rmtree(staging, ignore_errors=True)
@@ -271,9 +275,12 @@ def analyse_on_ray(
     ``workers`` is the size of the actor pool (default: the cluster's CPUs). Returns (documents, sentences,
     seconds), the seconds counting Ray's start. ``stats``, if given, receives the timings of the run's stages
     (for scripts/ray_benchmark.py)."""
+    from .analysis import default_precision
+
     say = progress or (lambda fraction, message: None)
     started = time.perf_counter()
     out = Path(out)
+    precision = default_precision(model)  # decided once by the driver, as a local run decides it
     check_out(out, sources)  # the local run's rule: only a folder analyse wrote, apart from the sources
     if address != "local" and not ray.is_initialized():
         _check_reachable(address)  # before reading a large archive
@@ -306,6 +313,7 @@ def analyse_on_ray(
                 fn_constructor_kwargs={
                     "model": model, "directory": str(tmp.absolute()), "threads": 1,
                     "fail_once": os.environ.get(FAIL_ONCE_ENV) or None, "encoder": settings.encoder_runtime(),
+                    "precision": precision,
                 },
                 batch_size=1, compute=ray.data.ActorPoolStrategy(size=pool), num_cpus=1, batch_format="numpy",
                 max_restarts=RETRIES, max_task_retries=RETRIES,

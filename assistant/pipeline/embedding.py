@@ -2,9 +2,13 @@
 
 The encoder runtime (``settings.encoder_runtime``: ``ASSISTANT_ENCODER`` or ``--encoder``) is ONNX Runtime by
 default (:mod:`assistant.pipeline.encoder`, the same model exported once) or the model's own torch; both give the
-same fp32 vectors (cosine ≥ 0.99999, tests/test_onnx.py), so either runtime reads an index made by the other.
-Questions go through :func:`encode_questions`: on ONNX the shipped model's questions use its int8 graph, measured to
-keep retrieval quality against the fp32 index (docs/speed.md, quantisation).
+same fp32 vectors (cosine ≥ 0.99999, tests/test_onnx.py), so either runtime reads an fp32 index made by the other.
+On ONNX Runtime every text is encoded on its own (a vector depends on its text alone). The precision
+(``encoder.PRECISIONS``) is what an index or analysed form was encoded at: :func:`encode` makes int8 vectors with the
+int8 graph on ONNX Runtime whatever the runtime setting (new indexes are fp32: ``encoder.BULK_INT8_MODELS``).
+Questions go through :func:`encode_questions`, given their index's precision: an int8 index gets int8 questions; an
+fp32 index of the shipped model gets int8 questions on ONNX, measured to keep retrieval quality (docs/speed.md,
+quantisation).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import numpy as np
 
 from . import encoder as onnx_encoder
 from . import qa_model
+from .encoder import FP32, INT8, OLD_PRECISION, PRECISIONS
 from .. import settings
 from ..errors import AssistantError
 
@@ -74,10 +79,13 @@ def current_threads() -> int:
     return _THREADS[0] if _THREADS else settings.thread_count()
 
 
-def ready(model: str, runtime: str | None = None) -> None:
-    """Load (once) what encodes with ``model`` on the runtime (exporting it to ONNX the first time)."""
-    if (runtime or settings.encoder_runtime()) == "onnx":
-        onnx_encoder.load(model, resolve_model_path(model))
+def ready(model: str, runtime: str | None = None, precision: str = FP32) -> None:
+    """Load (once) what encodes with ``model`` on the runtime at ``precision`` (exporting it to ONNX, and making its
+    int8 graph, the first time)."""
+    if onnx_encoder.runtime_of(precision, runtime or settings.encoder_runtime()) == "onnx":
+        loaded = onnx_encoder.load(model, resolve_model_path(model))
+        if precision == INT8:
+            loaded.int8(model)
     else:
         load_model(model)
 
@@ -106,22 +114,32 @@ def embedding_dimension(model: str, runtime: str | None = None) -> int:
     return int(dim or loaded.get_sentence_embedding_dimension())
 
 
-def encode_questions(model: str, questions: list[str], runtime: str | None = None) -> np.ndarray:
-    """Question vectors against an index of ``model``'s fp32 vectors: on ONNX, the int8 graph for the models
-    measured to keep their retrieval quality with it (``encoder.QUESTION_INT8_MODELS``), else as :func:`encode`."""
+def encode_questions(model: str, questions: list[str], runtime: str | None = None,
+                     index_precision: str = OLD_PRECISION) -> np.ndarray:
+    """Question vectors against an index of ``model`` encoded at ``index_precision`` (the manifest's
+    ``encoder_precision``): int8 as ``encoder.question_precision`` says, one question at a time (``ask_many`` equals
+    ``ask``), else as :func:`encode`."""
     runtime = runtime or settings.encoder_runtime()
-    if onnx_encoder.question_precision(model, runtime) == "int8":
-        loaded = onnx_encoder.load(model, resolve_model_path(model))
-        # one at a time: dynamic int8 takes its activation scale from the whole input, so a batch would make a
-        # question's vector depend on the questions beside it (ask_many must equal ask); ~2 ms a question
-        return loaded.encode(questions, 1, current_threads(), loaded.question_graph(model))
+    if onnx_encoder.question_precision(model, runtime, index_precision) == INT8:
+        return encode(model, questions, runtime=runtime, precision=INT8)  # ~2 ms a question
     return encode(model, questions, batch_size=64, runtime=runtime)
 
 
-def encode(model: str, texts: list[str], batch_size: int = 64, progress: bool = False, runtime: str | None = None) -> np.ndarray:
-    """L2-normalised float32 vectors, one row per text, on ``runtime`` (default: the setting)."""
+def encode(model: str, texts: list[str], batch_size: int = 64, progress: bool = False, runtime: str | None = None,
+           precision: str = FP32) -> np.ndarray:
+    """L2-normalised float32 vectors, one row per text, on ``runtime`` (default: the setting) at ``precision``.
+
+    On ONNX Runtime the texts are encoded one at a time, the current thread count of them side by side
+    (``OnnxEncoder.encode_alone``; ``batch_size`` is torch's): a text's vector never depends on the texts it is
+    encoded with, so a Ray worker, a local analysis and a question all give the same vector for the same text. int8
+    runs the model's int8 graph on ONNX Runtime, the only runtime that has one, whatever ``runtime`` says."""
+    if precision not in PRECISIONS:
+        raise AssistantError(f"encoder precision {str(precision)[:20]!r} is not one of {', '.join(PRECISIONS)}.")
+    if precision == INT8:
+        loaded = onnx_encoder.load(model, resolve_model_path(model))
+        return loaded.encode_alone(texts, current_threads(), loaded.int8(model))
     if (runtime or settings.encoder_runtime()) == "onnx":
-        return onnx_encoder.load(model, resolve_model_path(model)).encode(texts, batch_size, current_threads())
+        return onnx_encoder.load(model, resolve_model_path(model)).encode_alone(texts, current_threads())
     loaded = load_model(model)
     if not texts:
         return np.zeros((0, embedding_dimension(model)), dtype=np.float32)

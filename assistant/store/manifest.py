@@ -19,7 +19,7 @@ from typing import Any
 
 from ..errors import AssistantError, printable
 from ..pipeline.embedding import EMBEDDING_TEXT
-from ..pipeline.encoder import PRECISION
+from ..pipeline.encoder import OLD_PRECISION, PRECISIONS
 from .segment import CONTEXT_WEIGHT
 
 FORMAT = "article-assistant-index"
@@ -32,12 +32,13 @@ SEGMENTS = "segments"
 LOCK_WAIT_SECONDS = 60.0
 
 
-STORED_SHAPE = {"context_weight": CONTEXT_WEIGHT, "embedding_text": EMBEDDING_TEXT, "encoder_precision": PRECISION}
+STORED_SHAPE = {"context_weight": CONTEXT_WEIGHT, "embedding_text": EMBEDDING_TEXT, "encoder_precision": OLD_PRECISION}
 """What shapes the stored vectors besides the model, recorded in every manifest (after Lucene, which records what
 wrote a segment): the window weight baked into large segments' IVF, the form of text that was embedded, and the
-encoder's precision (int8 vectors would differ; the runtime does not shape them: fp32 vectors from ONNX Runtime
-equal torch's, so the runtime is recorded as ``encoder_runtime`` for information only, pipeline/encoder.py).
-Manifests written before these were recorded were made with exactly these values, so a missing field means them."""
+encoder's precision (``fp32`` or ``int8``, pipeline/encoder.py: every vector of an index has the index's precision,
+and its questions are encoded for it). The runtime does not shape fp32 vectors (ONNX Runtime's equal torch's), so
+it is recorded as ``encoder_runtime`` for information only. Manifests written before these were recorded were made
+with exactly these values (fp32 included), so a missing field means them; a new index records its own precision."""
 
 
 def stored_shape(manifest: dict[str, Any]) -> dict[str, Any]:
@@ -147,10 +148,11 @@ def check_fields(index_dir: Path, manifest: dict[str, Any]) -> None:
         raise IndexProblem(
             index_dir, f"was embedded as {printable(form, 60)!r}, a text form this version does not make ({EMBEDDING_TEXT!r})"
         )
-    precision = manifest.get("encoder_precision", PRECISION)
-    if precision != PRECISION:
+    precision = manifest.get("encoder_precision", OLD_PRECISION)
+    if precision not in PRECISIONS:
         raise IndexProblem(
-            index_dir, f"was encoded at precision {printable(precision, 20)!r}, which this version does not make ({PRECISION!r})"
+            index_dir, f"was encoded at precision {printable(str(precision), 20)!r}, which this version does not make "
+                       f"({', '.join(PRECISIONS)})"
         )
     segments = manifest.get("segments")
     if not isinstance(segments, list):

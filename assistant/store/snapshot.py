@@ -83,6 +83,12 @@ class Snapshot:
         return float(manifest_file.stored_shape(self.manifest)["context_weight"])
 
     @property
+    def encoder_precision(self) -> str:
+        """The precision every stored vector was encoded at (``fp32`` for an index that records none); questions
+        are encoded for it (:func:`assistant.pipeline.embedding.encode_questions`)."""
+        return str(manifest_file.stored_shape(self.manifest)["encoder_precision"])
+
+    @property
     def generation(self) -> int:
         return int(self.manifest["generation"])
 

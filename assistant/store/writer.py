@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from ..pipeline.analysed import Analysed, concat
+from ..pipeline.encoder import runtime_of
 from .. import settings
 from ..errors import AssistantError, os_error_line, printable
 from . import manifest as manifest_file
@@ -180,12 +181,16 @@ class IndexWriter:
     """One change to one index, under its lock. Use as a context manager."""
 
     def __init__(
-        self, index_dir: Path, model: str, dimension: int, replace_all: bool = False, cache: SegmentCache | None = None
+        self, index_dir: Path, model: str, dimension: int, replace_all: bool = False, cache: SegmentCache | None = None,
+        precision: str | None = None,
     ) -> None:
         self.cache = cache or SegmentCache()  # segments opened once for the whole change (and shared with a reader)
         self.index_dir = index_dir
         self.model = model
         self.dimension = dimension
+        self.precision = precision
+        """The precision of the vectors this change brings (None: it brings none, as ``remove``): a new or replaced
+        index records it; an existing index of another precision refuses the change (its vectors do not mix)."""
         self.replace_all = replace_all
         self._lock = None
 
@@ -228,6 +233,13 @@ class IndexWriter:
                 f"index {printable(self.index_dir)} was built with model {base['model']!r} ({base['dimension']} dimensions), "
                 f"not {self.model!r}; rebuild it with: assistant build SOURCES --index {printable(self.index_dir)} --model {self.model}"
             )
+        held = str(manifest_file.stored_shape(base)["encoder_precision"])
+        if self.precision is not None and self.precision != held:
+            raise AssistantError(
+                f"index {printable(self.index_dir)} holds {held} vectors, not {self.precision}; nothing was changed "
+                f"({manifest_file.rebuild_hint(self.index_dir)})"
+            )
+        self.precision = held
         return base
 
     @property
@@ -236,7 +248,8 @@ class IndexWriter:
         return float(manifest_file.stored_shape(self.base)["context_weight"])
 
     def _empty(self) -> dict[str, Any]:
-        return {"model": self.model, "dimension": self.dimension, **manifest_file.STORED_SHAPE, "generation": 0,
+        return {"model": self.model, "dimension": self.dimension, **manifest_file.STORED_SHAPE,
+                "encoder_precision": self.precision or manifest_file.STORED_SHAPE["encoder_precision"], "generation": 0,
                 "index_id": uuid.uuid4().hex, "segments": []}
 
     def snapshot(self) -> Snapshot:
@@ -328,7 +341,8 @@ class IndexWriter:
             **manifest_file.stored_shape(self.base),  # an older manifest gets the values it was built with, in writing
             "model": self.model,
             "dimension": self.dimension,
-            "encoder_runtime": settings.encoder_runtime(),  # of this change's process; fp32 vectors do not depend on it
+            # the runtime of this change's process (int8 is made by ONNX Runtime whatever the setting); information only
+            "encoder_runtime": runtime_of(str(manifest_file.stored_shape(self.base)["encoder_precision"]), settings.encoder_runtime()),
             "generation": int(self.base.get("generation", 0)) + 1,
             "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "segments": segments,
