@@ -7,6 +7,11 @@ only to report). The bundled article is indexed too, so that questions may be ab
 about one text must not be answered from another.
 
     python scripts/speaker_questions_eval.py [tests/speaker_questions/heldout]
+
+``--squad CASES --docs DIR`` measures instead what ``speaker_topic_words`` does to the SQuAD-style calibration of
+``found``: an index of every other article (in name order, as scripts/calibrate_found.py splits them), and every
+ReQA question that reads as a speaker question about an indexed speaker; a question about an indexed article
+should be found, one about another article should not. It prints found with and without the rule.
 """
 
 from __future__ import annotations
@@ -49,5 +54,34 @@ def main(folder: Path) -> int:
     return 0
 
 
+def squad(cases_path: Path, docs: Path) -> int:
+    from assistant import api
+    from assistant.evaluation.reqa import read_cases
+    from assistant.search import found
+
+    articles = sorted(docs.glob("*.txt"))
+    half = articles[::2]
+    indexed = {p.stem for p in half}
+    with tempfile.TemporaryDirectory() as tmp:
+        assistant = api.Assistant.build(half, Path(tmp) / "index")
+        plans = [(c, api.plan_question(c.question, assistant.speakers(), 5)) for c in read_cases(cases_path)]
+        asked = [(c, p) for c, p in plans if p.asked_names and p.asked is not None and p.asked.topic]
+        rule = found.topic_in_passages
+        counts = {}
+        for label, use in (("with speaker_topic_words", True), ("without it", False)):
+            found.topic_in_passages = rule if use else (lambda topic, passages: False)
+            answers = assistant.ask_many([c.question for c, _ in asked], k=5)
+            own = [a.found for (c, _), a in zip(asked, answers) if c.doc_id in indexed]
+            other = [a.found for (c, _), a in zip(asked, answers) if c.doc_id not in indexed]
+            counts[label] = (sum(own), len(own), len(other) - sum(other), len(other))
+        found.topic_in_passages = rule
+    print(f"{len(asked)} of {len(plans)} questions read as speaker questions about an indexed speaker")
+    for label, (f, n, r, m) in counts.items():
+        print(f"{label}: found {f}/{n} about indexed articles; not found {r}/{m} about other articles")
+    return 0
+
+
 if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--squad":
+        sys.exit(squad(Path(sys.argv[2]), Path(sys.argv[sys.argv.index("--docs") + 1])))
     sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "tests" / "speaker_questions"))
