@@ -190,3 +190,15 @@ def test_description_unheld_role_a_named_role_no_one_holds_is_no_one_named():
 def test_speaker_as_written_a_role_with_no_one_to_point_to_is_an_unnamed_speaker():
     text = "The new rules are fair, the minister said.\n\nCritics disagree."
     assert who(text, "rules are fair") == ("The minister", "indirect")
+
+
+def test_pronoun_unlabelled_name_a_person_the_tagger_missed_is_the_pronouns_antecedent():
+    text = "Ines Roth runs the bakery on Mill Street.\n\n“We bake through the night,” she said."
+    assert who(text, "We bake") == ("Ines Roth", "direct")
+
+
+def test_speaker_table_entities_an_unresolved_pronoun_is_no_entry():
+    from assistant.speech.names import is_description
+
+    assert who("“We bake through the night,” they said.", "We bake")[0] == "They"
+    assert is_description("They") and not is_description("Theyab")

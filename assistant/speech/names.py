@@ -234,6 +234,7 @@ class People:
 
 
 _DESCRIPTION_OPENERS = frozenset("the a an this that his her its their our".split())
+_PRONOUNS = frozenset("he she it they we i you".split())
 
 
 def is_description(speaker: str) -> bool:
@@ -241,5 +242,7 @@ def is_description(speaker: str) -> bool:
     stays on its sentences as written but is no entry of the speaker table, which lists people, organisations and
     named groups ("The Associated Press" is a name: its second word is capitalised)."""
     words = speaker.split()
+    if len(words) == 1 and words[0].lower() in _PRONOUNS:
+        return True  # "They" with no one to point to
     return len(words) >= 2 and words[0].lower() in _DESCRIPTION_OPENERS and not words[1][:1].isupper()
 

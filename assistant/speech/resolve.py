@@ -356,6 +356,27 @@ def _previous_subject(sent: SentInfo, state: State, want: str | None) -> str | N
     return keys.pop() if len(keys) == 1 else None
 
 
+_UNSURE_LABELS = frozenset({"", "GPE", "LOC", "FAC"})
+"""Entity labels the small tagger gives unfamiliar names of people ("Ines Roth" came out a place)."""
+
+
+def unlabelled_name(run: list[Any], name: str) -> bool:
+    """``pronoun_unlabelled_name``: a run of two or three capitalised words that is the subject of its clause and
+    that the tagger labelled as nothing or as a place ("Ines Roth runs the bakery …", "Teodor Banu said …" where the first name is
+    in no list), neither a place ("Mill Street") nor an organisation ("Vantor Steel"): a person, if a pronoun needs
+    one."""
+    words = name.split()
+    return 2 <= len(words) <= 3 and all(w[:1].isupper() and w[1:2].islower() for w in words) and \
+        all(t.ent_type_ in _UNSURE_LABELS for t in run) and run[-1].dep_ == "nsubj" and not is_place(name) and \
+        not is_organisation_name(name)
+
+
+def _recent_unlabelled_name(state: State, sent: SentInfo, pos: int) -> str | None:
+    """The latest unlabelled name of this or the previous sentence before ``pos``, when there is exactly one."""
+    names = {e.key for e in state.timeline[-20:] if e.kind == "name" and e.pos < pos and sent.index - e.sent <= 1}
+    return names.pop() if len(names) == 1 else None
+
+
 def _resolve_pronoun(m: Mention, sent: SentInfo, state: State) -> str | None:
     low = m.words[0] if m.words else m.text.lower()
     want = "m" if low in PRONOUNS_MALE else "f" if low in PRONOUNS_FEMALE else None
@@ -377,8 +398,17 @@ def _resolve_pronoun(m: Mention, sent: SentInfo, state: State) -> str | None:
             scores[key] = scores.get(key, 0.0) + 1.0 * (0.6 ** i) * (0.7 ** max(0, sent.index - s_index))
     if not scores and not plural:
         scores = _fallback_person(state, m.pos, want)
+    if not scores and want is not None:
+        named = _recent_unlabelled_name(state, sent, m.pos)
+        if named is not None:  # ``pronoun_unlabelled_name``: the tagger missed the person "she" points back to
+            person = state.people.add_full(named, named, [])
+            if person is not None:
+                person.gender = want
+                return person.key
+    if not scores and plural:
+        return as_written(m.text)  # "they" with no one to point to: speech, by no one the text names
     if not scores:
-        return None if not plural else m.text
+        return None
     best = max(scores, key=scores.get)  # type: ignore[arg-type]
     person = state.people.by_key.get(best)
     if person is not None and person.gender is None and want is not None:
@@ -507,6 +537,8 @@ def note_mentions(sent: SentInfo, state: State) -> None:
                     is_organisation_name(name):
                 state.timeline.append(Entry(sent.index, pos, _org_key(surface), "group", 0.7,
                                              plural=run[-1].tag_ == "NNPS" or run[-1].ent_type_ == "NORP"))
+            elif unlabelled_name(run, name):
+                state.timeline.append(Entry(sent.index, pos, name, "name", 1.0))
             continue
         dep = run[-1].dep_
         weight = 2.0 if dep in ("nsubj", "nsubjpass") else 0.6 if dep in ("pobj", "dobj") else 1.0
