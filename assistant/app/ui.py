@@ -158,10 +158,16 @@ HEAD = """
 """
 
 # After a question: its row at the top of the chat, the chat in the window (phones: the article is below it),
-# and the highlighted sentence scrolled into view inside the article box only (never the page).
+# and the highlighted sentence scrolled into view inside the article box only (never the page); after a refused
+# question, the line that says why.
 SHOW_ANSWER = """
 () => {
   const place = () => {
+    const problem = document.querySelector('#question-status');
+    if (problem && problem.getBoundingClientRect().height > 0 && problem.innerText.trim()) {
+      problem.scrollIntoView({block: 'nearest'});  // the question was refused: the line under its box says why
+      return;
+    }
     const chat = document.querySelector('#chat');
     if (!chat) return;
     const wrap = chat.querySelector('.bubble-wrap');
