@@ -150,9 +150,15 @@ def test_texts_tab_errors_stay_beside_their_controls_and_leave_no_traceback(brow
         assert not cancel.is_visible()
         p.wait_for_function("n => document.querySelector('#index-status').innerText.startsWith(n + ' documents')",
                             arg=str(before + 1))
-        # Remove with nothing chosen: its own line, beside Remove
+        # Remove with nothing chosen: its own line, beside Remove, in the window (and the page does not jump away)
+        p.locator("#remove-button").scroll_into_view_if_needed()
+        scrolled = p.evaluate("window.scrollY")
         assert click_and_wait_for_line(p, "#remove-button", "#remove-status") == \
             "Not removed: choose the documents to remove first."
+        p.wait_for_timeout(300)  # the page's own placing of the line (a mutation observer)
+        assert inside_window(page, "#remove-status .status") and inside_window(page, "#remove-button")
+        if viewport is DESKTOP:
+            assert p.evaluate("window.scrollY") == scrolled
         assert p.locator("#build-status").inner_text().strip() == ""  # the add's old outcome is gone too
         p.locator("#remove-choice input").click()
         p.get_by_role("option", name="ferry").click()

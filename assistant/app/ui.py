@@ -129,7 +129,7 @@ HEAD = """
   const keepInView = () => ['#build-status', '#remove-status'].forEach((selector) => {
     const line = document.querySelector(selector);
     if (!line) return;
-    const kind = line.querySelector('.change-progress') ? 'progress' : line.innerText.trim();
+    const kind = line.querySelector('.change-progress') ? 'progress' : line.querySelector('.status')?.innerText || '';
     if (kind === (kinds.get(selector) || '')) return;
     kinds.set(selector, kind);
     const box = line.getBoundingClientRect();
