@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from hostile_cases import running_app
-from test_browser import DESKTOP, PHONE, SIZES, Page, browser, documents_shown, inside_window  # noqa: F401
+from test_browser import DESKTOP, SIZES, Page, browser, documents_shown, inside_window  # noqa: F401 - browser: a fixture
 
 HARBOUR = """date 2024-03-01
 
