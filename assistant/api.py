@@ -8,8 +8,10 @@ Documents, and re-export the few pure helpers the shells show answers with. Ever
 
 from __future__ import annotations
 
+import re
 import threading
 import time
+from dataclasses import replace
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,7 +23,8 @@ from . import settings
 from .search.answers import NOT_AN_ANSWER, citation, escape_markdown, lead_lines, make_answer, plan_question, speaker_label
 from .speech.attribution import attribute
 from .text.documents import (
-    bundled_article, decode, iter_documents, make_document, parse_header, read_document, read_documents, unique_ids,
+    bundled_article, decode, iter_documents, make_document, parse_header, paste_stem, read_document, read_documents,
+    unique_ids,
 )
 from .text.sources import SOURCE_SUFFIXES
 from .errors import AssistantError, printable
@@ -247,10 +250,11 @@ class Assistant:
 
     def ask_many(self, questions: Sequence[str], k: int = 5, speaker: str | None = None) -> list[Answer]:
         """Answer several questions with one batched encoding (all from the same index snapshot)."""
-        cleaned = [clean_question(q) for q in questions]
+        index = self.index  # one snapshot for the whole batch: no mixed answers during a change
+        about = what_it_holds(index.manifest.get("counts", {}).get("documents", 0))
+        cleaned = [clean_question(q, about) for q in questions]
         k = check_k(k)
         speaker = check_speaker(speaker) if speaker is not None else None
-        index = self.index  # one snapshot for the whole batch: no mixed answers during a change
         # answers.plan_question: the speaker filter, "What did X say …?" questions, room for left-out cue sentences
         plans = [plan_question(q, index.speakers, k, speaker) for q in cleaned]
         quotes = [parse_quote_question(q) for q in cleaned]  # "Did X say '…'?", a pasted quote: search/quote_check
@@ -374,6 +378,85 @@ def evaluate_speakers(path: str | Path) -> str:
     return evaluate_file(path)
 
 
+def what_it_holds(documents: int) -> str:
+    """The index's texts in a message: "the article" (one), "the 4 texts", "the texts" (none counted)."""
+    if documents == 1:
+        return "the article"
+    return f"the {documents:,} texts" if documents > 1 else "the texts"
+
+
+def pasted_document(
+    text: str, name: str = "", beside: Assistant | None = None, taken: Sequence[str] = (),
+) -> tuple[Document, str]:
+    """A pasted text as a Document with an id of its own, and one line that says which (for the page's summary).
+
+    The id is ``name`` when one is given, else the text's headline or the first words of its first line, else
+    ``pasted-text`` (:func:`assistant.text.documents.paste_stem`); ``beside`` is the index it is added to (None: a
+    new index), ``taken`` the ids of the texts added with it. A paste never replaces a document: a derived id
+    another text has becomes ``-2``, ``-3``…; a given name that another text has, or a text the index already holds
+    word for word, is refused with one clear line (an AssistantError)."""
+    stem = paste_stem(text, name)
+    indexed = {d.id.casefold(): d for d in beside.documents()} if beside is not None else {}
+    others = {t.casefold() for t in taken}
+    document = make_document(text, stem, source="pasted.txt", name="the pasted text")  # its own checks first
+
+    def same_text(doc_id: str) -> bool:
+        held = beside.document(doc_id) if beside is not None else None
+        return held is not None and held.text == document.text
+
+    if name.strip():
+        old = indexed.get(stem.casefold())
+        if old is not None:
+            if same_text(old.id):
+                raise AssistantError(f"the pasted text is already in the index, as {printable(old.id, 80)}.")
+            raise AssistantError(
+                f"a text named {printable(old.id, 80)} is already in the index (\u201c{printable(old.title, 80)}\u201d); "
+                f"give the pasted text another name, or remove {printable(old.id, 80)} first."
+            )
+        if stem.casefold() in others:
+            raise AssistantError(f"{printable(stem, 80)} is also the id of an uploaded file; give the pasted text "
+                                 "another name.")
+        return document, f"The pasted text is indexed as {printable(stem, 80)}."
+    family = re.compile(re.escape(stem.casefold()) + r"(-\d+)?")
+    for key, info in indexed.items():
+        if family.fullmatch(key) and same_text(info.id):
+            raise AssistantError(f"the pasted text is already in the index, as {printable(info.id, 80)}.")
+    fresh = unique_ids([stem], taken=[*indexed, *others])[0]
+    note = f"The pasted text is indexed as {printable(fresh, 80)}"
+    note += f" ({printable(stem, 80)} is another text's id)." if fresh != stem else "."
+    return make_document(text, fresh, source="pasted.txt", name="the pasted text") if fresh != stem else document, note
+
+
+PROGRESS_STAGES: tuple[tuple[str, str], ...] = (
+    (r"starting", "Starting"),
+    (r"reading and attributing (?P<n>[\d,]+) document", "Finding who said what in {n} {texts}"),
+    (r"attributed (?P<i>[\d,]+)/(?P<n>[\d,]+) document", "Finding who said what: {i} of {n} {texts}"),
+    (r"embedding (?P<n>[\d,]+) sentences", "Preparing {n} sentences for search"),
+    (r"embedded (?P<i>[\d,]+)/(?P<n>[\d,]+) sentences", "Preparing sentences for search: {i} of {n}"),
+    (r"analysed (?P<n>[\d,]+) document", "Analysed {n} {texts}"),
+    (r"writing a segment of (?P<n>[\d,]+) sentences", "Saving {n} sentences to the index"),
+    (r"committed", "Saved"),
+    (r"merging", "Tidying up the index"),
+    (r"indexing (?P<n>[\d,]+) sentences", "Adding {n} sentences to the index"),
+    (r"reading", "Reading the texts"),
+    (r"done", "Done"),
+)
+"""What a change reports (the pipeline's and the store's progress messages, which name model ids and internal
+steps) in the words of the page: (pattern at the start of the message, words; ``{texts}`` is "text" or "texts")."""
+WORKING = "Working on the index"
+"""The words for a progress message that no stage names."""
+
+
+def progress_words(message: str) -> str:
+    """A change's progress message in plain words for end users: the stage, its counts, no model ids or paths."""
+    for pattern, words in PROGRESS_STAGES:
+        found = re.match(pattern, message.strip())
+        if found:
+            counts = found.groupdict()
+            return words.format(**counts, texts="text" if counts.get("n") == "1" else "texts")
+    return WORKING
+
+
 def example_questions(assistant: Assistant) -> list[str]:
     """Questions worth asking of this index: its most quoted speakers and its documents' topics."""
     from .search.examples import example_questions as make
@@ -387,5 +470,5 @@ __all__ = [
     "decode", "documents", "escape_markdown", "evaluate_retrieval", "evaluate_speakers", "example_questions", "import_analysed", "lead_lines", "make_document",
     "parse_header", "read_source", "read_sources", "remove", "speaker_label", "unique_ids", "verify",
     "QuoteCheck", "QuoteMatch", "VERDICT_TITLES", "aligned_diff",
-    "SOURCE_SUFFIXES", "html_link",
+    "SOURCE_SUFFIXES", "html_link", "pasted_document", "progress_words", "what_it_holds",
 ]

@@ -93,10 +93,11 @@ def _clean_controls(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def clean_question(question: object) -> str:
+def clean_question(question: object, about: str = "the texts") -> str:
     """Validate a question: text, not empty, not too long; control characters become spaces, NFC.
 
     A question far over the limit is refused on its length alone, before it is read character by character.
+    ``about`` names what the index holds in the message for an empty question ("the article", "the 4 texts").
     """
     if not isinstance(question, str):
         raise AssistantError("the question must be text.")
@@ -107,7 +108,7 @@ def clean_question(question: object) -> str:
     cleaned = "".join(" " if unicodedata.category(ch) in ("Cc", "Cs") else ch for ch in question).strip()
     cleaned = unicodedata.normalize("NFC", cleaned)
     if is_invisible(cleaned):  # only invisible characters
-        raise AssistantError("the question is empty; type a question about the article.")
+        raise AssistantError(f"the question is empty; type a question about {about}.")
     if len(cleaned) > MAX_QUESTION_CHARS:
         raise AssistantError(
             f"the question is {len(cleaned):,} characters long; the limit is {MAX_QUESTION_CHARS:,}."

@@ -89,6 +89,18 @@ class Passage:
             "context": {"before": self.context_before, "after": self.context_after},
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Passage:
+        """The inverse of :meth:`to_dict` (a KeyError or TypeError for anything that is not one)."""
+        context = data.get("context") or {}
+        return cls(
+            rank=int(data["rank"]), score=float(data["score"]), text=str(data["text"]), speaker=data["speaker"],
+            attribution=data["attribution"], doc_id=str(data["doc_id"]), doc_title=str(data["doc_title"]),
+            date=data["date"], paragraph=int(data["paragraph"]), sentence=int(data["sentence"]),
+            start=int(data["start"]), end=int(data["end"]), context_before=str(context.get("before", "")),
+            context_after=str(context.get("after", "")), url=data.get("url"),
+        )
+
 
 QuoteVerdict = Literal["verbatim", "close", "other_speaker", "not_found"]
 
@@ -117,6 +129,15 @@ class QuoteMatch:
             "source_spans": [[a, b] for a, b in self.source_spans],
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> QuoteMatch:
+        """The inverse of :meth:`to_dict` (``meaning`` is not in it: it comes back empty)."""
+        return cls(
+            rank=int(data["rank"]), passage=Passage.from_dict(data["passage"]), words_differ=int(data["words_differ"]),
+            quote_spans=[(int(a), int(b)) for a, b in data["quote_spans"]],
+            source_spans=[(int(a), int(b)) for a, b in data["source_spans"]],
+        )
+
 
 @dataclass(frozen=True)
 class QuoteCheck:
@@ -134,6 +155,11 @@ class QuoteCheck:
             "speaker": self.speaker,
             "matches": [m.to_dict() for m in self.matches],
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> QuoteCheck:
+        return cls(verdict=data["verdict"], quote=str(data["quote"]), speaker=data.get("speaker"),
+                   matches=[QuoteMatch.from_dict(m) for m in data["matches"]])
 
 
 @dataclass(frozen=True)
@@ -156,6 +182,16 @@ class Answer:
         if self.quote_check is not None:  # absent otherwise: every other Answer stays as it was
             answer["quote_check"] = self.quote_check.to_dict()
         return answer
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Answer:
+        """The inverse of :meth:`to_dict`: an Answer kept as JSON (the page keeps its chat in the browser)."""
+        check = data.get("quote_check")
+        return cls(
+            question=str(data["question"]), answer=str(data["answer"]),
+            passages=[Passage.from_dict(p) for p in data["passages"]], found=bool(data["found"]),
+            quote_check=QuoteCheck.from_dict(check) if check is not None else None,
+        )
 
 
 @dataclass(frozen=True)

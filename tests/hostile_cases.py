@@ -487,11 +487,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app(index_dir: Path, timeout: float = 180, cwd: Path | None = None) -> Iterator[str]:
-    """``python -m assistant serve --index DIR`` on a free loopback port; yields its URL."""
+def running_app(index_dir: Path, timeout: float = 180, cwd: Path | None = None, log_path: Path | None = None) -> Iterator[str]:
+    """``python -m assistant serve --index DIR`` on a free loopback port; yields its URL. ``log_path``: the file that
+    gets the app's stdout and stderr (default: a temporary one)."""
     port = free_port()
     env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1"}
-    log = tempfile.TemporaryFile(mode="w+")
+    log = open(log_path, "w+", encoding="utf-8") if log_path is not None else tempfile.TemporaryFile(mode="w+")
     process = subprocess.Popen(
         [sys.executable, "-m", "assistant", "serve", "--index", str(index_dir), "--port", str(port)],
         env=env, stdout=log, stderr=subprocess.STDOUT, text=True, cwd=cwd,

@@ -5,6 +5,9 @@ Issue 11: at 1400×900 and 390×844, positions measured in the page: the first s
 questions from the index, the question box and Ask without scrolling, no server paths); the newest question at the
 top of the chat; the article scrolling in its own box; one click on [n] or a context box; "not found" and the
 speaker filter in the reply; Clear; the Speakers tab; figures current after an add and on every load; the progress.
+Issue 21 (the rest in tests/test_page_browser.py): a tap on [n] brings the sentence into the window on a phone too;
+after "Ask with this speaker" the question box has the focus; a change's errors and progress are lines under its
+button.
 Also saves the README screenshots (``docs/screenshot.png``, ``docs/screenshot-phone.png``) when
 ``ASSISTANT_UPDATE_SCREENSHOT=1``.
 """
@@ -185,10 +188,10 @@ def test_uploaded_article_with_markup_is_inert(browser, hostile_index: Path, tmp
             files.set_input_files(str(binary))
             p.wait_for_function("n => document.body.innerText.includes(n)", arg="onerror=window.__pwned=6")
             p.locator("#rebuild-button").click()
-            toast = p.get_by_test_id("toast-body").first
-            toast.wait_for(state="visible")
-            message = toast.inner_text()
-            assert "binary" in message, message
+            line = p.locator("#build-status .status")
+            line.wait_for(state="visible")
+            message = line.inner_text()
+            assert "binary" in message and message.startswith("Not added:"), message
             page.check_nothing_ran("127.0.0.1:9")
             # then the article, through the page's upload (on a fresh page: the file list keeps the binary file)
             p.reload(wait_until="domcontentloaded")
@@ -303,15 +306,20 @@ def test_one_click_on_a_citation_or_a_context_box_highlights_it_in_its_own_box(p
     box = "#article-view .doc-view"
     assert p.evaluate(f"getComputedStyle(document.querySelector('{box}')).overflowY") == "auto"
     assert p.evaluate(f"document.querySelector('{box}').scrollHeight > document.querySelector('{box}').clientHeight")
-    scroll_before = p.evaluate("window.scrollY")
 
     def focused_after(click) -> str:
+        p.evaluate("window.scrollTo(0, 0)")
+        p.locator("#chat").scroll_into_view_if_needed()  # where the reader is when they tap a citation
+        scroll_before = p.evaluate("window.scrollY")
         click()
         p.wait_for_function("r => document.querySelector('#article-view #focus')?.dataset.rank === r", arg=rank)
         p.wait_for_timeout(600)
         view, mark = page.rect(box), page.rect(f"{box} #focus")
         assert view["top"] - 1 <= mark["top"] and mark["top"] < view["bottom"], (view, mark)  # inside the box
-        assert p.evaluate("window.scrollY") == scroll_before, "the page scrolled, not the article box"
+        # issue 21: and in the window, where the reader can see it (on a phone the box is below the chat)
+        assert 0 <= mark["top"] and mark["bottom"] <= viewport["height"], (mark, p.evaluate("window.scrollY"))
+        if viewport is DESKTOP:  # the box is beside the chat: the page stays, only the box scrolls
+            assert p.evaluate("window.scrollY") == scroll_before, "the page scrolled, not the article box"
         return p.locator(f"{box} #focus").inner_text()
 
     rank = "3"
@@ -369,6 +377,8 @@ def test_speakers_tab_search_quotes_and_ask_with_the_speaker(page_at, viewport):
     assert p.locator("#speaker-quotes h4").count() == 1  # grouped by document
     p.locator("#ask-with-speaker").click()
     p.wait_for_function("() => document.querySelector('#speaker-filter input')?.value === 'Vladimir Putin'")
+    # issue 21: the question box has the focus, ready for the question about this speaker
+    p.wait_for_function("() => document.activeElement === document.querySelector('#question textarea')")
     assert inside_window(page, "#question textarea")
     page.ask("Anything about the election?")
     assert "only sentences of Vladimir Putin" in page.last_reply()
@@ -404,14 +414,15 @@ def test_figures_are_current_after_an_add_and_on_every_load_and_progress_is_show
         before = documents_shown(p)
         p.get_by_role("tab", name="Texts").click()
         assert p.locator("#texts-figures").inner_text().startswith(f"{before} document")
-        p.evaluate("() => { window.__progress = []; new MutationObserver(() => window.__progress.push("
-                   "document.querySelector('#build-progress').innerText)).observe("
-                   "document.querySelector('#build-progress'), {subtree: true, childList: true, characterData: true}); }")
-        # an error is a message that covers neither the figures nor the button
+        p.evaluate("() => { window.__progress = []; const line = document.querySelector('#build-status');"
+                   " new MutationObserver(() => { const e = line.querySelector('.change-progress, .status');"
+                   " if (e) window.__progress.push(e.innerText); }).observe(line,"
+                   " {subtree: true, childList: true, characterData: true}); }")
+        # an error is a line under the button that covers neither the figures nor the button
         p.locator("#rebuild-button").click()
-        toast = p.get_by_test_id("toast-body").first
-        toast.wait_for(state="visible")
-        assert "paste some text" in toast.inner_text()
+        line = p.locator("#build-status .status")
+        line.wait_for(state="visible")
+        assert "paste some text" in line.inner_text()
         for selector in ("#texts-figures", "#rebuild-button"):
             p.locator(selector).scroll_into_view_if_needed()
             assert p.evaluate("s => { const e = document.querySelector(s); const r = e.getBoundingClientRect();"
@@ -425,10 +436,10 @@ def test_figures_are_current_after_an_add_and_on_every_load_and_progress_is_show
                             arg=str(before + 1))
         assert p.locator("#texts-figures").inner_text().startswith(f"{before + 1} documents")
         assert name in p.locator("#documents").inner_text()
-        status = p.locator("#build-status").inner_text()
+        status = p.locator("#build-status .status").inner_text()
         assert str(index) not in status and "MiniLM" not in status, status
         seen = p.evaluate("window.__progress")
-        assert any(re.search(r"\d+% · \w", s) for s in seen), seen[-10:]  # a bar with the stage in words
+        assert any(re.fullmatch(r"[A-Z][^%]* · \d+%", s.strip()) for s in seen), seen[-10:]  # the stage in words
         # a new page load shows the same figures
         p.reload(wait_until="domcontentloaded")
         p.locator("#question textarea").wait_for(state="visible")
@@ -476,7 +487,7 @@ def test_a_long_add_can_be_cancelled_and_the_next_add_works(browser, built_index
             p.get_by_label("Name for the pasted text").fill("bridges")
             p.locator("#rebuild-button").click()
             cancel.wait_for(state="visible")
-            p.wait_for_function("() => /attribut|embedd/.test(document.querySelector('#build-progress').innerText)")
+            p.wait_for_function("() => /who said|for search/.test(document.querySelector('#build-status').innerText)")
             cancel.click()
             p.wait_for_function("() => document.querySelector('#build-status').innerText.includes('Cancelled')")
             assert "the index is unchanged" in p.locator("#build-status").inner_text()

@@ -17,12 +17,12 @@ from typing import Any
 from . import build_worker
 from .quote_view import CSS as QUOTE_CHECK_CSS, quote_check_html
 from .. import settings
-from ..api import citation, escape_markdown, example_questions, make_document, parse_header, speaker_label, unique_ids
-from ..api import SOURCE_SUFFIXES, html_link, read_sources
+from ..api import citation, escape_markdown, example_questions, parse_header, pasted_document, progress_words
+from ..api import SOURCE_SUFFIXES, html_link, read_sources, speaker_label
 from .build_worker import BuildWorker, ChangeCancelled, Job
 from ..errors import AssistantError, printable
 from ..limits import check_build, estimate_sentences, utf8_size
-from ..schema import Answer, Document, Passage
+from ..schema import Answer, Document, DocumentInfo, Passage
 
 settings.go_offline()
 
@@ -32,7 +32,14 @@ ALL_SPEAKERS = "All speakers"
 MAX_UPLOAD_BYTES = 5_000_000
 MAX_UPLOAD_FILES = 500
 UPLOAD_SWEEP_SECONDS = 600
-"""Uploads not handled (a page closed before its change) are deleted after this long, checked as often."""
+"""Uploads not handled (a page closed before its change, a refused add) are deleted after this long, checked as
+often."""
+POLL_SECONDS = 0.25
+"""How often the page's change handler looks at the change's progress (and sends it to the page when it moved)."""
+MAX_SAVED_ANSWERS = 20
+"""The chat kept in the browser's storage, so that it survives a reload, holds the newest this many answers."""
+CHAT_KEY = "article-assistant-chat"
+"""The chat's key in the browser's storage (one per server address: the storage is per origin)."""
 WHAT_THIS_IS = ("Ask about the news articles in the index: every answer is the articles' own sentences, "
                 "each cited, with who said it.")
 CSS = """
@@ -40,12 +47,18 @@ CSS = """
 #header h1 { margin: 0; font-size: 1.5em; }
 #what-this-is p, #index-status p { margin: 0; }
 #index-status { color: var(--body-text-color-subdued); }
-#chat { height: clamp(260px, calc(100vh - 330px), 660px) !important; }
+#chat { height: clamp(260px, calc(100vh - 410px), 660px) !important; }
 #chat .bubble-wrap { scroll-behavior: auto; }
 #chat .top-panel { display: none; }
 #chat .message-row.bot-row { max-width: 100% !important; }
 #chat strong { cursor: pointer; }
 #chat .thought-group .title { cursor: pointer; }
+#chat button.example { cursor: pointer; border: 1px solid var(--color-accent); border-radius: 8px;
+                       background: var(--background-fill-primary); color: var(--color-accent); }
+#chat button.example:hover, #chat button.example:focus-visible { background: var(--color-accent-soft);
+                                                                 box-shadow: 0 1px 3px rgba(0, 0, 0, 0.15); }
+#question-status { color: #b91c1c; }
+#question-status p { margin: 0; }
 .doc-view { height: clamp(260px, calc(100vh - 190px), 800px); overflow-y: auto; position: relative;
             line-height: 1.6; padding: 0.5em 1em; border: 1px solid var(--border-color-primary); border-radius: 8px;
             overscroll-behavior: contain; }
@@ -56,13 +69,24 @@ CSS = """
 .doc-view h3 { margin-top: 0.2em; }
 .offscreen { position: absolute !important; left: -10000px !important; width: 1px !important; height: 1px !important;
              overflow: hidden !important; }
-#build-progress { min-height: 3.2em; }
-#build-progress .progress-level-inner, #build-progress .progress-text { font-size: 0.95em; }
-#build-progress .progress-bar-wrap { height: 14px !important; border: 1px solid #b45309 !important; border-radius: 7px;
-                                     background: #fff7ed !important; }
-#build-progress .progress-bar { background: #f59e0b !important; border-radius: 7px; }
-#build-progress .eta-bar { display: none !important; }
-.build-problem { color: #b91c1c; font-weight: 600; }
+.doc-table { max-height: 60vh; overflow-y: auto; border: 1px solid var(--border-color-primary); border-radius: 8px; }
+#documents .html-container { padding: 0; }
+.doc-table table { width: 100%; table-layout: fixed; border-collapse: collapse; font-size: 0.92em; margin: 0 !important;
+                   border: none !important; padding: 0 !important; }
+.doc-table th, .doc-table td { text-align: left; vertical-align: top; padding: 0.35em 0.6em; border: none !important;
+                               border-bottom: 1px solid var(--border-color-primary) !important; overflow-wrap: anywhere; }
+.doc-table th { position: sticky; top: 0; background: var(--background-fill-secondary); white-space: nowrap; }
+.doc-table .num { text-align: right; }
+.doc-table .doc-id { color: var(--body-text-color-subdued); }
+.doc-table summary { cursor: pointer; }
+.doc-table col.c-title { width: 32%; } .doc-table col.c-date { width: 10%; }
+.doc-table col.c-sentences { width: 9em; } .doc-table col.c-speakers { width: 30%; } .doc-table col.c-link { width: 18%; }
+.status { margin: 0.2em 0; }
+.status.problem { color: #b91c1c; }
+.status.cancelled { color: #92400e; }
+.change-progress { display: flex; flex-wrap: wrap; align-items: center; gap: 0.3em 0.8em; margin: 0.2em 0; }
+.change-progress progress { flex: 1 1 200px; height: 14px; accent-color: #f59e0b; }
+.change-progress .stage { font-size: 0.95em; }
 #speaker-quotes .quotes { max-height: 70vh; overflow-y: auto; }
 #speaker-quotes li { margin-bottom: 0.5em; }
 #speaker-quotes small { color: var(--body-text-color-subdued); }
@@ -72,6 +96,14 @@ CSS = """
   .doc-view { height: 60vh; }
   #header h1 { font-size: 1.25em; }
   #header { flex-direction: column; gap: 0.1em; }
+  .doc-table thead { display: none; }
+  .doc-table table, .doc-table tbody, .doc-table tr, .doc-table td { display: block; width: auto; }
+  .doc-table tr { border: none !important; border-bottom: 1px solid var(--border-color-primary) !important;
+                  padding: 0.3em 0; }
+  .doc-table td { border: none !important; padding: 0.1em 0.6em; text-align: left !important; }
+  .doc-table td:empty { display: none; }
+  .doc-table td:not(.doc-title)::before { content: attr(data-label) ": "; color: var(--body-text-color-subdued); }
+  .doc-table td.doc-title { font-weight: 600; }
 }
 """
 
@@ -92,7 +124,19 @@ HEAD = """
   const external = (root) => root.querySelectorAll && root.querySelectorAll('#chat a[href^="http"]').forEach((a) => {
     a.setAttribute('target', '_blank'); a.setAttribute('rel', 'noopener noreferrer');
   });
-  new MutationObserver(() => external(document)).observe(document.documentElement, {childList: true, subtree: true});
+  // a change's line under its button (its progress, then its outcome) is brought into the window when it appears
+  const kinds = new Map();
+  const keepInView = () => ['#build-status', '#remove-status'].forEach((selector) => {
+    const line = document.querySelector(selector);
+    if (!line) return;
+    const kind = line.querySelector('.change-progress') ? 'progress' : line.querySelector('.status')?.innerText || '';
+    if (kind === (kinds.get(selector) || '')) return;
+    kinds.set(selector, kind);
+    const box = line.getBoundingClientRect();
+    if (kind && box.height > 0 && (box.bottom > window.innerHeight || box.top < 0)) line.scrollIntoView({block: 'nearest'});
+  });
+  new MutationObserver(() => { external(document); keepInView(); }).observe(
+    document.documentElement, {childList: true, subtree: true, characterData: true});
   document.addEventListener('click', (event) => {
     const chat = document.querySelector('#chat');
     if (!chat || !chat.contains(event.target)) return;
@@ -114,10 +158,16 @@ HEAD = """
 """
 
 # After a question: its row at the top of the chat, the chat in the window (phones: the article is below it),
-# and the highlighted sentence scrolled into view inside the article box only (never the page).
+# and the highlighted sentence scrolled into view inside the article box only (never the page); after a refused
+# question, the line that says why.
 SHOW_ANSWER = """
 () => {
   const place = () => {
+    const problem = document.querySelector('#question-status');
+    if (problem && problem.getBoundingClientRect().height > 0 && problem.innerText.trim()) {
+      problem.scrollIntoView({block: 'nearest'});  // the question was refused: the line under its box says why
+      return;
+    }
     const chat = document.querySelector('#chat');
     if (!chat) return;
     const wrap = chat.querySelector('.bubble-wrap');
@@ -142,6 +192,27 @@ SHOW_FOCUS = """
 }
 """
 SHOW_ANSWER_AND_FOCUS = f"() => {{ ({SHOW_ANSWER})(); ({SHOW_FOCUS})(); }}"
+# After a click on [n] or a context box: the sentence in its box, and the box in the window. On a wide screen the
+# box is beside the chat and the page stays; on a phone the box is below the chat, so the page scrolls to it.
+SHOW_CITATION = """
+() => {
+  const place = () => {
+    const view = document.querySelector('#article-view .doc-view');
+    const mark = view && view.querySelector('#focus');
+    if (!mark) return;
+    view.scrollTop += mark.getBoundingClientRect().top - view.getBoundingClientRect().top - view.clientHeight / 4;
+    const seen = mark.getBoundingClientRect();
+    if (seen.top < 0 || seen.bottom > window.innerHeight) window.scrollBy(0, view.getBoundingClientRect().top - 8);
+  };
+  place(); requestAnimationFrame(place); setTimeout(place, 150); setTimeout(place, 500);
+}
+"""
+FOCUS_QUESTION = """
+() => {
+  const focus = () => document.querySelector('#question textarea')?.focus();
+  focus(); requestAnimationFrame(focus); setTimeout(focus, 150); setTimeout(focus, 500);
+}
+"""
 
 
 class AppState:
@@ -267,7 +338,8 @@ def document_html(text: str, passages: list[Passage], focus: int | None = None, 
 
 def article_view(assistant: Any, answer: Answer | None, focus: int | None = None) -> str:
     """The article of the focused passage (default: the best) with its cited sentences highlighted; without an
-    answer, the first document, nothing highlighted."""
+    answer, the first document, nothing highlighted. The other documents the answer cites are named by title, with
+    their citation numbers."""
     if assistant is None:
         return ""
     if answer is None or not answer.passages:
@@ -281,9 +353,24 @@ def article_view(assistant: Any, answer: Answer | None, focus: int | None = None
     if document is None:  # the document has left the index since this answer
         return "<div class='doc-view'><p><em>This document is no longer in the index.</em></p></div>"
     same = [p for p in answer.passages if p.doc_id == chosen.doc_id]
-    others = sorted({p.doc_id for p in answer.passages} - {chosen.doc_id})
-    note = f"<p><em>Also cited: {html.escape(', '.join(others))} (click a citation to see it)</em></p>" if others else ""
+    others: dict[str, tuple[str, list[int]]] = {}
+    for p in answer.passages:
+        if p.doc_id != chosen.doc_id:
+            others.setdefault(p.doc_id, (p.doc_title, []))[1].append(p.rank)
+    named = "; ".join(f"\u201c{html.escape(title)}\u201d [{', '.join(map(str, ranks))}]"
+                      for title, ranks in others.values())
+    note = f"<p><em>Also cited: {named} (click a citation to see it)</em></p>" if others else ""
     return quote_check_html(answer.quote_check) + _article(document, same, chosen.rank, note)  # a quote check: its sides first
+
+
+def shown_document(assistant: Any, answer: Answer | None, focus: int | None = None) -> str | None:
+    """The id of the document :func:`article_view` shows for the same arguments (None: none)."""
+    if assistant is None:
+        return None
+    if answer is None or not answer.passages:
+        listing = assistant.documents()
+        return listing[0].id if listing else None
+    return next((p for p in answer.passages if p.rank == focus), answer.passages[0]).doc_id
 
 
 def _article(document: Any, passages: list[Passage], focus: int | None, note: str) -> str:
@@ -304,6 +391,28 @@ def context_message(passage: Passage) -> dict[str, Any]:
     body = f"… {before}\n\n**{escape_markdown(passage.text)}**\n\n{after} …"
     title = f"[{passage.rank}] in context — {citation(passage)} — {speaker_label(passage)}"
     return {"role": "assistant", "content": body, "metadata": {"title": title, "status": "done"}}
+
+
+def chat_messages(answer: Answer) -> list[dict[str, Any]]:
+    """One question and its answer in the chat: the question (as text), the reply, a context box per citation."""
+    return [{"role": "user", "content": escape_markdown(answer.question)},
+            {"role": "assistant", "content": answer.answer}, *(context_message(p) for p in answer.passages)]
+
+
+def saved_chat(answers: Sequence[Answer], keep: int | None = None) -> dict[str, Any]:
+    """The chat as the browser keeps it (it survives a reload): the newest ``keep`` (default
+    :data:`MAX_SAVED_ANSWERS`) answers, as JSON; the chat's messages are made again from them."""
+    return {"answers": [a.to_dict() for a in list(answers)[-(keep or MAX_SAVED_ANSWERS):]]}
+
+
+def restored_chat(saved: Any) -> tuple[list[dict[str, Any]], list[Answer]]:
+    """The chat the browser kept, back as chat messages and Answers; anything that is not one gives an empty
+    chat (the browser's storage is the user's to change)."""
+    try:
+        answers = [Answer.from_dict(a) for a in (saved or {}).get("answers", [])][-MAX_SAVED_ANSWERS:]
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return [], []
+    return [m for a in answers for m in chat_messages(a)], answers
 
 
 def plural(n: Any, word: str) -> str:
@@ -342,11 +451,42 @@ def speaker_rows(state: AppState, search: str = "") -> list[list[Any]]:
     return rows
 
 
-def document_rows(state: AppState) -> list[list[Any]]:
-    if state.assistant is None:
-        return []
-    return [[d.id, d.title, d.date or "", d.sentences, ", ".join(d.speakers), html_link(d.url)]
-            for d in state.assistant.documents()]
+SPEAKERS_SHOWN = 3
+"""The Texts table names this many speakers of a document and counts the rest (a click opens the whole list)."""
+
+
+def speaker_summary(names: Sequence[str], shown: int = SPEAKERS_SHOWN) -> str:
+    """``A, B, C and 12 more``: a document's speakers in one short line."""
+    if len(names) <= shown:
+        return ", ".join(names)
+    return f"{', '.join(names[:shown])} and {len(names) - shown:,} more"
+
+
+def documents_html(documents: Sequence[DocumentInfo]) -> str:
+    """The Texts table: title and id, date, sentences, speakers (the first few, then a count), link; every value
+    escaped. Columns of fixed shares on a wide screen; on a phone each document is a card of labelled lines."""
+    if not documents:
+        return "<p><em>The index holds no documents.</em></p>"
+    rows = []
+    for d in documents:
+        speakers = html.escape(speaker_summary(d.speakers))
+        if len(d.speakers) > SPEAKERS_SHOWN:
+            speakers = f"<details><summary>{speakers}</summary>{html.escape(', '.join(d.speakers))}</details>"
+        rows.append(
+            f"<tr><td class='doc-title' data-label='Title'>{html.escape(d.title)}<br>"
+            f"<small class='doc-id'>{html.escape(d.id)}</small></td>"
+            f"<td data-label='Date'>{html.escape(d.date or '')}</td>"
+            f"<td class='num' data-label='Sentences'>{d.sentences:,}</td>"
+            f"<td data-label='Speakers'>{speakers}</td><td data-label='Link'>{html_link(d.url)}</td></tr>"
+        )
+    columns = "".join(f"<col class='{c}'>" for c in ("c-title", "c-date", "c-sentences", "c-speakers", "c-link"))
+    head = ("<thead><tr><th>Title and id</th><th>Date</th><th class='num'>Sentences</th><th>Speakers</th>"
+            "<th>Link</th></tr></thead>")
+    return f"<div class='doc-table'><table><colgroup>{columns}</colgroup>{head}<tbody>{''.join(rows)}</tbody></table></div>"
+
+
+def document_ids(state: AppState) -> list[str]:
+    return [d.id for d in state.assistant.documents()] if state.assistant is not None else []
 
 
 def quotes_html(entry: Any, passages: Sequence[Passage]) -> str:
@@ -382,18 +522,35 @@ def whole_k(value: Any) -> Any:
     return value
 
 
-def read_uploads(paths: list[str], pasted: str, pasted_title: str, notes: list[str] | None = None) -> list[Document]:
+def unsupported(paths: Sequence[str]) -> list[str]:
+    """The names of uploaded files that are of no supported format (a PDF, say): refused when they are uploaded."""
+    names = [Path(str(raw).replace("\\", "/")).name for raw in paths]
+    return [n for n in names if not n.lower().endswith(tuple(SOURCE_SUFFIXES))]
+
+
+def refusal(names: Sequence[str]) -> str:
+    """One line for files of unsupported formats (the upload box stays as it was, without them)."""
+    shown = ", ".join(printable(n, 80) for n in names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    return (f"{shown} {'is not a' if len(names) == 1 else 'are not'} supported "
+            f"file{'' if len(names) == 1 else 's'}; upload {', '.join(SOURCE_SUFFIXES)} files.")
+
+
+def read_uploads(paths: list[str], pasted: str, pasted_title: str, notes: list[str] | None = None,
+                 beside: Any = None) -> list[Document]:
     """Uploaded files (any source format) and pasted text as Documents; names are reduced to safe ids
     (``../../x.txt`` → ``x``). The build limits (bytes, documents, sentences of all texts together) are the CLI's
     and the API's, checked here, before any text reaches the build worker; messages name the file, never the
-    server's upload folder. ``notes`` gets renamed ids and how many dates were not dates (for the summary)."""
+    server's upload folder. ``notes`` gets renamed ids, how many dates were not dates and the pasted text's id (for
+    the summary). ``beside``: the Assistant whose index the texts are added to (a paste never replaces one of its
+    documents: :func:`assistant.api.pasted_document`); None for a new index."""
     if len(paths) > MAX_UPLOAD_FILES:
         raise AssistantError(f"{len(paths)} files were uploaded; the limit is {MAX_UPLOAD_FILES} at once.")
+    refused = unsupported(paths)
+    if refused:
+        raise AssistantError(refusal(refused))
     sizes: list[int] = []
     for raw in paths:
         name = Path(str(raw).replace("\\", "/")).name
-        if not name.lower().endswith(tuple(SOURCE_SUFFIXES)):
-            raise AssistantError(f"{name} is not a supported file; upload {', '.join(SOURCE_SUFFIXES)} files.")
         size = Path(raw).stat().st_size
         if size > MAX_UPLOAD_BYTES:
             raise AssistantError(f"{name} is {size:,} bytes; the limit is {MAX_UPLOAD_BYTES:,} bytes per file.")
@@ -407,8 +564,10 @@ def read_uploads(paths: list[str], pasted: str, pasted_title: str, notes: list[s
             message = message.replace(str(Path(raw).parent) + "/", "")
         raise AssistantError(message) from None
     if pasted.strip():
-        doc_id = unique_ids([pasted_title.strip() or "pasted-text"], taken=[d.id for d in documents])[0]
-        documents.append(make_document(pasted, doc_id, source="pasted.txt"))
+        document, note = pasted_document(pasted, pasted_title, beside, taken=[d.id for d in documents])
+        documents.append(document)
+        if notes is not None:
+            notes.append(note)
     if not documents:
         raise AssistantError("upload a file or paste some text first.")
     check_build(size=sum(utf8_size(d.text) for d in documents),
@@ -416,11 +575,61 @@ def read_uploads(paths: list[str], pasted: str, pasted_title: str, notes: list[s
     return documents
 
 
-def staged(progress: Any) -> Any:
-    """The API's ``progress(fraction, message)`` as a visible bar with the stage in words."""
-    def report(fraction: float, message: str) -> None:
-        progress(max(0.0, min(1.0, float(fraction))), desc=f"{int(fraction * 100)}% · {message}")
-    return report
+def progress_html(fraction: float, message: str) -> str:
+    """A change under way: a bar and one line, the stage in plain words (:func:`assistant.api.progress_words`)
+    and the share done once."""
+    share = max(0, min(100, int(float(fraction) * 100)))
+    words = html.escape(progress_words(message))
+    return (f"<div class='change-progress'><progress max='100' value='{share}'></progress>"
+            f"<span class='stage'>{words} · {share}%</span></div>")
+
+
+def first_capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def status_html(text: str, lead: str | None = None) -> str:
+    """A change's outcome as one line under its button, escaped; ``lead`` ("Not added", "Not removed") marks a
+    problem, shown in bold before it ("Cancelled": a cancelled change)."""
+    kind = "done" if lead is None else "cancelled" if lead == "Cancelled" else "problem"
+    head = f"<strong>{html.escape(lead)}:</strong> " if lead else ""
+    return f"<p class='status {kind}'>{head}{html.escape(text)}</p>"
+
+
+class Background:
+    """A change run in a thread of its own, so that the page's handler can show its progress as it goes."""
+
+    def __init__(self, work: Any) -> None:
+        self.fraction, self.message = 0.0, "starting"
+        self._result: Any = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(work,), name="assistant-page-change", daemon=True)
+        self._thread.start()
+
+    def _run(self, work: Any) -> None:
+        try:
+            self._result = work(self.report)
+        except BaseException as error:  # noqa: BLE001 - handed to the page's handler by result()
+            self._error = error
+
+    def report(self, fraction: float, message: str) -> None:
+        self.fraction, self.message = fraction, message
+
+    def updates(self, every: float = POLL_SECONDS) -> Any:
+        """(fraction, message) whenever the progress has moved, until the change is over."""
+        last = None
+        while self._thread.is_alive():
+            self._thread.join(every)
+            now = (self.fraction, self.message)
+            if now != last and self._thread.is_alive():
+                last = now
+                yield now
+
+    def result(self) -> Any:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._result
 
 
 def page_error(state: AppState, error: BaseException) -> Exception:
@@ -482,7 +691,11 @@ def remove_uploads(paths: Sequence[str], folder: str | Path | None = None) -> No
 
 def build_app(index_dir: Path | None = None, changes: bool = True, loopback: bool = True) -> gr.Blocks:
     """The page. ``changes``: whether the page may change the index (off for a remote server without a login
-    unless the user says so); ``loopback``: the server listens on this machine only."""
+    unless the user says so); ``loopback``: the server listens on this machine only.
+
+    A user's mistake (an empty or too long question, a file of no supported format, Remove with nothing chosen)
+    is one line beside the control it concerns, until the next action there; never a toast that goes, never a
+    traceback in the server's log."""
     state = AppState(index_dir)
 
     def may_change(request: gr.Request | None) -> None:
@@ -501,19 +714,20 @@ def build_app(index_dir: Path | None = None, changes: bool = True, loopback: boo
             raise gr.Error(state.public(str(error)), print_exception=False) from None
 
     def respond(message: str, history: list[dict], k: float, speaker: str, cited: list):
+        """chat, article view, question box, answers, the chat kept in the browser, shown document, question line."""
         history = list(history or [])
         cited = list(cited or [])
         try:
             assistant = state.require()
             who = None if speaker in (None, "", ALL_SPEAKERS) else speaker
             answer = assistant.ask(message, k=whole_k(k), speaker=who)
-        except AssistantError as error:
-            raise page_error(state, error) from None
+        except AssistantError as error:  # the question stays in its box, the line under it says what is wrong
+            line = f"**{escape_markdown(first_capital(state.public(str(error))))}**"
+            return (*(gr.skip() for _ in range(6)), gr.update(value=line, visible=True))
         cited.append(answer)
-        history.append({"role": "user", "content": escape_markdown(answer.question)})
-        history.append({"role": "assistant", "content": answer.answer})
-        history.extend(context_message(p) for p in answer.passages)
-        return history, article_view(assistant, answer), "", cited
+        history.extend(chat_messages(answer))
+        return (history, article_view(assistant, answer), "", cited, saved_chat(cited),
+                shown_document(assistant, answer), gr.update(value="", visible=False))
 
     def show_citation(request: str, cited: list):
         """"<answer number>:<rank>" (from a click on [n] or a context box) → that sentence in its article."""
@@ -521,50 +735,99 @@ def build_app(index_dir: Path | None = None, changes: bool = True, loopback: boo
             number, rank = (int(x) for x in (request or "").split(":"))
             answer = (cited or [])[number - 1]
         except (ValueError, IndexError):
-            return gr.skip()
+            return gr.skip(), gr.skip()
         if state.assistant is None or number < 1:
-            return gr.skip()
-        return article_view(state.assistant, answer, rank)
+            return gr.skip(), gr.skip()
+        return article_view(state.assistant, answer, rank), shown_document(state.assistant, answer, rank)
 
-    def rebuild(files: list[str] | None, pasted: str, title: str, keep: bool, request: gr.Request,
-                progress=gr.Progress()):
-        try:
-            notes: list[str] = []
-            try:
-                may_change(request)
-                new = read_uploads(list(files or []), pasted or "", title or "", notes)
-            finally:
-                remove_uploads(list(files or []))  # handled: the texts are read (or refused)
-            summary = " ".join([state.add(new, bool(keep), staged(progress)), *notes])
-        except ChangeCancelled as cancelled:
-            return f"**Cancelled:** {escape_markdown(str(cancelled))}", gr.skip(), gr.skip(), gr.skip()
-        except AssistantError as error:
-            raise page_error(state, error) from None
-        return (
-            escape_markdown(summary),
-            gr.update(choices=speaker_choices(state), value=ALL_SPEAKERS),
-            speaker_rows(state),
-            article_view(state.assistant, None),
-        )
+    def restore(saved: Any):
+        """On load: the chat the browser kept, and the article of its last answer (else the first document)."""
+        history, answers = restored_chat(saved)
+        last = answers[-1] if answers else None
+        return history, answers, article_view(state.assistant, last), shown_document(state.assistant, last)
 
-    def remove_documents(doc_ids: list[str] | None, request: gr.Request, progress=gr.Progress()):
+    def clear_all():
+        return ([], "", [], article_view(state.assistant, None), saved_chat([]), shown_document(state.assistant, None),
+                gr.update(value="", visible=False))
+
+    def cancel_update() -> Any:
+        """Cancel shows exactly while a change runs."""
+        return gr.update(visible=state.changing, interactive=True, value="Cancel")
+
+    def rebuild(files: list[str] | None, pasted: str, title: str, keep: bool, request: gr.Request):
+        """Add (or rebuild from) the uploads and the pasted text. Yields the add line (progress, then the outcome),
+        the remove line (cleared), Cancel, and the upload, paste and name boxes (cleared after a success)."""
+        paths = [str(p) for p in (files or [])]
+
+        def end(line: str, cleared: bool = False):
+            keep_box = gr.skip()
+            return (line, "", cancel_update(), None if cleared else keep_box, "" if cleared else keep_box,
+                    "" if cleared else keep_box)
+
+        notes: list[str] = []
         try:
             may_change(request)
+        except AssistantError as error:  # not the page's own request (the buttons are off when changes are)
+            raise page_error(state, error) from None
+        try:
+            new = read_uploads(paths, pasted or "", title or "", notes, beside=state.assistant if keep else None)
+        except AssistantError as error:
+            yield end(status_html(state.public(str(error)), "Not added"))
+            return
+        work = Background(lambda report: state.add(new, bool(keep), report))
+        running = gr.update(visible=True, interactive=True, value="Cancel")
+        yield (progress_html(0.0, "starting"), "", running, gr.skip(), gr.skip(), gr.skip())
+        for fraction, message in work.updates():
+            yield (progress_html(fraction, message), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip())
+        try:
+            summary = work.result()
+        except ChangeCancelled as cancelled:
+            yield end(status_html(str(cancelled), "Cancelled"))
+            return
+        except AssistantError as error:
+            yield end(status_html(state.public(str(error)), "Not added"))
+            return
+        remove_uploads(paths)  # handled: the texts are in the index (a refused upload stays, to be fixed)
+        yield end(status_html(" ".join([first_capital(summary), *notes])), cleared=True)
+
+    def remove_documents(doc_ids: list[str] | None, request: gr.Request):
+        """Yields the remove line (progress, then the outcome), the add line (cleared) and the choice box."""
+        try:
+            may_change(request)
+        except AssistantError as error:  # not the page's own request (the buttons are off when changes are)
+            raise page_error(state, error) from None
+        try:
             if not doc_ids:
                 raise AssistantError("choose the documents to remove first.")
-            summary = state.remove(list(doc_ids), staged(progress))
-        except ChangeCancelled as cancelled:
-            return f"**Cancelled:** {escape_markdown(str(cancelled))}", gr.skip()
+            state.require()
         except AssistantError as error:
-            raise page_error(state, error) from None
-        return escape_markdown(summary), gr.update(value=[])
+            yield status_html(state.public(str(error)), "Not removed"), "", gr.skip()
+            return
+        wanted = [str(d) for d in doc_ids]
+        work = Background(lambda report: state.remove(wanted, report))
+        yield progress_html(0.0, "starting"), "", gr.skip()
+        for fraction, message in work.updates():
+            yield progress_html(fraction, message), gr.skip(), gr.skip()
+        try:
+            summary = work.result()
+        except ChangeCancelled as cancelled:
+            yield status_html(str(cancelled), "Cancelled"), "", gr.skip()
+            return
+        except AssistantError as error:
+            yield status_html(state.public(str(error)), "Not removed"), "", gr.skip()
+            return
+        yield status_html(first_capital(summary)), "", gr.update(value=[])
 
-    def change_started():
-        return gr.update(visible=True, interactive=True, value="Cancel")
-
-    def change_ended():
-        """Cancel stays while a change runs (a second click's refusal must not hide the first change's button)."""
-        return gr.update(visible=state.changing, interactive=True, value="Cancel")
+    def check_upload(files: list[str] | None):
+        """A file of no supported format is taken out of the upload box at once, with one line saying why."""
+        paths = [str(p) for p in (files or [])]
+        refused = set(unsupported(paths))
+        if not refused:
+            return gr.skip(), ""
+        bad = [p for p in paths if Path(p.replace("\\", "/")).name in refused]
+        remove_uploads(bad)
+        kept = [p for p in paths if p not in bad]
+        return kept or None, status_html(refusal(sorted(refused)), "Not taken")
 
     def cancel_change(request: gr.Request):
         try:
@@ -575,31 +838,39 @@ def build_app(index_dir: Path | None = None, changes: bool = True, loopback: boo
             return gr.update(interactive=False, value="Cancelling…")
         return gr.update(visible=False)
 
-    def refresh(search: str = ""):
+    def refresh(search: str = "", speaker: str | None = ALL_SPEAKERS):
         """Everything that shows the index: on page load, after a change, and when the index on disk changed."""
         if state.assistant is None:
             state.open()
         examples = state.examples()
-        ids = [d.id for d in state.assistant.documents()] if state.assistant is not None else []
         placeholder = examples[0] if examples else "Ask a question about the texts"
+        choices = speaker_choices(state)
         return (
             figures(state), figures(state),
-            gr.update(choices=speaker_choices(state)),
+            gr.update(choices=choices) if speaker in choices else gr.update(choices=choices, value=ALL_SPEAKERS),
             speaker_rows(state, search or ""),
-            document_rows(state),
-            gr.update(choices=ids),
+            documents_html(state.assistant.documents() if state.assistant is not None else []),
+            gr.update(choices=document_ids(state)),
             gr.update(examples=[{"text": q} for q in examples]),
             gr.update(placeholder=placeholder),
             state.version(),
         )
 
-    def tick(seen: Any, search: str):
+    def after_change(shown: str | None, search: str, speaker: str | None):
+        """refresh(), and the article view: kept while its document is in the index, else the first document."""
+        if state.assistant is not None and shown is not None and state.assistant.document(shown) is not None:
+            view_update, shown_update = gr.skip(), gr.skip()
+        else:
+            view_update, shown_update = article_view(state.assistant, None), shown_document(state.assistant, None)
+        return (*refresh(search, speaker), view_update, shown_update)
+
+    def tick(seen: Any, search: str, speaker: str | None, shown: str | None):
         """Every few seconds: when the index on disk has changed (another process added to it), show it."""
         if state.assistant is not None:
             state.assistant.info()  # the API notices a changed index here
         if state.version() == seen:
-            return tuple(gr.skip() for _ in range(9))
-        return refresh(search)
+            return tuple(gr.skip() for _ in range(11))
+        return after_change(shown, search, speaker)
 
     def show_speaker(search: str, event: gr.SelectData):
         rows = speaker_rows(state, search or "")
@@ -623,9 +894,6 @@ def build_app(index_dir: Path | None = None, changes: bool = True, loopback: boo
     def example_text(event: gr.SelectData) -> str:
         return event.value["text"] if isinstance(event.value, dict) else str(event.value)
 
-    def clear_all():
-        return [], "", [], article_view(state.assistant, None)
-
     examples = state.examples()
     with gr.Blocks(title="Article assistant") as demo:
         with gr.Row(elem_id="header"):
@@ -641,51 +909,54 @@ def build_app(index_dir: Path | None = None, changes: bool = True, loopback: boo
                                           examples=[{"text": q} for q in examples] or None,
                                           placeholder="**Ask a question**, or start with one of these:",
                                           group_consecutive_messages=True, buttons=[])
-                        question = gr.Textbox(show_label=False, elem_id="question", max_length=2000, lines=1,
+                        # no max_length: a box would cut a long question silently; the API says it is too long
+                        question = gr.Textbox(show_label=False, elem_id="question", lines=1,
                                               max_lines=4, placeholder=examples[0] if examples else
                                               "Ask a question about the texts", container=False, autofocus=True)
+                        question_status = gr.Markdown("", elem_id="question-status", visible=False)
                         with gr.Row(elem_id="ask-row"):
                             send = gr.Button("Ask", variant="primary", elem_id="ask-button", scale=2, min_width=80)
                             clear = gr.Button("Clear", elem_id="clear-button", scale=1, min_width=80)
                         with gr.Row(elem_id="options"):
+                            # allow_custom_value: a speaker gone with a change is the API's message, not Gradio's
                             speaker = gr.Dropdown(speaker_choices(state), value=ALL_SPEAKERS, label="Speaker",
-                                                  elem_id="speaker-filter", min_width=160)
+                                                  elem_id="speaker-filter", min_width=160, allow_custom_value=True)
                             k = gr.Slider(1, 20, value=5, step=1, label="Sentences", elem_id="k", min_width=160)
                     with gr.Column(scale=2, min_width=300):
                         view = gr.HTML(article_view(state.assistant, None), elem_id="article-view",
                                        padding=False)
             with gr.Tab("Texts", id="texts"):
                 texts_status = gr.Markdown(figures(state), elem_id="texts-figures")
-                documents_table = gr.Dataframe(value=document_rows(state), elem_id="documents",
-                                               headers=["id", "title", "date", "sentences", "speakers", "url"],
-                                               datatype=["str", "str", "str", "number", "str", "html"],
-                                               interactive=False, wrap=True)
-                with gr.Row():
-                    remove_choice = gr.Dropdown([d[0] for d in document_rows(state)], multiselect=True,
+                documents_table = gr.HTML(
+                    documents_html(state.assistant.documents() if state.assistant is not None else []),
+                    elem_id="documents", padding=False)
+                with gr.Row(elem_id="remove-row"):
+                    remove_choice = gr.Dropdown(document_ids(state), multiselect=True, allow_custom_value=True,
                                                 label="Documents to remove", elem_id="remove-choice", scale=3)
                     remove_button = gr.Button("Remove from the index", elem_id="remove-button", scale=1,
                                               interactive=changes)
+                remove_status = gr.HTML("", elem_id="remove-status", padding=False)
                 if not changes:
-                    gr.Markdown(f"**{escape_markdown(CHANGES_OFF[:1].upper() + CHANGES_OFF[1:])}**",
-                                elem_id="changes-off")
+                    gr.Markdown(f"**{escape_markdown(first_capital(CHANGES_OFF))}**", elem_id="changes-off")
                 gr.Markdown("**Add texts**: upload `.txt`/`.md` files, saved web pages (`.html`), JSON Lines dumps "
                             "(`.jsonl`), RSS/Atom feeds (`.xml`/`.rss`/`.atom`) or web archives (`.warc`, "
                             "`.warc.gz`), or paste a text. In a text, a leading `date YYYY-MM-DD` line is the "
                             "article's date and a short first line without a full stop is its title; pages, dumps "
                             "and feeds bring their own title, date, author and address.")
-                files = gr.File(file_count="multiple", file_types=list(SOURCE_SUFFIXES), label="Texts",
-                                type="filepath", elem_id="upload")
-                pasted = gr.Textbox(lines=6, label="Or paste a text")
-                pasted_title = gr.Textbox(label="Name for the pasted text", placeholder="my-article")
+                # no file_types: Gradio would refuse another file with an error on the box itself; check_upload
+                # refuses it with a line under the Add button and the box stays as it was
+                files = gr.File(file_count="multiple", label="Texts", type="filepath", elem_id="upload")
+                pasted = gr.Textbox(lines=6, label="Or paste a text", elem_id="pasted")
+                pasted_title = gr.Textbox(label="Name for the pasted text", elem_id="pasted-name",
+                                          placeholder="my-article (default: from its headline or first words)")
                 keep = gr.Checkbox(value=True, label="Keep the documents already in the index "
                                                      "(untick to rebuild the index from these texts alone)")
-                with gr.Row():
+                with gr.Row(elem_id="add-row"):
                     add_button = gr.Button("Add to the index", variant="primary", elem_id="rebuild-button", scale=3,
                                            interactive=changes)
                     cancel_button = gr.Button("Cancel", variant="stop", elem_id="cancel-button", visible=False,
                                               scale=1)
-                progress_box = gr.HTML("", elem_id="build-progress")
-                build_status = gr.Markdown("", elem_id="build-status")
+                build_status = gr.HTML("", elem_id="build-status", padding=False)
             with gr.Tab("Speakers", id="speakers"):
                 search = gr.Textbox(label="Find a speaker (name or alias)", elem_id="speaker-search",
                                     placeholder="name")
@@ -699,47 +970,54 @@ def build_app(index_dir: Path | None = None, changes: bool = True, loopback: boo
                                               elem_id="speaker-quotes")
 
         cited = gr.State([])
+        shown = gr.State(shown_document(state.assistant, None))  # the id of the document in the article view
         seen = gr.State(state.version())
+        saved = gr.BrowserState(saved_chat([]), storage_key=CHAT_KEY)
         cite_request = gr.Textbox(elem_id="cite-request", elem_classes=["offscreen"], show_label=False,
                                   container=False)
         cite_button = gr.Button("show", elem_id="cite-button", elem_classes=["offscreen"])
         timer = gr.Timer(5)
 
         refreshed = [status, texts_status, speaker, table, documents_table, remove_choice, chat, question, seen]
+        answered = [chat, view, question, cited, saved, shown, question_status]
         for trigger in (send.click, question.submit):
-            trigger(respond, [question, chat, k, speaker, cited], [chat, view, question, cited],
-                    api_visibility="private", show_progress="minimal").then(None, None, None,
-                                                                            js=SHOW_ANSWER_AND_FOCUS)
+            trigger(respond, [question, chat, k, speaker, cited], answered, api_visibility="private",
+                    show_progress="minimal").then(None, None, None, js=SHOW_ANSWER_AND_FOCUS)
         chat.example_select(example_text, None, [question], api_visibility="private").then(
-            respond, [question, chat, k, speaker, cited], [chat, view, question, cited], api_visibility="private",
+            respond, [question, chat, k, speaker, cited], answered, api_visibility="private",
         ).then(None, None, None, js=SHOW_ANSWER_AND_FOCUS)
-        cite_button.click(show_citation, [cite_request, cited], [view], api_visibility="private",
-                          show_progress="hidden").then(None, None, None, js=SHOW_FOCUS)
-        clear.click(clear_all, None, [chat, question, cited, view], api_visibility="private")
-        # a change: Cancel appears, the worker runs it (progress in the box), Cancel goes, the figures follow
-        adding = add_button.click(change_started, None, [cancel_button], api_visibility="private", queue=False,
+        cite_button.click(show_citation, [cite_request, cited], [view, shown], api_visibility="private",
+                          show_progress="hidden").then(None, None, None, js=SHOW_CITATION)
+        clear.click(clear_all, None, [chat, question, cited, view, saved, shown, question_status],
+                    api_visibility="private")
+        # a change: its line under its button shows the progress and then the outcome; Cancel shows while it runs
+        lines = [build_status, remove_status]  # a click clears both lines at once: no old outcome beside the new
+        adding = add_button.click(lambda: ("", ""), None, lines, api_visibility="private", queue=False,
                                   show_progress="hidden").then(
-            rebuild, [files, pasted, pasted_title, keep], [build_status, speaker, table, view],
-            api_visibility="private", show_progress="full", show_progress_on=[progress_box])
-        adding.then(change_ended, None, [cancel_button], api_visibility="private", queue=False,
+            rebuild, [files, pasted, pasted_title, keep],
+            [build_status, remove_status, cancel_button, files, pasted, pasted_title],
+            api_visibility="private", show_progress="hidden")
+        adding.then(after_change, [shown, search, speaker], [*refreshed, view, shown], api_visibility="private",
                     show_progress="hidden")
-        adding.success(refresh, [search], refreshed, api_visibility="private")
-        removing = remove_button.click(change_started, None, [cancel_button], api_visibility="private",
-                                       queue=False, show_progress="hidden").then(
-            remove_documents, [remove_choice], [build_status, remove_choice], api_visibility="private",
-            show_progress="full", show_progress_on=[progress_box])
-        removing.then(change_ended, None, [cancel_button], api_visibility="private", queue=False,
+        removing = remove_button.click(lambda: ("", ""), None, lines, api_visibility="private", queue=False,
+                                       show_progress="hidden").then(
+            remove_documents, [remove_choice], [remove_status, build_status, remove_choice],
+            api_visibility="private", show_progress="hidden")
+        removing.then(after_change, [shown, search, speaker], [*refreshed, view, shown], api_visibility="private",
                       show_progress="hidden")
-        removing.success(refresh, [search], refreshed, api_visibility="private").then(
-            lambda: article_view(state.assistant, None), None, [view], api_visibility="private")
+        files.upload(check_upload, [files], [files, build_status], api_visibility="private", show_progress="hidden")
         cancel_button.click(cancel_change, None, [cancel_button], api_visibility="private", queue=False,
                             show_progress="hidden")
         search.change(lambda s: speaker_rows(state, s or ""), [search], [table], api_visibility="private",
                       show_progress="hidden")
         table.select(show_speaker, [search], [quotes_view, ask_with_button], api_visibility="private")
-        ask_with_button.click(ask_with, [ask_with_button], [tabs, speaker, question], api_visibility="private")
-        demo.load(refresh, [search], refreshed, api_visibility="private")
-        timer.tick(tick, [seen, search], refreshed, api_visibility="private", show_progress="hidden")
+        ask_with_button.click(ask_with, [ask_with_button], [tabs, speaker, question], api_visibility="private").then(
+            None, None, None, js=FOCUS_QUESTION)
+        demo.load(refresh, [search, speaker], refreshed, api_visibility="private").then(
+            restore, [saved], [chat, cited, view, shown], api_visibility="private").then(
+            None, None, None, js=SHOW_ANSWER_AND_FOCUS)
+        timer.tick(tick, [seen, search, speaker, shown], [*refreshed, view, shown], api_visibility="private",
+                   show_progress="hidden")
         gr.api(ask_api, api_name="ask")
     return demo
 

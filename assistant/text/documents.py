@@ -62,12 +62,19 @@ from .sources import SOURCE_SUFFIXES, STREAMED_SUFFIXES, TEXT_SUFFIXES, is_sourc
 
 __all__ = [
     "MAX_FILE_BYTES", "MAX_ID_BYTES", "TEXT_SUFFIXES", "Header", "bundled_article", "clean_text", "collect_files",
-    "decode", "id_notes", "iter_documents", "make_document", "parse_header", "place_documents", "plan_entries",
+    "decode", "id_notes", "iter_documents", "make_document", "parse_header", "paste_stem", "place_documents",
+    "plan_entries",
     "read_document", "read_documents", "read_entry", "readable_title", "record_document", "slug", "title_of",
     "unique_ids",
 ]
 PASTED_SOURCES = ("", "pasted.txt")
 """Sources of texts that have no name of their own (pasted): they never replace another text of the same id."""
+PASTED_ID = "pasted-text"
+"""The id of a pasted text without a name, a headline or words to take one from (then ``pasted-text-2``…)."""
+PASTE_ID_WORDS = 6
+PASTE_ID_CHARS = 60
+"""An unnamed paste without a headline takes its id from the first words of its first line: at most this many
+words and characters (an id to read in the Texts tab, not a sentence)."""
 
 _HEADER = re.compile(r"\A[\ufeff\s]*date[ \t]*:?[ \t]*(\d{4}-\d{2}-\d{2})\b[ \t]*\n?[ \t]*", re.IGNORECASE)
 _MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(\S[^\n]*)", re.MULTILINE)
@@ -395,6 +402,24 @@ def slug(name: str) -> str:
             replaced = True
     cleaned = "".join(out).strip("-.")
     return _cut(cleaned, MAX_ID_BYTES) or "document"
+
+
+def paste_stem(text: str, name: str = "") -> str:
+    """The id a pasted text asks for, before it is made unique (:func:`unique_ids`): ``name`` when one is given;
+    else its headline (:func:`parse_header`), else the first words of its first line, lower case; else
+    :data:`PASTED_ID`."""
+    if name.strip():
+        return slug(name.strip())
+    cleaned = clean_text(text[: 64 * PASTE_ID_CHARS] if len(text) > 64 * PASTE_ID_CHARS else text)
+    header = parse_header(cleaned)
+    line = header.title or cleaned[header.body_start :].strip().split("\n", 1)[0]
+    words: list[str] = []
+    for word in line.split()[:PASTE_ID_WORDS]:
+        if words and len(" ".join([*words, word])) > PASTE_ID_CHARS:
+            break
+        words.append(word[:PASTE_ID_CHARS])
+    stem = slug(" ".join(words)).lower() if words else ""
+    return stem if stem and stem != "document" and any(ch.isalnum() for ch in stem) else PASTED_ID
 
 
 def unique_ids(stems: list[str], taken: Iterable[str] = ()) -> list[str]:
