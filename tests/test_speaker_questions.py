@@ -56,3 +56,11 @@ def test_one_speaker_one_entry_descriptions_are_aliases_not_speakers(roles):
     okafor = next(e for e in roles.speakers() if e.name == "Linda Okafor")
     assert "The mayor" in okafor.aliases
     assert [e.name for e in roles.find_speakers("the union leader")] == ["Gary Mbeki"]
+
+
+def test_the_pages_speakers_search_finds_a_speaker_by_role(roles):
+    from assistant.app.ui import AppState, speaker_rows
+
+    state = AppState(roles.index_dir)
+    assert [row[0] for row in speaker_rows(state, "the Harbourline spokeswoman")] == ["Danielle Fournier"]
+    assert [row[0] for row in speaker_rows(state, "okaf")] == ["Linda Okafor"]

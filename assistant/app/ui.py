@@ -438,17 +438,11 @@ def speaker_choices(state: AppState) -> list[str]:
 
 
 def speaker_rows(state: AppState, search: str = "") -> list[list[Any]]:
-    """Speakers matching ``search`` (name or alias, any part): name, sentences, documents."""
+    """Speakers matching ``search`` (``Assistant.find_speakers``: a name or alias, any part, or a role such as
+    "the mayor"): name, sentences, documents."""
     if state.assistant is None:
         return []
-    wanted = " ".join(search.lower().split())
-    rows = []
-    for e in state.assistant.speakers():
-        names = " | ".join([e.name, *e.aliases]).lower()
-        if wanted and wanted not in names:
-            continue
-        rows.append([e.name, e.sentences, len(e.documents)])
-    return rows
+    return [[e.name, e.sentences, len(e.documents)] for e in state.assistant.find_speakers(search or "")]
 
 
 SPEAKERS_SHOWN = 3
