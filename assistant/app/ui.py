@@ -734,8 +734,11 @@ def build_app(index_dir: Path | None = None, changes: bool = True, loopback: boo
             return gr.skip(), gr.skip()
         return article_view(state.assistant, answer, rank), shown_document(state.assistant, answer, rank)
 
-    def restore(saved: Any):
-        """On load: the chat the browser kept, and the article of its last answer (else the first document)."""
+    def restore(saved: Any, cited: list):
+        """On load: the chat the browser kept, and the article of its last answer (else the first document). A
+        question asked before the load finished keeps its answer: the restore then leaves the chat alone."""
+        if cited:
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
         history, answers = restored_chat(saved)
         last = answers[-1] if answers else None
         return history, answers, article_view(state.assistant, last), shown_document(state.assistant, last)
@@ -1007,8 +1010,10 @@ def build_app(index_dir: Path | None = None, changes: bool = True, loopback: boo
         table.select(show_speaker, [search], [quotes_view, ask_with_button], api_visibility="private")
         ask_with_button.click(ask_with, [ask_with_button], [tabs, speaker, question], api_visibility="private").then(
             None, None, None, js=FOCUS_QUESTION)
-        demo.load(refresh, [search, speaker], refreshed, api_visibility="private").then(
-            restore, [saved], [chat, cited, view, shown], api_visibility="private").then(
+        # the figures and the kept chat side by side (the chat does not wait for the figures): a question asked while
+        # the page loads keeps its answer (``restore`` leaves a chat that has one alone)
+        demo.load(refresh, [search, speaker], refreshed, api_visibility="private")
+        demo.load(restore, [saved, cited], [chat, cited, view, shown], api_visibility="private").then(
             None, None, None, js=SHOW_ANSWER_AND_FOCUS)
         timer.tick(tick, [seen, search, speaker, shown], [*refreshed, view, shown], api_visibility="private",
                    show_progress="hidden")
