@@ -180,33 +180,28 @@ SHOW_ANSWER = """
   place(); requestAnimationFrame(place); setTimeout(place, 150); setTimeout(place, 500);
 }
 """
-SHOW_FOCUS = """
+def _placing_focus(then: str = "") -> str:
+    """JS that scrolls the article box to its highlighted sentence (then runs ``then``), again as the page settles."""
+    return """
 () => {
   const place = () => {
     const view = document.querySelector('#article-view .doc-view');
     const mark = view && view.querySelector('#focus');
     if (!mark) return;
     view.scrollTop += mark.getBoundingClientRect().top - view.getBoundingClientRect().top - view.clientHeight / 4;
-  };
+""" + then + """  };
   place(); requestAnimationFrame(place); setTimeout(place, 150); setTimeout(place, 500);
 }
 """
+
+
+SHOW_FOCUS = _placing_focus()
 SHOW_ANSWER_AND_FOCUS = f"() => {{ ({SHOW_ANSWER})(); ({SHOW_FOCUS})(); }}"
 # After a click on [n] or a context box: the sentence in its box, and the box in the window. On a wide screen the
 # box is beside the chat and the page stays; on a phone the box is below the chat, so the page scrolls to it.
-SHOW_CITATION = """
-() => {
-  const place = () => {
-    const view = document.querySelector('#article-view .doc-view');
-    const mark = view && view.querySelector('#focus');
-    if (!mark) return;
-    view.scrollTop += mark.getBoundingClientRect().top - view.getBoundingClientRect().top - view.clientHeight / 4;
-    const seen = mark.getBoundingClientRect();
+SHOW_CITATION = _placing_focus("""    const seen = mark.getBoundingClientRect();
     if (seen.top < 0 || seen.bottom > window.innerHeight) window.scrollBy(0, view.getBoundingClientRect().top - 8);
-  };
-  place(); requestAnimationFrame(place); setTimeout(place, 150); setTimeout(place, 500);
-}
-"""
+""")
 FOCUS_QUESTION = """
 () => {
   const focus = () => document.querySelector('#question textarea')?.focus();

@@ -9,10 +9,10 @@ Each article is split with OUR splitter and each of our sentences gets a gold la
 - exactly one source whose content covers at least 40% of the sentence's characters → that source;
 - anything else (several sources, thin overlap) → not scored.
 Speaker accuracy is counted only where the gold source mention looks like a name (PolNeAR sources are mentions such
-as "he" or "the daily", without coreference); a match is when the last names agree, case-insensitively, or one is
-the acronym of the other ("The IMF" / "International Monetary Fund"). The "last name" of a mention is its head word
-(see ``last_name``: "Sen. Ted Cruz of Texas" → cruz, "A spokeswoman for Hillary Clinton" → spokeswoman), so a gold
-description ("The New York businessman") never matches the canonical name we give ("Donald Trump").
+as "she" or "the weekly", without coreference); a match is when the last names agree, case-insensitively, or one is
+the acronym of the other ("The HPA" / "Harbour Pilots Authority"). The "last name" of a mention is its head word
+(see ``last_name``: "Sen. Ana Duarte of Leeds" → duarte, "A spokeswoman for Tom Hale" → spokeswoman), so a gold
+description ("The Leeds architect") never matches the canonical name we give ("Ana Duarte").
 """
 
 from __future__ import annotations
@@ -170,7 +170,7 @@ _TITLE_WORDS = frozenset("secretary minister president director chairman chief g
 
 
 def last_name(name: str | None) -> str:
-    """The word a speaker is compared by: ``Mr. Obama`` → ``obama``; ``Sen. Ted Cruz of Texas`` → ``cruz``;
+    """The word a speaker is compared by: ``Mr. Hale`` → ``hale``; ``Sen. Ana Duarte of Leeds`` → ``duarte``;
     ``Transport Minister Ana M. Duarte`` → ``duarte``; ``A spokeswoman for Tom Hale`` → ``spokeswoman``;
     ``The independent Board of Harbour Pilots`` → ``pilots``; ``Peter K. Lund Jr.`` → ``lund``."""
     if not name:
@@ -196,7 +196,7 @@ def _acronym(name: str) -> str:
 
 
 def same_speaker(ours: str | None, gold: str | None) -> bool:
-    """Last names agree, or one is the acronym of the other ("The IMF" / "International Monetary Fund")."""
+    """Last names agree, or one is the acronym of the other ("The HPA" / "Harbour Pilots Authority")."""
     if not ours or not gold:
         return False
     a, b = last_name(ours), last_name(gold)

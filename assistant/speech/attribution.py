@@ -77,7 +77,7 @@ from .cues import (
 from .furniture import mark_furniture
 from .nlp import parse_chunks
 from .quotes import QuoteIndex, quote_spans, quoted_chars, spans_in
-from .resolve import State, named_organisations, register_people
+from .resolve import State, register_entities
 from .sieve import decide
 
 
@@ -110,8 +110,8 @@ def attribute_text(text: str) -> AttributedText:
     sents = [_make_sent(i, s, e, p, text, quotes, chunks) for i, (s, e, p) in enumerate(spans)]
     mark_furniture(text, sents)
     body = [s for s in sents if not s.furniture]
-    organisations = named_organisations(text, body)
-    state = State(text=text, people=register_people(text, body, organisations), named_orgs=organisations)
+    people, organisations = register_entities(text, body)
+    state = State(text=text, people=people, named_orgs=organisations)
     for sent in sents:
         if sent.furniture:
             continue  # ``page_furniture``: no cue of its own

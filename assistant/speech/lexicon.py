@@ -147,8 +147,8 @@ ORGANISATION_NAME_ENDINGS = frozenset(
     board authority ministry department office club league steel oil gas power mining shipping logistics systems
     technologies pharmaceuticals telecom capital partners industries""".split()
 )
-"""Last words of organisation names ("Peabody Energy", "Security Council", "Vantor Steel"): a run ending in one is no
-person however its role words read (``person_by_role_noun``: "the coal producer Peabody Energy"), and is an
+"""Last words of organisation names ("Tarrow Energy", "Harbour Council", "Vantor Steel"): a run ending in one is no
+person however its role words read (``person_by_role_noun``: "the coal producer Tarrow Energy"), and is an
 organisation the text talks of even where the tagger labels nothing (``organisation_name_ending``)."""
 
 PERSON_NOUN_ENDING = re.compile(r"(?:er|or|ist|ian|ant|ent|ee|eer)s?$")

@@ -118,17 +118,6 @@ def named_by_kind(before: list[str]) -> bool:
     return bool(before) and before[-1] in COMPANY_NOUNS
 
 
-def named_organisations(text: str, sents: list[SentInfo]) -> set[str]:
-    """The names the text itself calls organisations (``organisation_by_kind_noun``), lower-cased."""
-    names: set[str] = set()
-    for sent in sents:
-        for run, before in name_runs(sent):
-            if named_by_kind(before):
-                surface = text[run[0].idx + chunk_offset(sent) : run[-1].idx + len(run[-1].text) + chunk_offset(sent)]
-                names.add(clean_name(surface)[0].lower())
-    return names
-
-
 def _appositive_descriptions(tok: Any, text: str, off: int) -> list[str]:
     """``person_description``: the description an appositive gives a person, as written: "said the union's leader,
     Gary Mbeki" and "Gary Mbeki, the union's leader," give "the union's leader" (an alias for speaker questions)."""
@@ -147,32 +136,43 @@ def _appositive_descriptions(tok: Any, text: str, off: int) -> list[str]:
     return out
 
 
-def register_people(text: str, sents: list[SentInfo], organisations: set[str] = frozenset()) -> People:  # type: ignore[assignment]
-    """All people of the text: full names first (so "Putin" before "Vladimir Putin" still folds), then the rest.
-    Names the text calls organisations (``organisation_by_kind_noun``) and places (``name_place``) are not people."""
+def register_entities(text: str, sents: list[SentInfo]) -> tuple[People, set[str]]:
+    """All people of the text, and the names it calls organisations (lower-cased). People: full names first (so
+    "Putin" before "Vladimir Putin" still folds), then the rest. Names the text calls organisations
+    (``organisation_by_kind_noun``) and places (``name_place``) are not people."""
     people = People()
+    organisations: set[str] = set()
+    full: list[tuple[str, str, list[str], list[str]]] = []
     bare: list[tuple[str, str, list[str], bool, list[str]]] = []
-    for sent in sents:
+    for sent in sents:  # one pass over the names; people are registered once every organisation is known
         off = chunk_offset(sent)
         for run, before in name_runs(sent):
             surface = text[run[0].idx + off : run[-1].idx + len(run[-1].text) + off]
             name, roles = clean_name(surface)
+            if named_by_kind(before):
+                organisations.add(name.lower())
+                continue
             name, roles = drop_role_prefix(name, roles, _initial(sent, run))
             is_person = is_person_run(run, name, before + roles, None)
             roles = before + roles + _appositive_roles(run[-1])
-            if not name or named_by_kind(before) or name.lower() in organisations or is_place(name):
+            if not name or is_place(name):
                 continue
             descriptions = _appositive_descriptions(run[-1], text, off)
             if len(name.split()) >= 2 and is_person:
-                person = people.add_full(surface, name, roles)
-                if person is not None:
-                    person.add_descriptions(descriptions)
+                full.append((surface, name, roles, descriptions))
             elif len(name.split()) == 1:
                 bare.append((surface, name, roles, any(t.ent_type_ == "PERSON" for t in run), descriptions))
+    for surface, name, roles, descriptions in full:
+        if name.lower() not in organisations:
+            person = people.add_full(surface, name, roles)
+            if person is not None:
+                person.add_descriptions(descriptions)
     for surface, name, roles, person_ent, descriptions in bare:
+        if name.lower() in organisations:
+            continue
         if person_ent or set(roles) & PERSON_EVIDENCE_TITLES or people.lookup(name) is not None:
             people.add_bare(surface, name, roles).add_descriptions(descriptions)
-    return people
+    return people, organisations
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -452,7 +452,7 @@ def _resolve_description(m: Mention, sent: SentInfo, state: State) -> str | None
             return best
         return as_written(m.text)  # "the chef" with no one named near: as written
     if not matched and any(w[:1].isupper() for w in m.text.split()[1:-1]):
-        # ``description_unheld_role``: "The FBI director said …" in a text where no one is named FBI director is
+        # ``description_unheld_role``: "The Ohio governor said …" in a text where no one is named Ohio governor is
         # someone the text does not name, not the person it talks of most; the named qualifier makes it specific
         return as_written(m.text)
     if not matched:  # no role words to go on: the most mentioned compatible person is the likelier referent
