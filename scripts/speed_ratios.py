@@ -2,6 +2,9 @@
 
     python scripts/speed_ratios.py [--docs /work/shared/eval/squad_dev_articles]
                                    [--cases /work/shared/eval/reqa_squad_dev.jsonl] [--questions 200]
+    python scripts/speed_ratios.py --index /tmp/scale/index-0 /tmp/scale/index-100000 /tmp/scale/index-1000000
+
+The second form measures only the question row, on existing indexes (those of scripts/scale_benchmark.py).
 
 Reference (the plain library): the same model as a sentence-transformers ``SentenceTransformer`` on torch.
 - one question: ``model.encode([question])`` with 1 torch thread, median over the questions;
@@ -53,11 +56,52 @@ def batch_rate(reference, texts: list[str]) -> float:
     return rate
 
 
+def question_times(assistant, reference, questions: list[str]) -> tuple[float, float, float]:
+    """Median ms of one torch encode of each question, of the product's whole answer and of its own encoding:
+    interleaved question by question, so that the three meet the same load."""
+    from assistant.pipeline import embedding
+
+    embedding.set_threads(1)
+    for q in questions[:5]:  # warm both
+        assistant.ask(q, k=5)
+        reference.encode([q], normalize_embeddings=True, convert_to_numpy=True)
+    ref_ms, ask_ms, encode_ms = [], [], []
+    for q in questions:
+        t = time.perf_counter()
+        reference.encode([q], normalize_embeddings=True, convert_to_numpy=True)
+        ref_ms.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        assistant.ask(q, k=5)
+        ask_ms.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        embedding.encode_questions(assistant.index.model, [q], index_precision=assistant.index.encoder_precision)
+        encode_ms.append((time.perf_counter() - t) * 1000)
+    return statistics.median(ref_ms), statistics.median(ask_ms), statistics.median(encode_ms)
+
+
+def index_ratios(indexes: list[Path], questions: list[str], runtime: str) -> None:
+    """The question row for each of some existing indexes (e.g. the scale benchmark's), one fresh load each."""
+    import torch
+
+    from assistant import Assistant
+
+    torch.set_num_threads(1)
+    print("| index | sentences | reference: one torch encode | the product: whole answer p50 (its encoding) | ratio | target |")
+    print("|---|---|---|---|---|---|")
+    for path in indexes:
+        assistant = Assistant.load(path)
+        reference = reference_model(assistant.index.model)
+        ref_q, ask_q, enc_q = question_times(assistant, reference, questions)
+        print(f"| {path.name} | {assistant.info()['sentences']:,} | {ref_q:.1f} ms | {ask_q:.1f} ms ({enc_q:.1f} ms, "
+              f"{runtime}) | {ask_q / ref_q:.2f}× | ≤ 0.6× |", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", type=Path, default=Path("/work/shared/eval/squad_dev_articles"))
     ap.add_argument("--cases", type=Path, default=Path("/work/shared/eval/reqa_squad_dev.jsonl"))
     ap.add_argument("--questions", type=int, default=200)
+    ap.add_argument("--index", type=Path, nargs="+", help="measure only the question ratio, on these existing indexes")
     args = ap.parse_args()
 
     import torch
@@ -72,6 +116,12 @@ def main() -> None:
     runtime = settings.encoder_runtime()
     files = sorted(args.docs.glob("*.txt"))
     questions = [c.question for c in read_cases(args.cases)][: args.questions]
+    if args.index:
+        print(f"product encoder runtime {runtime}; {len(questions)} questions; {os.cpu_count()} cores, load average "
+              f"{os.getloadavg()[0]:.1f} at the start")
+        index_ratios(args.index, questions, runtime)
+        print(f"load average {os.getloadavg()[0]:.1f} at the end")
+        return
     print(f"model {model}; product encoder runtime {runtime}; {len(files)} documents; {len(questions)} questions; "
           f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start")
     torch.set_num_threads(1)
@@ -97,23 +147,7 @@ def main() -> None:
         reference_rate = statistics.mean(rates)
 
         import_analysed([out], Path(tmp) / "index")  # the index of the same analysis, not analysed twice
-        assistant = Assistant.load(Path(tmp) / "index")
-        embedding.set_threads(1)
-        for q in questions[:5]:  # warm both
-            assistant.ask(q, k=5)
-            reference.encode([q], normalize_embeddings=True, convert_to_numpy=True)
-        ref_ms, ask_ms, encode_ms = [], [], []
-        for q in questions:
-            t = time.perf_counter()
-            reference.encode([q], normalize_embeddings=True, convert_to_numpy=True)
-            ref_ms.append((time.perf_counter() - t) * 1000)
-            t = time.perf_counter()
-            assistant.ask(q, k=5)
-            ask_ms.append((time.perf_counter() - t) * 1000)
-            t = time.perf_counter()
-            embedding.encode_questions(assistant.index.model, [q], index_precision=assistant.index.encoder_precision)
-            encode_ms.append((time.perf_counter() - t) * 1000)
-    ref_q, ask_q, enc_q = (statistics.median(x) for x in (ref_ms, ask_ms, encode_ms))
+        ref_q, ask_q, enc_q = question_times(Assistant.load(Path(tmp) / "index"), reference, questions)
     print()
     print("| | reference: sentence-transformers on torch | the product | ratio | target |")
     print("|---|---|---|---|---|")

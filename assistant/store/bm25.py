@@ -24,7 +24,7 @@ import threading
 from collections import Counter, OrderedDict
 from itertools import chain
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -197,31 +197,40 @@ class Postings:
         for array in (self.terms, self.indptr, self.docs, self.tfs, self.lengths):
             release(array)
 
-    def posting(self, key: int) -> tuple[np.ndarray, np.ndarray]:
-        """The rows holding a term and its counts there; a row outside the segment is a damaged file."""
-        docs, tfs = self._posting(key)
-        if len(docs) and (int(docs.min()) < 0 or int(docs.max()) >= self.size or len(tfs) != len(docs)):
-            raise AssistantError("an index segment has a damaged bm25 postings file (a row outside the segment); "
-                                 "assistant verify checks every file of the index.")
-        return docs, tfs
+    @cached_property
+    def total_length(self) -> float:
+        """The sum of the token counts of every row (read once: a segment never changes)."""
+        return float(self.lengths.sum()) if self.size else 0.0
 
-    def _posting(self, key: int) -> tuple[np.ndarray, np.ndarray]:
+    def posting(self, key: int) -> tuple[np.ndarray, np.ndarray]:
+        """The rows holding a term and its counts there; a row outside the segment is a damaged file (checked
+        whenever a list is read; a kept common list was checked when it was read)."""
         i = self.slot(key)
         if i < 0:
             return np.zeros(0, np.int32), np.zeros(0, np.uint16)
-        lo, hi = int(self.indptr[i]), int(self.indptr[i + 1])
-        if not 0 <= lo <= hi <= len(self.docs):
-            raise AssistantError("an index segment has a damaged bm25 postings file (a posting outside the file); "
-                                 "assistant verify checks every file of the index.")
-        if self.read_from is not None and hi > lo:
+        if self.read_from is not None:
             with self.hot_lock:
                 kept = self.hot.get(i)
                 if kept is not None:
                     self.hot.move_to_end(i)
                     return kept
+        return self._posting(i)
+
+    def _checked(self, docs: np.ndarray, tfs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if len(docs) and (int(docs.min()) < 0 or int(docs.max()) >= self.size or len(tfs) != len(docs)):
+            raise AssistantError("an index segment has a damaged bm25 postings file (a row outside the segment); "
+                                 "assistant verify checks every file of the index.")
+        return docs, tfs
+
+    def _posting(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        lo, hi = int(self.indptr[i]), int(self.indptr[i + 1])
+        if not 0 <= lo <= hi <= len(self.docs):
+            raise AssistantError("an index segment has a damaged bm25 postings file (a posting outside the file); "
+                                 "assistant verify checks every file of the index.")
+        if self.read_from is not None and hi > lo:
             docs_fd, docs_at, tfs_fd, tfs_at = self.read_from
-            found = (self._pread(docs_fd, docs_at, self.docs.dtype, lo, hi),
-                     self._pread(tfs_fd, tfs_at, self.tfs.dtype, lo, hi))
+            found = self._checked(self._pread(docs_fd, docs_at, self.docs.dtype, lo, hi),
+                                  self._pread(tfs_fd, tfs_at, self.tfs.dtype, lo, hi))
             if hi - lo >= HOT_MIN_POSTINGS:  # a common word ("the", "of"): asked again and again, kept
                 with self.hot_lock:
                     if i not in self.hot:
@@ -231,7 +240,7 @@ class Postings:
                         _, (d, t) = self.hot.popitem(last=False)
                         self.hot_bytes -= d.nbytes + t.nbytes
             return found
-        return self.docs[lo:hi], self.tfs[lo:hi]
+        return self._checked(self.docs[lo:hi], self.tfs[lo:hi])
 
 
 @dataclass(frozen=True)
@@ -245,7 +254,7 @@ class QueryTerms:
     def of(cls, question: str, segments: list[Postings]) -> QueryTerms:
         counts = Counter(term_hash(t) for t in tokenize(question))
         n = sum(p.size for p in segments)
-        total = sum(float(p.lengths.sum()) if p.size else 0.0 for p in segments)
+        total = sum(p.total_length for p in segments)
         weighted = []
         for key, repeats in counts.items():
             df = sum(p.df(key) for p in segments)

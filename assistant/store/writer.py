@@ -315,7 +315,7 @@ class IndexWriter:
         root.mkdir(exist_ok=True)
         tmp = root / f".tmp-{name}"
         try:
-            write_segment(analysed, tmp, keys, hashes, context_weight=self.context_weight)
+            ann = write_segment(analysed, tmp, keys, hashes, context_weight=self.context_weight)
             files = file_table(tmp)
             for path in tmp.rglob("*"):
                 if path.is_file():
@@ -331,7 +331,8 @@ class IndexWriter:
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        return {"name": name, "documents": len(analysed.documents), "sentences": analysed.size, "deleted": [], "files": files}
+        entry = {"name": name, "documents": len(analysed.documents), "sentences": analysed.size, "deleted": [], "files": files}
+        return {**entry, "ann": ann} if ann else entry
 
     def _commit(self, segments: list[dict[str, Any]]) -> None:
         for s in segments:
