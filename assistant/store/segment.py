@@ -11,7 +11,7 @@ Files of ``segments/<name>/``::
     bm25/              postings of each sentence's text           (store/bm25.py)
     bm25-window/       postings of each sentence's window: itself and its neighbours in the paragraph
     ann.faiss          IVF over the dense part of the score (ann_factory: 4-bit fast-scan product codes; segments
-                       written before 2026-12-03 hold 8-bit scalar codes), only in large segments
+                       written before 2026-12-02 hold 8-bit scalar codes), only in large segments
 
 A segment never changes once written; deletions are marks in the manifest until a merge rewrites the survivors.
 """
