@@ -219,6 +219,20 @@ def test_a_large_segment_finds_what_the_exact_scan_finds(tmp_path: Path, monkeyp
         assert _rows(retrieval.rank(index, f"item{i} river", q, 1)) == [i]
 
 
+def test_a_large_segment_records_its_ann_and_searches_it_by_its_codes(tmp_path: Path, monkeypatch):
+    import faiss
+
+    index, _ = _large_index(tmp_path, monkeypatch)
+    entry = index.manifest["segments"][0]
+    assert entry["ann"] == segment_module.ann_factory(400, 16) == "IVF16,PQ4x4fs"
+    assert retrieval.nprobe(index.segments[0].ann) == retrieval.NPROBE
+    scalar = faiss.IndexIVFScalarQuantizer(faiss.IndexFlatIP(16), 16, 4, faiss.ScalarQuantizer.QT_8bit,
+                                           faiss.METRIC_INNER_PRODUCT)
+    assert retrieval.nprobe(scalar) == retrieval.SCALAR_NPROBE  # a segment written before the fast-scan codes
+    assert segment_module.ann_factory(1_005_225, 384) == "IVF1005,PQ96x4fs"
+    assert segment_module.ann_factory(60_000, 30) == "IVF60,PQ15x4fs"  # 30 does not divide by 4
+
+
 def test_a_speaker_filter_in_a_large_segment_returns_only_that_speaker(tmp_path: Path, monkeypatch):
     index, vectors = _large_index(tmp_path, monkeypatch)
     seg = index.segments[0]
