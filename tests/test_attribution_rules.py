@@ -202,3 +202,52 @@ def test_speaker_table_entities_an_unresolved_pronoun_is_no_entry():
 
     assert who("“We bake through the night,” they said.", "We bake")[0] == "They"
     assert is_description("They") and not is_description("Theyab")
+
+
+def test_organisation_name_with_preposition_keeps_the_whole_name():
+    text = "The Coalition for Safer Streets (CSS) said the new lights had cut crashes by a third."
+    assert who(text, "new lights") == ("Coalition for Safer Streets", "indirect")
+    assert who("The Bank of Canada said rates would stay where they are.", "rates") == ("Bank of Canada", "indirect")
+
+
+def test_organisation_entity_span_a_name_with_to_and_our_is_neither_cut_nor_first_person():
+    text = "Turnout doubled this year, according to the organiser Alliance to Protect Our Rivers."
+    assert who(text, "Turnout") == ("Alliance to Protect Our Rivers", "indirect")
+
+
+def test_content_before_not_source_according_to_outranks_a_verb_with_no_clause():
+    text = "According to the Coalition for Safer Streets, the city should add more."
+    assert who(text, "the city should") == ("Coalition for Safer Streets", "indirect")
+
+
+def test_body_by_name_head_the_association_is_the_association_named_before():
+    from assistant.speech.resolve import name_head
+
+    text = ("The Ontario Medical Association warned that wait times would grow. "
+            "The association said 300 more doctors were needed.")
+    assert who(text, "300 more doctors") == ("Ontario Medical Association", "indirect")
+    assert [name_head(n) for n in ("Coalition for Safer Streets", "Bank of Canada", "Federal Competition Office")] == \
+        ["coalition", "bank", "office"]
+
+
+def test_speaker_description_age_an_age_inside_a_description_points_back():
+    text = ("Grant Holloway scored twice as the Hawks beat the Rams 4-2. "
+            "“I just put my head down,” the 23-year-old winger said.")
+    assert who(text, "my head down") == ("Grant Holloway", "direct")
+
+
+def test_document_without_issuer_is_narration():
+    assert who("The survey of 2,000 adults found that most supported the plan.", "survey") == (None, "narration")
+
+
+def test_document_named_issuer_speaks_as_written_and_later_mentions_fold_in():
+    text = "Crashes fell by a third, according to a Harbour Authority study. The study said speed bumps helped most."
+    assert who(text, "Crashes fell") == ("Harbour Authority study", "indirect")
+    assert who(text, "speed bumps") == ("Harbour Authority study", "indirect")
+    text = "Road deaths in Millbrook fell last year, according to a city report. The report credited lower limits."
+    assert who(text, "Road deaths")[0] == "city report"
+
+
+def test_pronoun_it_document_it_after_an_unissued_document_is_still_the_document():
+    text = "The ad shows Mayor Lena Ortiz at a school. It also says she cut the budget."
+    assert who(text, "It also says") == (None, "narration")

@@ -5,6 +5,7 @@ The rules are named in the docstring of ``assistant/speech/attribution.py`` and 
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -425,12 +426,27 @@ def _content_before(sent: SentInfo, tok: Any) -> bool:
     last = next((doc[j] for j in range(first_subj - 1, lo - 1, -1) if not doc[j].is_quote), None)
     if last is None or last.text not in ",—–-:":
         return False
+    if _according_before(tok, last):
+        return False
     words = 0
     for j in range(first_subj - 1, lo - 1, -1):  # three words are enough: bounded, whatever the sentence length
         words += int(doc[j].is_alpha and not doc[j].is_quote)
         if words >= 3:
             return True
     return False
+
+
+def _according_before(verb: Any, comma: Any) -> bool:
+    """``content_before_not_source``: what stands before the comma is an "according to X" phrase of the verb, not
+    something said: in "According to the Coalition for Safer Streets, the city should add more." the coalition is
+    the source and "add" is no cue (other adjuncts before a comma are left as they were: "In her book, Clinton
+    noted …" is a speech act PolNeAR counts)."""
+    if comma.i == 0:
+        return False
+    tok = comma.doc[comma.i - 1]
+    while tok.head.i != verb.i and tok.head.i != tok.i and tok.i < verb.i:
+        tok = tok.head
+    return tok.head.i == verb.i and tok.i < verb.i and tok.lower_ == "according"
 
 
 def _mention(text: str, sent: SentInfo, head: Any) -> Mention:
@@ -454,7 +470,7 @@ def _mention(text: str, sent: SentInfo, head: Any) -> Mention:
     if low in PRONOUNS_MALE | PRONOUNS_FEMALE | PRONOUNS_PLURAL | {"it"}:
         return Mention(head.text, "pronoun", pos, (low,), plural=low in PRONOUNS_PLURAL)
     toks = _phrase(head)
-    if any(t.dep_ == "poss" and t.lower_ in ("my", "our") for t in toks) and low not in _KIN:
+    if any(t.dep_ == "poss" and t.lower_ in ("my", "our") and t.i < head.i for t in toks) and low not in _KIN:
         return Mention(head.text, "first_person", pos)  # "My reaction:" is the writer's; "my father" is a source
     before = text[max(sent.start, toks[0].idx + off - 80) : toks[0].idx + off].rstrip()
     if before.endswith("("):
@@ -590,8 +606,11 @@ def _phrase(head: Any) -> list[Any]:
     toks.append(head)
     for t in head.rights:
         if t.dep_ in ("flat", "compound") or (t.dep_ == "prep" and t.lower_ in ("of", "on", "for")
-                                               and head.ent_type_ == "ORG" and len(list(t.subtree)) <= 6):
-            toks.extend(t.subtree)
+                                               and _name_goes_on(head, t) and len(list(t.subtree)) <= 6):
+            toks.extend(x for x in t.subtree if x.i < _parenthesis_at(t))
+    entity = next((e for e in head.doc.ents if e.start <= head.i < e.end), None) if head.ent_type_ == "ORG" else None
+    if entity is not None and entity.end - head.i <= 7:  # ``organisation_entity_span``: "Alliance to Reclaim Our Schools"
+        toks.extend(itertools.takewhile(lambda x: x.is_alpha or x.text in ("&", "-"), head.doc[head.i + 1 : entity.end]))
     toks = sorted(set(toks), key=lambda t: t.i)
     # keep a contiguous stretch ending at the head
     start = toks.index(head)
@@ -601,6 +620,23 @@ def _phrase(head: Any) -> list[Any]:
     while end + 1 < len(toks) and toks[end + 1].i == toks[end].i + 1:
         end += 1
     return toks[start : end + 1]
+
+
+def _name_goes_on(head: Any, prep: Any) -> bool:
+    """``organisation_name_with_preposition``: "the Coalition for Safer Streets", "the Bank of Canada": an
+    organisation's name goes on through "of", "on" or "for" when the parser tagged it an organisation, or when the
+    head is a capitalised name word (not a person's) and every word after the preposition is capitalised too."""
+    if head.ent_type_ == "ORG":
+        return True
+    if head.pos_ != "PROPN" or head.ent_type_ in ("PERSON", "GPE") or not head.text[:1].isupper():
+        return False
+    words = [x for x in prep.subtree if x.i > prep.i and x.i < _parenthesis_at(prep) and x.is_alpha]
+    return bool(words) and all(w.text[:1].isupper() or w.lower_ in ("of", "and", "the", "for", "on") for w in words)
+
+
+def _parenthesis_at(prep: Any) -> int:
+    """The index of the first "(" in a phrase (an acronym after a name is not part of it), or past its end."""
+    return next((x.i for x in prep.subtree if x.text == "("), prep.doc[len(prep.doc) - 1].i + 1)
 
 
 def looks_person(surface: str) -> bool:

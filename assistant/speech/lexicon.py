@@ -54,7 +54,8 @@ OFFICE_NOUNS = frozenset(["office"])
 # ``speaker_body``: "the company said" refers back to the body named earlier ("Velden Telecom").
 BODY_NOUNS = frozenset(
     """company firm group agency office ministry department authority council government club team party union
-    bank board committee commission court university hospital school police newspaper network magazine station campaign""".split()
+    bank board committee commission court university hospital school police newspaper network magazine station campaign
+    association coalition alliance federation institute foundation society organization organisation league""".split()
 )
 # ``speaker_body_kind``: nouns that describe a business of any name ("the firm said" after "Norvik Shipping will
 # sell …"): they resolve to the organisation the text talks about most, where no organisation's name ends in them.

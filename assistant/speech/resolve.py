@@ -70,6 +70,7 @@ class State:
     org_suffixes: dict[tuple[str, ...], str] = field(default_factory=dict)  # last words of an org → its key
     org_acronyms: dict[str, str] = field(default_factory=dict)
     named_orgs: set[str] = field(default_factory=set)  # lower-cased names the text calls organisations
+    unissued_at: int = -1  # where the latest document no one issued spoke (``pronoun_it_document``)
 
 
 def _appositive_roles(tok: Any) -> list[str]:
@@ -210,6 +211,13 @@ def _is_age(m: Mention, text: str) -> bool:
 
 
 
+def _holds_age(m: Mention, text: str) -> bool:
+    """``speaker_description_age``: an age inside a description ("the 23-year-old winger said") points back as a
+    bare age does: the age is said of someone the text has just named."""
+    start = max(0, m.pos - len(m.text))  # ``pos`` is the head word's ("winger"): the phrase stands before it
+    return _is_age(m, text) or any(a.group(0) in m.text for a in _AGE.finditer(text, start, m.pos + 1))
+
+
 def _animate(word: str) -> bool:
     """A common noun that can name people (``speaker_animate``)."""
     word = word.strip(".,;:’'\"")
@@ -247,19 +255,44 @@ def resolve(m: Mention, sent: SentInfo, state: State) -> str | None:
         return _resolve_document(m, state)
     if m.kind == "body":
         return _resolve_body(m, sent, state)
-    return _resolve_org(m, state)
+    key = _resolve_org(m, state)
+    if m.words and m.words[-1] in DOCUMENT_NOUNS:  # "a Harbour Authority study": "the study" later is this one
+        state.documents[m.words[-1]] = key
+    return key
 
 
-def _resolve_document(m: Mention, state: State) -> str:
-    """``speaker_document``: "The white paper said" → who issued the paper earlier in the text; else the
-    document as written, without its article ("a city report" → "city report"), and later "the report" folds in."""
+UNISSUED_REACH = 400
+"""Characters before a sentence within which an unissued document is what "it" points back to (about two
+sentences of news: the "it" of a third sentence on is as often the body the text turned to)."""
+
+
+def _resolve_document(m: Mention, state: State) -> str | None:
+    """``speaker_document``: "The white paper said" → who issued the paper earlier in the text ("a report
+    published by X" names X where it is said). ``document_without_issuer``: a document no one is named as issuing
+    ("The survey of 2,000 adults found that …") is no speaker: the sentence is narration (issue 18: "with no
+    issuer named, it is narration")."""
     head = m.words[-1] if m.words else ""
     key = state.documents.get(head) or state.documents.get(head.rstrip("s"))
-    if key is None:
+    if any(w[:1].isupper() or w.lower() in BODY_NOUNS | PUBLIC_BODY_WORDS for w in m.text.split()[1:-1]):
+        # ``document_named_issuer``: "the IMF report", "a Pentagon study", "a city report" name their issuer
+        # inside: as written (before what an earlier document of that noun was: "the Reuters poll" is not "the
+        # Gallup poll")
         key = " ".join(w for w in m.text.split() if w.lower() not in ("a", "an", "the"))
         state.documents[head] = key
+    if key is None:
+        state.unissued_at = m.pos
+        return None
     _add_form(state, key, m.text)
     return key
+
+
+def name_head(name: str) -> str:
+    """``body_by_name_head``: the word a description of an organisation repeats, lower-cased: the last word of
+    its name ("Federal Competition Office" → office), or the word before its first "of", "for", "to" or "on"
+    ("Coalition for Safer Streets" → coalition, "Bank of Canada" → bank), so that "the coalition said" finds it."""
+    words = name.split()
+    cut = next((i for i, w in enumerate(words) if i and w.lower() in ("of", "for", "to", "on")), len(words))
+    return words[cut - 1].lower()
 
 
 def _resolve_body(m: Mention, sent: SentInfo, state: State) -> str:
@@ -268,7 +301,7 @@ def _resolve_body(m: Mention, sent: SentInfo, state: State) -> str:
     head = m.words[-1] if m.words else ""
     recent = [e for e in reversed(state.timeline[-60:]) if e.kind == "group" and not e.plural and e.pos < m.pos
               and e.key[:1].isupper()]
-    best = next((e for e in recent if e.key.split()[-1].lower() == head), None)
+    best = next((e for e in recent if name_head(e.key) == head), None)
     if best is None and head in COMPANY_NOUNS:  # ``speaker_body_kind``: "the firm" → the organisation most talked of
         counts: dict[str, int] = {}
         named = [e for e in reversed(state.timeline[-60:]) if e.kind == "group" and e.pos < m.pos and e.key[:1].isupper()
@@ -382,6 +415,8 @@ def _resolve_pronoun(m: Mention, sent: SentInfo, state: State) -> str | None:
     want = "m" if low in PRONOUNS_MALE else "f" if low in PRONOUNS_FEMALE else None
     plural = low in PRONOUNS_PLURAL
     if low == "it":
+        if 0 <= state.unissued_at < m.pos and sent.start - state.unissued_at < UNISSUED_REACH:
+            return None  # ``pronoun_it_document``: "The ad mentions … It also says …": still the ad, no speaker
         recent = [e for e in state.timeline[-40:] if e.kind == "group" and not e.plural and e.pos < m.pos]
         scores = {}
         for e in recent:
@@ -443,7 +478,7 @@ def _resolve_description(m: Mention, sent: SentInfo, state: State) -> str | None
             matched = True
     if not matched and head not in ROLE_NOUNS:
         people = {k: v for k, v in scores.items() if k in state.people.by_key}  # a person, never a team or a body
-        if _is_age(m, state.text) and people:
+        if _holds_age(m, state.text) and people:
             # ``speaker_description_person``: "the 26-year-old" points back to the person the text has just been
             # about (the nearest compatible mention), as role words do. Only an age: "the narrator" or "the chef"
             # is as often someone new (measured on PolNeAR train: other nouns took the wrong person)
