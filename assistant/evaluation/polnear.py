@@ -9,7 +9,7 @@ Each article is split with OUR splitter and each of our sentences gets a gold la
 - exactly one source whose content covers at least 40% of the sentence's characters → that source;
 - anything else (several sources, thin overlap) → not scored.
 Speaker accuracy is counted only where the gold source mention looks like a name (PolNeAR sources are mentions such
-as "she" or "the weekly", without coreference); a match is when the last names agree, case-insensitively, or one is
+as "she" or "the paper", without coreference); a match is when the last names agree, case-insensitively, or one is
 the acronym of the other ("The HPA" / "Harbour Pilots Authority"). The "last name" of a mention is its head word
 (see ``last_name``: "Sen. Ana Duarte of Leeds" → duarte, "A spokeswoman for Tom Hale" → spokeswoman), so a gold
 description ("The Leeds architect") never matches the canonical name we give ("Ana Duarte").
@@ -202,7 +202,7 @@ def same_speaker(ours: str | None, gold: str | None) -> bool:
     a, b = last_name(ours), last_name(gold)
     if a == b:
         return True
-    issuer = re.search(r"\b(?:by|from)\s+(.+)$", gold)  # "a new report by Politico": the issuer is named too
+    issuer = re.search(r"\b(?:by|from)\s+(.+)$", gold)  # "a new survey by Harbour Polling": the issuer is named too
     if issuer and re.match(r"(?:the\s+)?[A-Z]", issuer.group(1)) and last_name(ours) in \
             {last_name(issuer.group(1)), last_name(re.split(r"\s+and\s+", issuer.group(1))[0])}:
         return True

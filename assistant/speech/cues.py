@@ -607,7 +607,8 @@ def _phrase(head: Any) -> list[Any]:
     for t in head.rights:
         if t.dep_ in ("flat", "compound") or (t.dep_ == "prep" and t.lower_ in ("of", "on", "for")
                                                and _name_goes_on(head, t) and len(list(t.subtree)) <= 6):
-            toks.extend(x for x in t.subtree if x.i < _parenthesis_at(t))
+            cut = _parenthesis_at(t)
+            toks.extend(x for x in t.subtree if x.i < cut)
     entity = next((e for e in head.doc.ents if e.start <= head.i < e.end), None) if head.ent_type_ == "ORG" else None
     if entity is not None and entity.end - head.i <= 7:  # ``organisation_entity_span``: "Alliance to Reclaim Our Schools"
         toks.extend(itertools.takewhile(lambda x: x.is_alpha or x.text in ("&", "-"), head.doc[head.i + 1 : entity.end]))
@@ -630,7 +631,8 @@ def _name_goes_on(head: Any, prep: Any) -> bool:
         return True
     if head.pos_ != "PROPN" or head.ent_type_ in ("PERSON", "GPE") or not head.text[:1].isupper():
         return False
-    words = [x for x in prep.subtree if x.i > prep.i and x.i < _parenthesis_at(prep) and x.is_alpha]
+    cut = _parenthesis_at(prep)
+    words = [x for x in prep.subtree if prep.i < x.i < cut and x.is_alpha]
     return bool(words) and all(w.text[:1].isupper() or w.lower_ in ("of", "and", "the", "for", "on") for w in words)
 
 

@@ -23,6 +23,10 @@ from .lexicon import (
     MALE_NAMES,
     MALE_ROLES,
     MALE_TITLES,
+    PRONOUNS_FEMALE,
+    PRONOUNS_FIRST,
+    PRONOUNS_MALE,
+    PRONOUNS_PLURAL,
     ROLE_NOUNS,
     TITLES,
 )
@@ -234,7 +238,7 @@ class People:
 
 
 _DESCRIPTION_OPENERS = frozenset("the a an this that his her its their our".split())
-_PRONOUNS = frozenset("he she it they we i you".split())
+_PRONOUNS = PRONOUNS_MALE | PRONOUNS_FEMALE | PRONOUNS_PLURAL | PRONOUNS_FIRST | {"it", "you"}
 
 
 def is_description(speaker: str) -> bool:
@@ -245,4 +249,3 @@ def is_description(speaker: str) -> bool:
     if len(words) == 1 and words[0].lower() in _PRONOUNS:
         return True  # "They" with no one to point to
     return len(words) >= 2 and words[0].lower() in _DESCRIPTION_OPENERS and not words[1][:1].isupper()
-

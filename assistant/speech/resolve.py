@@ -86,8 +86,6 @@ def _appositive_roles(tok: Any) -> list[str]:
     return words
 
 
-
-
 def _initial(sent: SentInfo, run: list[Any]) -> bool:
     """Does the name run open its sentence (after any quotation mark), or start with a common noun?"""
     first = run[0]
@@ -99,18 +97,22 @@ def _initial(sent: SentInfo, run: list[Any]) -> bool:
     return i < 0 or doc[i].idx + chunk_offset(sent) < sent.start
 
 
+def _ends_in(name: str, last_words: frozenset[str]) -> bool:
+    """Is ``name`` two or more words, the last one (lower-cased, without a final full stop) in ``last_words``?"""
+    words = name.split()
+    return len(words) >= 2 and words[-1].lower().rstrip(".") in last_words
+
+
 def is_place(name: str) -> bool:
     """``name_place``: a run of two or more capitalised words ending in a place word is a place ("Dale Street",
     "Alder Park"), never a person, even when its first word is a first name."""
-    words = name.split()
-    return len(words) >= 2 and words[-1].lower().rstrip(".") in PLACE_WORDS
+    return _ends_in(name, PLACE_WORDS)
 
 
 def is_organisation_name(name: str) -> bool:
     """``organisation_name_ending``: "Vantor Steel will cut 300 jobs …, the company said": two or more capitalised
     words ending in a word of organisation names are an organisation although the tagger labelled nothing."""
-    words = name.split()
-    return len(words) >= 2 and words[-1].lower() in ORGANISATION_NAME_ENDINGS
+    return _ends_in(name, ORGANISATION_NAME_ENDINGS)
 
 
 def named_by_kind(before: list[str]) -> bool:
@@ -209,8 +211,6 @@ def _is_age(m: Mention, text: str) -> bool:
                for end in ends for match in _AGE.finditer(text, max(0, m.pos - 16), end + 1))
 
 
-
-
 def _holds_age(m: Mention, text: str) -> bool:
     """``speaker_description_age``: an age inside a description ("the 23-year-old winger said") points back as a
     bare age does: the age is said of someone the text has just named."""
@@ -261,6 +261,12 @@ def resolve(m: Mention, sent: SentInfo, state: State) -> str | None:
     return key
 
 
+def _named_inside(m: Mention) -> bool:
+    """Does a capitalised word stand between the mention's first and last word ("the Ohio governor", "the IMF
+    report")? It names whose role or document it is."""
+    return any(w[:1].isupper() for w in m.text.split()[1:-1])
+
+
 UNISSUED_REACH = 400
 """Characters before a sentence within which an unissued document is what "it" points back to (about two
 sentences of news: the "it" of a third sentence on is as often the body the text turned to)."""
@@ -273,7 +279,7 @@ def _resolve_document(m: Mention, state: State) -> str | None:
     issuer named, it is narration")."""
     head = m.words[-1] if m.words else ""
     key = state.documents.get(head) or state.documents.get(head.rstrip("s"))
-    if any(w[:1].isupper() or w.lower() in BODY_NOUNS | PUBLIC_BODY_WORDS for w in m.text.split()[1:-1]):
+    if _named_inside(m) or any(w.lower() in BODY_NOUNS | PUBLIC_BODY_WORDS for w in m.text.split()[1:-1]):
         # ``document_named_issuer``: "the IMF report", "a Pentagon study", "a city report" name their issuer
         # inside: as written (before what an earlier document of that noun was: "the Reuters poll" is not "the
         # Gallup poll")
@@ -486,7 +492,7 @@ def _resolve_description(m: Mention, sent: SentInfo, state: State) -> str | None
             _add_form(state, best, m.text)
             return best
         return as_written(m.text)  # "the chef" with no one named near: as written
-    if not matched and any(w[:1].isupper() for w in m.text.split()[1:-1]):
+    if not matched and _named_inside(m):
         # ``description_unheld_role``: "The Ohio governor said …" in a text where no one is named Ohio governor is
         # someone the text does not name, not the person it talks of most; the named qualifier makes it specific
         return as_written(m.text)
