@@ -24,7 +24,7 @@ from .search.answers import NOT_AN_ANSWER, citation, escape_markdown, lead_lines
 from .speech.attribution import attribute
 from .text.documents import (
     bundled_article, decode, iter_documents, make_document, parse_header, paste_stem, read_document, read_documents,
-    unique_ids,
+    title_of, unique_ids,
 )
 from .text.sources import SOURCE_SUFFIXES
 from .errors import AssistantError, printable
@@ -424,7 +424,7 @@ def pasted_document(
     fresh = unique_ids([stem], taken=[*indexed, *others])[0]
     note = f"The pasted text is indexed as {printable(fresh, 80)}"
     note += f" ({printable(stem, 80)} is another text's id)." if fresh != stem else "."
-    return make_document(text, fresh, source="pasted.txt", name="the pasted text") if fresh != stem else document, note
+    return replace(document, id=fresh, title=title_of(document.text, fresh)) if fresh != stem else document, note
 
 
 PROGRESS_STAGES: tuple[tuple[str, str], ...] = (

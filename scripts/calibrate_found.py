@@ -33,13 +33,6 @@ TARGET_FOUND = 0.95
 MARGIN = 0.015  # the threshold is chosen for TARGET_FOUND + MARGIN on the fitting half
 
 
-def passage_from(d: dict) -> Passage:
-    return Passage(rank=d["rank"], score=d["score"], text=d["text"], speaker=d["speaker"],
-                   attribution=d["attribution"], doc_id=d["doc_id"], doc_title=d["doc_title"], date=d["date"],
-                   paragraph=d["paragraph"], sentence=d["sentence"], start=d["start"], end=d["end"],
-                   context_before=d["context"]["before"], context_after=d["context"]["after"])
-
-
 def collect(cases, files, half: str, names: set[str], cache: Path) -> list[dict]:
     """Per question asked of the index of ``half``: answerable or not, the passages, the product's ``found``."""
     target = cache / f"answers-{half}.json"
@@ -71,7 +64,7 @@ def features(rows: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Evidence vectors, labels (1 answerable, 0 unanswerable) and which rows count (answerable needs gold in top 5)."""
     x, y, keep = [], [], []
     for r in rows:
-        passages = [passage_from(d) for d in r["passages"]]
+        passages = [Passage.from_dict(d) for d in r["passages"]]
         x.append(found.measure(r["question"], passages).vector())
         y.append(1 if r["inside"] else 0)
         keep.append(r["gold_top5"] or not r["inside"])
@@ -170,8 +163,8 @@ def main() -> None:
         counted = [r for r in rows if r["gold_top5"] or not r["inside"]]
         answerable = [r for r in counted if r["inside"]]
         other = [r for r in counted if not r["inside"]]
-        fa = sum(found.is_found(r["question"], [passage_from(d) for d in r["passages"]]) for r in answerable)
-        nf = sum(not found.is_found(r["question"], [passage_from(d) for d in r["passages"]]) for r in other)
+        fa = sum(found.is_found(r["question"], [Passage.from_dict(d) for d in r["passages"]]) for r in answerable)
+        nf = sum(not found.is_found(r["question"], [Passage.from_dict(d) for d in r["passages"]]) for r in other)
         print(f"  index {half}: answerable found {fa / len(answerable):.1%} ({fa}/{len(answerable)}), "
               f"other-article not found {nf / len(other):.1%} ({nf}/{len(other)})")
 

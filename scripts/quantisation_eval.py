@@ -10,7 +10,7 @@ and every question is asked with fp32 and with int8 question vectors, through th
 (``Assistant.ask_many``, k=20): MRR@20 and R@1 for the four pairings, then the seed article's ranks (as
 scripts/seed_eval.py) for the same pairings. int8 is accepted for a use only if MRR stays within 0.003 of fp32 and
 the seed ranks are unchanged (issue 20); docs/speed.md has the result. The pairings are chosen by replacing the
-product's precision choices (``changes.default_precision``, ``encoder.question_precision``) for this run only.
+product's precision choices (``encoder.BULK_INT8_MODELS``, ``encoder.question_precision``) for this run only.
 """
 
 from __future__ import annotations
@@ -43,7 +43,6 @@ def main() -> None:
     ap.add_argument("--model", default="qa-minilm-l6")
     ap.add_argument("--seed", type=Path, default=ROOT / "tests" / "seed_dev.json")
     args = ap.parse_args()
-    from assistant.store import changes
 
     fp32 = encoder.load(args.model, embedding.resolve_model_path(args.model))
     int8_graph = fp32.int8(args.model)
@@ -61,7 +60,7 @@ def main() -> None:
         files = sorted(args.docs.glob("*.txt"))
         seed_questions = json.loads(args.seed.read_text(encoding="utf-8"))["questions"]
         for bulk in ("fp32", "int8"):
-            changes.default_precision = lambda model, bulk=bulk: bulk  # what the builds below encode at
+            encoder.BULK_INT8_MODELS = frozenset({args.model}) if bulk == "int8" else frozenset()  # what builds encode at
             index_dir = Path(tmp) / f"index-{bulk}"
             assistant = Assistant.build(files, index_dir, model=args.model)
             seed = Assistant.build([bundled_article()], Path(tmp) / f"seed-{bulk}", model=args.model)

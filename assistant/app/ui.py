@@ -338,12 +338,12 @@ def article_view(assistant: Any, answer: Answer | None, focus: int | None = None
     if assistant is None:
         return ""
     if answer is None or not answer.passages:
-        listing = assistant.documents()
-        if not listing:
+        first_id = shown_document(assistant, answer)
+        if first_id is None:
             return "<div class='doc-view'><p><em>The index holds no documents.</em></p></div>"
-        first = assistant.document(listing[0].id)
+        first = assistant.document(first_id)
         return _article(first, [], None, "") if first is not None else ""
-    chosen = next((p for p in answer.passages if p.rank == focus), answer.passages[0])
+    chosen = _focused(answer, focus)
     document = assistant.document(chosen.doc_id)
     if document is None:  # the document has left the index since this answer
         return "<div class='doc-view'><p><em>This document is no longer in the index.</em></p></div>"
@@ -365,7 +365,12 @@ def shown_document(assistant: Any, answer: Answer | None, focus: int | None = No
     if answer is None or not answer.passages:
         listing = assistant.documents()
         return listing[0].id if listing else None
-    return next((p for p in answer.passages if p.rank == focus), answer.passages[0]).doc_id
+    return _focused(answer, focus).doc_id
+
+
+def _focused(answer: Answer, focus: int | None) -> Passage:
+    """The passage cited as [focus], else the best one (the answer has passages)."""
+    return next((p for p in answer.passages if p.rank == focus), answer.passages[0])
 
 
 def _article(document: Any, passages: list[Passage], focus: int | None, note: str) -> str:
@@ -511,9 +516,14 @@ def whole_k(value: Any) -> Any:
     return value
 
 
+def upload_name(raw: str) -> str:
+    """An uploaded file's own name, whichever separator its path uses (never the server's upload folder)."""
+    return Path(str(raw).replace("\\", "/")).name
+
+
 def unsupported(paths: Sequence[str]) -> list[str]:
     """The names of uploaded files that are of no supported format (a PDF, say): refused when they are uploaded."""
-    names = [Path(str(raw).replace("\\", "/")).name for raw in paths]
+    names = [upload_name(raw) for raw in paths]
     return [n for n in names if not n.lower().endswith(tuple(SOURCE_SUFFIXES))]
 
 
@@ -539,7 +549,7 @@ def read_uploads(paths: list[str], pasted: str, pasted_title: str, notes: list[s
         raise AssistantError(refusal(refused))
     sizes: list[int] = []
     for raw in paths:
-        name = Path(str(raw).replace("\\", "/")).name
+        name = upload_name(raw)
         size = Path(raw).stat().st_size
         if size > MAX_UPLOAD_BYTES:
             raise AssistantError(f"{name} is {size:,} bytes; the limit is {MAX_UPLOAD_BYTES:,} bytes per file.")
@@ -816,7 +826,7 @@ def build_app(index_dir: Path | None = None, changes: bool = True, loopback: boo
         refused = set(unsupported(paths))
         if not refused:
             return gr.skip(), ""
-        bad = [p for p in paths if Path(p.replace("\\", "/")).name in refused]
+        bad = [p for p in paths if upload_name(p) in refused]
         remove_uploads(bad)
         kept = [p for p in paths if p not in bad]
         return kept or None, status_html(refusal(sorted(refused)), "Not taken")

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import AssistantError, printable
-from .encoder import FP32, OLD_PRECISION, PRECISIONS
+from .encoder import FP32, OLD_PRECISION, PRECISIONS, check_precision
 from .form_limits import TEXT_CONTROLS, check_id, check_sizes, plain_name
 from .out_folder import check_out, write_marker
 from ..limits import MAX_BUILD_SENTENCES, MAX_DATE, MAX_SPEAKER_CHARS, MAX_TITLE_CHARS, MIN_DATE, valid_date
@@ -169,8 +169,7 @@ def write_parts(analysed: Analysed, directory: Path, part: str, precision: str =
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    if precision not in PRECISIONS:
-        raise AssistantError(f"encoder precision {str(precision)[:20]!r} is not one of {', '.join(PRECISIONS)}.")
+    check_precision(precision)
     doc_schema, sentence_schema = _schemas(analysed.dimension)
     sentence_schema = sentence_schema.with_metadata({PRECISION_KEY: precision.encode()})
     (directory / "documents").mkdir(parents=True, exist_ok=True)

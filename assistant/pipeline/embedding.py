@@ -23,7 +23,7 @@ import numpy as np
 
 from . import encoder as onnx_encoder
 from . import qa_model
-from .encoder import FP32, INT8, OLD_PRECISION, PRECISIONS
+from .encoder import FP32, INT8, OLD_PRECISION
 from .. import settings
 from ..errors import AssistantError
 
@@ -133,13 +133,10 @@ def encode(model: str, texts: list[str], batch_size: int = 64, progress: bool = 
     (``OnnxEncoder.encode_alone``; ``batch_size`` is torch's): a text's vector never depends on the texts it is
     encoded with, so a Ray worker, a local analysis and a question all give the same vector for the same text. int8
     runs the model's int8 graph on ONNX Runtime, the only runtime that has one, whatever ``runtime`` says."""
-    if precision not in PRECISIONS:
-        raise AssistantError(f"encoder precision {str(precision)[:20]!r} is not one of {', '.join(PRECISIONS)}.")
-    if precision == INT8:
+    onnx_encoder.check_precision(precision)
+    if onnx_encoder.runtime_of(precision, runtime or settings.encoder_runtime()) == "onnx":
         loaded = onnx_encoder.load(model, resolve_model_path(model))
-        return loaded.encode_alone(texts, current_threads(), loaded.int8(model))
-    if (runtime or settings.encoder_runtime()) == "onnx":
-        return onnx_encoder.load(model, resolve_model_path(model)).encode_alone(texts, current_threads())
+        return loaded.encode_alone(texts, current_threads(), loaded.int8(model) if precision == INT8 else None)
     loaded = load_model(model)
     if not texts:
         return np.zeros((0, embedding_dimension(model)), dtype=np.float32)

@@ -60,6 +60,12 @@ dynamic int8 quantisation, per channel, on ONNX Runtime only). An index manifest
 (``encoder_precision``); one made before they were recorded is fp32 (:data:`OLD_PRECISION`)."""
 OLD_PRECISION = FP32
 """The precision of an index manifest or analysed form that records none: everything before int8 was fp32."""
+
+
+def check_precision(precision: str) -> None:
+    """A precision asked for by a caller must be one of :data:`PRECISIONS` (an AssistantError in one line)."""
+    if precision not in PRECISIONS:
+        raise AssistantError(f"encoder precision {str(precision)[:20]!r} is not one of {', '.join(PRECISIONS)}.")
 QUESTION_INT8_MODELS = frozenset({qa_model.NAME})
 """Models whose questions are encoded in int8 on ONNX Runtime against an fp32 index: measured with
 ``scripts/quantisation_eval.py`` on ReQA SQuAD dev through the whole product, MRR@20 0.8826 against 0.8824 with fp32
@@ -337,11 +343,11 @@ def _export(path: Path, folder: Path, source: str) -> None:
 class OnnxEncoder:
     """Tokenizer plus an ONNX Runtime session per thread count; ``encode`` returns L2-normalised float32 rows."""
 
-    def __init__(self, exported_model: Exported, graph: Path | None = None) -> None:
+    def __init__(self, exported_model: Exported) -> None:
         from tokenizers import Tokenizer
 
         self.exported = exported_model
-        self.graph = graph or exported_model.graph
+        self.graph = exported_model.graph
         self.inputs: list[str] = list(exported_model.info["inputs"])
         self.dimension = int(exported_model.info["dimension"])
         self.tokenizer = Tokenizer.from_file(str(exported_model.folder / TOKENIZER_FILE))
@@ -392,7 +398,9 @@ class OnnxEncoder:
 
     def encode(self, texts: list[str], batch_size: int, threads: int, graph: Path | None = None) -> np.ndarray:
         """Texts sorted by length into batches (less padding, as sentence-transformers does), rows in input order;
-        ``graph``: another graph of the same model (its int8 quantisation)."""
+        ``graph``: another graph of the same model (its int8 quantisation). The product encodes one text at a time
+        (``encode_alone``); this batched form is kept for the measurements that compare the two (tests/test_onnx.py,
+        tests/test_precision.py, scripts/quantisation_eval.py)."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         session = self.session(threads, graph)

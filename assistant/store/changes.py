@@ -133,7 +133,7 @@ def import_dirs(directories: Sequence[Path], index_dir: Path, progress: Progress
         open_snapshot(index_dir)
     model = current.model if current else None
     dimension = current.dimension if current else None
-    precisions = _precisions(directories, index_dir, current)  # before any table is read: refused in a moment
+    precision = _precision(directories, index_dir, current)  # before any table is read: refused in a moment
     parts = []
     for n, directory in enumerate(directories, start=1):
         progress(0.1 * n / len(directories), f"reading {printable(directory)}")
@@ -141,7 +141,6 @@ def import_dirs(directories: Sequence[Path], index_dir: Path, progress: Progress
         model, dimension = found_model, part.dimension
         parts.append(part)
     assert model is not None and dimension is not None
-    precision = precisions[0]
     if current is None:
         _check_new_model(model, dimension, precision)
     analysed = analysed_form.concat(parts, dimension)
@@ -156,9 +155,9 @@ def import_dirs(directories: Sequence[Path], index_dir: Path, progress: Progress
     return change
 
 
-def _precisions(directories: Sequence[Path], index_dir: Path, current: Snapshot | None) -> list[str]:
-    """The precision of each analysed directory (``analysed.read_precision``), all equal to the index's (or, for a
-    new index, to each other's); a mix is refused in one line, since vectors of two precisions are not comparable.
+def _precision(directories: Sequence[Path], index_dir: Path, current: Snapshot | None) -> str:
+    """The precision of the analysed directories (``analysed.read_precision``), which must all equal the index's
+    (or, for a new index, the first's); a mix is refused in one line, since vectors of two precisions are not comparable.
     The line names the command that makes the other side again at the precision this version encodes at."""
     found = [analysed_form.read_precision(Path(d)) for d in directories]
     held = current.encoder_precision if current is not None else found[0]
@@ -169,7 +168,7 @@ def _precisions(directories: Sequence[Path], index_dir: Path, current: Snapshot 
         model = current.model if current is not None else str(analysed_form.read_header(Path(directory))["model"])
         made = default_precision(model)  # what `assistant analyse` and `assistant build` encode at here
         if current is None:
-            first = printable(directories[found.index(held)])
+            first = printable(directories[0])
             odd = name if precision != made else first
             raise AssistantError(
                 f"{name} holds {precision} vectors but {first} holds {held} ones, which do not mix in one index; "
@@ -182,4 +181,4 @@ def _precisions(directories: Sequence[Path], index_dir: Path, current: Snapshot 
             f"{name} holds {precision} vectors but index {index} holds {held} ones, which do not mix; nothing was "
             f"changed. To import it, {fix} (this version encodes {made})"
         )
-    return found
+    return held

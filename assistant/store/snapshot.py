@@ -134,7 +134,12 @@ class Snapshot:
         return part
 
     def documents(self) -> list[DocumentInfo]:
-        """Live documents in index order, each with its speakers (most quoted first)."""
+        """Live documents in index order, each with its speakers (most quoted first); listed once per snapshot
+        (which never changes: the page lists them on every refresh)."""
+        return list(self._documents)
+
+    @cached_property
+    def _documents(self) -> tuple[DocumentInfo, ...]:
         infos: list[DocumentInfo] = []
         for i, seg in enumerate(self.segments):
             by_doc: dict[int, list[tuple[int, str]]] = {}
@@ -146,7 +151,7 @@ class Snapshot:
                 speakers = [name for _, name in sorted(by_doc.get(row.ord, []))]
                 infos.append(DocumentInfo(row.id, row.title, row.date, row.source, row.sentences, speakers,
                                           url=row.url, author=row.author))
-        return infos
+        return tuple(infos)
 
     @cached_property
     def speakers(self) -> list[SpeakerEntry]:
