@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -92,6 +93,32 @@ def own_app(four_index: Path, tmp_path: Path):
         yield url, index, log
 
 
+pytestmark = pytest.mark.parametrize("viewport", SIZES)  # every test at 1400×900 and 390×844
+
+
+@contextmanager
+def opened(browser, url: str, viewport: dict):
+    """The app's page at ``viewport``, closed afterwards (what a test checks after it runs after the close)."""
+    page = Page(browser, url, viewport)
+    try:
+        yield page
+    finally:
+        page.close()
+
+
+def choose_to_remove(p, doc_id: str) -> None:
+    """Pick ``doc_id`` in the Remove box (the Texts tab is open)."""
+    p.locator("#remove-choice input").click()
+    p.get_by_role("option", name=doc_id).click()
+    p.keyboard.press("Escape")
+
+
+def wait_for_documents(p, count: int) -> None:
+    """Until the index line counts ``count`` documents."""
+    p.wait_for_function("n => document.querySelector('#index-status').innerText.startsWith(n + ' documents')",
+                        arg=str(count))
+
+
 def line_of(p, selector: str) -> str:
     """The outcome line under a button, once there is one (not the progress)."""
     p.locator(f"{selector} .status").wait_for(state="visible")
@@ -116,14 +143,12 @@ def click_and_wait_for_line(p, button: str, selector: str) -> str:
 # 2, 7, 15: errors in the Texts tab stay beside their control, no toast, no error pill, no traceback in the log
 # ----------------------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("viewport", SIZES)
 def test_texts_tab_errors_stay_beside_their_controls_and_leave_no_traceback(browser, own_app, tmp_path, viewport):
     url, index, log = own_app
     pdf, ferry = tmp_path / "report.pdf", tmp_path / "ferry.txt"
     pdf.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")
     ferry.write_text("Ferry news\n\nThe ferry captain said the boat would sail at noon.", encoding="utf-8")
-    page = Page(browser, url, viewport)
-    try:
+    with opened(browser, url, viewport) as page:
         p = page.page
         p.evaluate(NO_TOAST)
         before = documents_shown(p)
@@ -148,8 +173,7 @@ def test_texts_tab_errors_stay_beside_their_controls_and_leave_no_traceback(brow
         assert 0 <= line["top"] - row["bottom"] < 60, (row, line)
         p.wait_for_function("() => !document.querySelector('#upload').innerText.includes('ferry.txt')")
         assert not cancel.is_visible()
-        p.wait_for_function("n => document.querySelector('#index-status').innerText.startsWith(n + ' documents')",
-                            arg=str(before + 1))
+        wait_for_documents(p, before + 1)
         # Remove with nothing chosen: its own line, beside Remove, in the window (and the page does not jump away)
         p.locator("#remove-button").scroll_into_view_if_needed()
         scrolled = p.evaluate("window.scrollY")
@@ -160,9 +184,7 @@ def test_texts_tab_errors_stay_beside_their_controls_and_leave_no_traceback(brow
         if viewport is DESKTOP:
             assert p.evaluate("window.scrollY") == scrolled
         assert p.locator("#build-status").inner_text().strip() == ""  # the add's old outcome is gone too
-        p.locator("#remove-choice input").click()
-        p.get_by_role("option", name="ferry").click()
-        p.keyboard.press("Escape")
+        choose_to_remove(p, "ferry")
         removed = click_and_wait_for_line(p, "#remove-button", "#remove-status")
         assert re.match(r"The index: removed 1; now \d+ document", removed), removed
         # and again with nothing chosen: the new line replaces "removed 1"
@@ -179,8 +201,6 @@ def test_texts_tab_errors_stay_beside_their_controls_and_leave_no_traceback(brow
         p.locator("#ask-button").click()
         p.locator("#question-status").wait_for(state="visible")
         assert p.locator("#question-status").inner_text().startswith("No speaker in the index matches")
-    finally:
-        page.close()
     # the server's log: no traceback for any of these
     text = log.read_text(encoding="utf-8")
     assert "Traceback" not in text and "Error" not in text, text[-3000:]
@@ -190,11 +210,9 @@ def test_texts_tab_errors_stay_beside_their_controls_and_leave_no_traceback(brow
 # 3, 4, 15: a paste gets an id of its own, never replaces a document; the progress line; the boxes cleared
 # ----------------------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("viewport", SIZES)
 def test_a_paste_gets_an_id_of_its_own_and_never_replaces_a_document(browser, own_app, viewport):
     url, index, _ = own_app
-    page = Page(browser, url, viewport)
-    try:
+    with opened(browser, url, viewport) as page:
         p = page.page
         before = documents_shown(p)
         p.get_by_role("tab", name="Texts").click()
@@ -229,12 +247,9 @@ def test_a_paste_gets_an_id_of_its_own_and_never_replaces_a_document(browser, ow
         assert click_and_wait_for_line(p, "#rebuild-button", "#build-status").startswith(
             "Not added: a text named harbour is already in the index (\u201cHarbour bridge to reopen\u201d); "
             "give the pasted text another name, or remove harbour first.")
-        p.wait_for_function("n => document.querySelector('#index-status').innerText.startsWith(n + ' documents')",
-                            arg=str(before + 2))
+        wait_for_documents(p, before + 2)
         table = p.locator("#documents").inner_text()
         assert "the-ferry-captain-said-the-boat-2" in table and "Harbour bridge to reopen" in table
-    finally:
-        page.close()
     from assistant import Assistant
 
     assistant = Assistant.load(index)
@@ -246,11 +261,9 @@ def test_a_paste_gets_an_id_of_its_own_and_never_replaces_a_document(browser, ow
 # 10: after Remove the article view keeps its document, or leaves a removed one
 # ----------------------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("viewport", SIZES)
 def test_after_a_remove_the_article_view_keeps_its_document_or_leaves_a_removed_one(browser, own_app, viewport):
     url, _, _ = own_app
-    page = Page(browser, url, viewport)
-    try:
+    with opened(browser, url, viewport) as page:
         p = page.page
         page.ask("What did Maria Santos say about the new school?")
         title = p.locator("#article-view .doc-view h3")
@@ -258,9 +271,7 @@ def test_after_a_remove_the_article_view_keeps_its_document_or_leaves_a_removed_
 
         def remove(doc_id: str) -> None:
             p.get_by_role("tab", name="Texts").click()
-            p.locator("#remove-choice input").click()
-            p.get_by_role("option", name=doc_id).click()
-            p.keyboard.press("Escape")
+            choose_to_remove(p, doc_id)
             assert "removed 1" in click_and_wait_for_line(p, "#remove-button", "#remove-status")
             p.wait_for_function("id => !document.querySelector('#documents').innerText.includes(id)", arg=doc_id)
             p.get_by_role("tab", name="Ask").click()
@@ -272,8 +283,6 @@ def test_after_a_remove_the_article_view_keeps_its_document_or_leaves_a_removed_
         remove("school")  # the document shown: it leaves the view, for one that is in the index
         p.wait_for_function("() => document.querySelector('#article-view h3')?.innerText !== 'New school opens'")
         assert title.inner_text() in ("Putin nbc", "Council votes on the budget"), title.inner_text()
-    finally:
-        page.close()
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -281,10 +290,8 @@ def test_after_a_remove_the_article_view_keeps_its_document_or_leaves_a_removed_
 # 12 the example questions, 13 the options above the fold
 # ----------------------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("viewport", SIZES)
 def test_the_texts_table_fits_its_columns(browser, four_app, viewport):
-    page = Page(browser, four_app, viewport)
-    try:
+    with opened(browser, four_app, viewport) as page:
         p = page.page
         p.get_by_role("tab", name="Texts").click()
         p.locator("#documents table").wait_for(state="visible")
@@ -308,14 +315,10 @@ def test_the_texts_table_fits_its_columns(browser, four_app, viewport):
         # the whole list opens from the count
         p.locator("#documents summary", has_text="more").first.click()
         assert "Luis Navarro" in p.locator("#documents details[open]").inner_text()
-    finally:
-        page.close()
 
 
-@pytest.mark.parametrize("viewport", SIZES)
 def test_the_chat_survives_a_reload(browser, four_app, viewport):
-    page = Page(browser, four_app, viewport)
-    try:
+    with opened(browser, four_app, viewport) as page:
         p = page.page
         page.ask("What did Ann Lee say about the bridge?")
         before = p.locator("#chat").inner_text()
@@ -334,14 +337,10 @@ def test_the_chat_survives_a_reload(browser, four_app, viewport):
         p.reload(wait_until="domcontentloaded")
         p.locator("#chat button.example").first.wait_for(state="visible")
         assert p.locator("#chat .message-row").count() == 0
-    finally:
-        page.close()
 
 
-@pytest.mark.parametrize("viewport", SIZES)
 def test_a_long_question_is_refused_not_cut_and_the_empty_one_names_the_texts(browser, four_app, viewport):
-    page = Page(browser, four_app, viewport)
-    try:
+    with opened(browser, four_app, viewport) as page:
         p = page.page
         box, status = p.locator("#question textarea"), p.locator("#question-status")
         long = ("What did the mayor say about the harbour bridge and its repairs? " * 90)[:5_280]
@@ -360,14 +359,10 @@ def test_a_long_question_is_refused_not_cut_and_the_empty_one_names_the_texts(br
         assert status.inner_text() == "The question is empty; type a question about the 4 texts."
         page.ask("What did Maria Santos say about the new school?")
         status.wait_for(state="hidden")  # the next question clears it
-    finally:
-        page.close()
 
 
-@pytest.mark.parametrize("viewport", SIZES)
 def test_also_cited_names_the_other_articles_by_title(browser, four_app, viewport):
-    page = Page(browser, four_app, viewport)
-    try:
+    with opened(browser, four_app, viewport) as page:
         p = page.page
         page.ask("What did Ann Lee say about the bridge?")
         note = p.locator("#article-view em", has_text="Also cited").inner_text()
@@ -375,14 +370,10 @@ def test_also_cited_names_the_other_articles_by_title(browser, four_app, viewpor
         other = ({"Harbour bridge to reopen", "Council votes on the budget"} - {shown}).pop()
         assert f"\u201c{other}\u201d [" in note, note
         assert "council" not in note.replace("Council", "") and "harbour" not in note.replace("Harbour", ""), note
-    finally:
-        page.close()
 
 
-@pytest.mark.parametrize("viewport", SIZES)
 def test_the_example_questions_look_like_buttons_and_ask_when_clicked(browser, four_app, viewport):
-    page = Page(browser, four_app, viewport)
-    try:
+    with opened(browser, four_app, viewport) as page:
         p = page.page
         example = p.locator("#chat button.example").first
         example.wait_for(state="visible")
@@ -393,18 +384,12 @@ def test_the_example_questions_look_like_buttons_and_ask_when_clicked(browser, f
         example.click()
         p.wait_for_function("() => /score \\d/.test(document.querySelector('#chat').innerText)")
         assert text in p.locator("#chat .user-row").first.inner_text()
-    finally:
-        page.close()
 
 
-@pytest.mark.parametrize("viewport", SIZES)
 def test_the_speaker_filter_and_the_sentences_slider_are_above_the_fold_on_a_desktop(browser, four_app, viewport):
-    page = Page(browser, four_app, viewport)
-    try:
+    with opened(browser, four_app, viewport) as page:
         for selector in ("#speaker-filter", "#k"):
             if viewport is DESKTOP:
                 assert inside_window(page, selector), (selector, page.rect(selector))
             else:  # a phone: right under the Ask row, a short scroll away
                 assert 0 <= page.rect(selector)["top"] - page.rect("#ask-row")["bottom"] < 40
-    finally:
-        page.close()
