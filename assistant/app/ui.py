@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -631,6 +631,22 @@ class Background:
         return self._result
 
 
+def follow_change(state: AppState, work: Any, refused: str) -> Iterator[tuple[str, Any]]:
+    """Run a change (``work(report)``) in the background and say how it goes: ``("progress", line)`` at once and
+    whenever it moves, then ``("done", its result)``, or ``("failed", outcome line)`` when it was cancelled or
+    refused (``refused`` leads that line: "Not added")."""
+    running = Background(work)
+    yield "progress", progress_html(0.0, "starting")
+    for fraction, message in running.updates():
+        yield "progress", progress_html(fraction, message)
+    try:
+        yield "done", running.result()
+    except ChangeCancelled as cancelled:
+        yield "failed", status_html(str(cancelled), "Cancelled")
+    except AssistantError as error:
+        yield "failed", status_html(state.public(str(error)), refused)
+
+
 def page_error(state: AppState, error: BaseException) -> Exception:
     """An error for the page's modal, which renders HTML: escaped, without server paths, no traceback in the log."""
     return gr.Error(html.escape(state.public(str(error))), print_exception=False)
@@ -698,11 +714,12 @@ def build_app(index_dir: Path | None = None, changes: bool = True, loopback: boo
     state = AppState(index_dir)
 
     def may_change(request: gr.Request | None) -> None:
-        if not changes:
-            raise AssistantError(CHANGES_OFF)
-        problem = page_request_problem(request.headers if request is not None else {}, loopback)
+        """A change asked for from the page: refused in the page's modal when changes are off or the request is
+        not the page's own (the buttons are off when changes are, so only another client's request gets here)."""
+        problem = CHANGES_OFF if not changes else \
+            page_request_problem(request.headers if request is not None else {}, loopback)
         if problem:
-            raise AssistantError(problem)
+            raise page_error(state, AssistantError(problem))
 
     def ask_api(question: str, k: int = 5, speaker: str | None = None) -> dict:
         """Answer a question: the Answer object (question, answer markdown, found, cited passages)."""
@@ -767,37 +784,31 @@ def build_app(index_dir: Path | None = None, changes: bool = True, loopback: boo
                     "" if cleared else keep_box)
 
         notes: list[str] = []
-        try:
-            may_change(request)
-        except AssistantError as error:  # not the page's own request (the buttons are off when changes are)
-            raise page_error(state, error) from None
+        may_change(request)
         try:
             new = read_uploads(paths, pasted or "", title or "", notes, beside=state.assistant if keep else None)
         except AssistantError as error:
             yield end(status_html(state.public(str(error)), "Not added"))
             return
-        work = Background(lambda report: state.add(new, bool(keep), report))
         running = gr.update(visible=True, interactive=True, value="Cancel")
-        yield (progress_html(0.0, "starting"), "", running, gr.skip(), gr.skip(), gr.skip())
-        for fraction, message in work.updates():
-            yield (progress_html(fraction, message), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip())
-        try:
-            summary = work.result()
-        except ChangeCancelled as cancelled:
-            yield end(status_html(str(cancelled), "Cancelled"))
-            return
-        except AssistantError as error:
-            yield end(status_html(state.public(str(error)), "Not added"))
-            return
+        summary = ""
+        for i, (kind, value) in enumerate(follow_change(state, lambda report: state.add(new, bool(keep), report),
+                                                        "Not added")):
+            if kind == "failed":
+                yield end(value)
+                return
+            if kind == "done":
+                summary = value
+            elif i == 0:  # the first progress line clears the remove line and shows Cancel
+                yield value, "", running, gr.skip(), gr.skip(), gr.skip()
+            else:
+                yield value, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
         remove_uploads(paths)  # handled: the texts are in the index (a refused upload stays, to be fixed)
         yield end(status_html(" ".join([first_capital(summary), *notes])), cleared=True)
 
     def remove_documents(doc_ids: list[str] | None, request: gr.Request):
         """Yields the remove line (progress, then the outcome), the add line (cleared) and the choice box."""
-        try:
-            may_change(request)
-        except AssistantError as error:  # not the page's own request (the buttons are off when changes are)
-            raise page_error(state, error) from None
+        may_change(request)
         try:
             if not doc_ids:
                 raise AssistantError("choose the documents to remove first.")
@@ -806,18 +817,16 @@ def build_app(index_dir: Path | None = None, changes: bool = True, loopback: boo
             yield status_html(state.public(str(error)), "Not removed"), "", gr.skip()
             return
         wanted = [str(d) for d in doc_ids]
-        work = Background(lambda report: state.remove(wanted, report))
-        yield progress_html(0.0, "starting"), "", gr.skip()
-        for fraction, message in work.updates():
-            yield progress_html(fraction, message), gr.skip(), gr.skip()
-        try:
-            summary = work.result()
-        except ChangeCancelled as cancelled:
-            yield status_html(str(cancelled), "Cancelled"), "", gr.skip()
-            return
-        except AssistantError as error:
-            yield status_html(state.public(str(error)), "Not removed"), "", gr.skip()
-            return
+        summary = ""
+        for i, (kind, value) in enumerate(follow_change(state, lambda report: state.remove(wanted, report),
+                                                        "Not removed")):
+            if kind == "failed":
+                yield value, "", gr.skip()
+                return
+            if kind == "done":
+                summary = value
+            else:  # the first progress line clears the add line
+                yield value, "" if i == 0 else gr.skip(), gr.skip()
         yield status_html(first_capital(summary)), "", gr.update(value=[])
 
     def check_upload(files: list[str] | None):
@@ -832,10 +841,7 @@ def build_app(index_dir: Path | None = None, changes: bool = True, loopback: boo
         return kept or None, status_html(refusal(sorted(refused)), "Not taken")
 
     def cancel_change(request: gr.Request):
-        try:
-            may_change(request)
-        except AssistantError as error:
-            raise page_error(state, error) from None
+        may_change(request)
         if state.cancel():
             return gr.update(interactive=False, value="Cancelling…")
         return gr.update(visible=False)
