@@ -219,6 +219,13 @@ def test_a_large_segment_finds_what_the_exact_scan_finds(tmp_path: Path, monkeyp
         assert _rows(retrieval.rank(index, f"item{i} river", q, 1)) == [i]
 
 
+def test_a_documents_speakers_are_those_of_the_speaker_table(tmp_path: Path):
+    index = _index(tmp_path, [["Ann said it.", "The company said so."]], _unit([1, 0], [0, 1]),
+                   speakers=["Ann Lee", "The company"])
+    assert [e.name for e in index.speakers] == ["Ann Lee"]
+    assert index.documents()[0].speakers == ["Ann Lee"]  # a description the text never named is no speaker of it
+
+
 def test_a_large_segment_records_its_ann_and_searches_it_by_its_codes(tmp_path: Path, monkeypatch):
     import faiss
 

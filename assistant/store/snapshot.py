@@ -148,7 +148,8 @@ class Snapshot:
             for row in seg.document_rows():
                 if row.ord in self.deleted[i]:
                     continue
-                speakers = [name for _, name in sorted(by_doc.get(row.ord, []))]
+                # the speakers the speaker table lists (``speaker_table_entities``: no "The company" never named)
+                speakers = [name for _, name in sorted(by_doc.get(row.ord, [])) if not is_description(name)]
                 infos.append(DocumentInfo(row.id, row.title, row.date, row.source, row.sentences, speakers,
                                           url=row.url, author=row.author))
         return tuple(infos)
