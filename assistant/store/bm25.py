@@ -158,6 +158,7 @@ class Postings:
     hot: OrderedDict = field(default_factory=OrderedDict)  # the longest posting lists read, kept (HOT_BYTES)
     hot_bytes: int = 0
     hot_lock: threading.Lock = field(default_factory=threading.Lock)
+    _norm: tuple[float, np.ndarray] | None = None
 
     @classmethod
     def open(cls, directory: Path, read_slices: bool = False) -> Postings:
@@ -196,6 +197,14 @@ class Postings:
     def release(self) -> None:
         for array in (self.terms, self.indptr, self.docs, self.tfs, self.lengths):
             release(array)
+
+    def length_norm(self, avgdl: float) -> np.ndarray:
+        """``k1 · (1 − b + b · |d| / avgdl)`` of every row, float32, for the index's current ``avgdl`` (kept for the
+        last one asked: it changes only when the index does)."""
+        kept = self._norm
+        if kept is None or kept[0] != avgdl:
+            kept = self._norm = (avgdl, (K1 * (1 - B + B * self.lengths / avgdl)).astype(np.float32))
+        return kept[1]
 
     @cached_property
     def total_length(self) -> float:
@@ -263,18 +272,33 @@ class QueryTerms:
         return cls(weighted, total / n if n else 1.0)
 
 
-def _tf_part(tf: np.ndarray, lengths: np.ndarray, avgdl: float) -> np.ndarray:
-    return tf / (tf + K1 * (1 - B + B * lengths / avgdl))
+def _tf_part(tf: np.ndarray, norm: np.ndarray) -> np.ndarray:
+    """``tf / (tf + k1 · (1 − b + b · |d| / avgdl))``, with the bracket times k1 given (``Postings.length_norm``)."""
+    tf = np.asarray(tf, dtype=np.float32)
+    return tf / (tf + norm)
+
+
+_scratch = threading.local()
+
+
+def _accumulator(size: int) -> np.ndarray:
+    """A zeroed float32 array of ``size`` for this thread, to be handed back zeroed (``best_rows``)."""
+    kept = getattr(_scratch, "arrays", None)
+    if kept is None:
+        kept = _scratch.arrays = {}
+    if size not in kept:
+        kept[size] = np.zeros(size, dtype=np.float32)
+    return kept[size]
 
 
 def score_all(postings: Postings, query: QueryTerms) -> np.ndarray:
     """BM25 of every row of the segment."""
     scores = np.zeros(postings.size, dtype=np.float32)
+    norm = postings.length_norm(query.avgdl)
     for key, weight in query.weighted:
         docs, tfs = postings.posting(key)
         if len(docs):
-            tf = np.asarray(tfs, dtype=np.float32)
-            scores[docs] += (weight * _tf_part(tf, postings.lengths[docs], query.avgdl)).astype(np.float32)
+            scores[docs] += weight * _tf_part(tfs, norm[docs])
     return scores
 
 
@@ -283,7 +307,8 @@ def score_rows(postings: Postings, query: QueryTerms, rows: np.ndarray) -> np.nd
     scores = np.zeros(len(rows), dtype=np.float32)
     if not len(rows):
         return scores
-    lengths = postings.lengths[rows]
+    norm = postings.length_norm(query.avgdl)[rows]
+    rows = rows.astype(postings.docs.dtype)  # searchsorted of mixed dtypes would copy the whole posting list
     for key, weight in query.weighted:
         docs, tfs = postings.posting(key)
         if not len(docs):
@@ -293,8 +318,7 @@ def score_rows(postings: Postings, query: QueryTerms, rows: np.ndarray) -> np.nd
         hit = np.zeros(len(rows), dtype=bool)
         hit[inside] = docs[at[inside]] == rows[inside]
         if hit.any():
-            tf = np.asarray(tfs[at[hit]], dtype=np.float32)
-            scores[hit] += (weight * _tf_part(tf, lengths[hit], query.avgdl)).astype(np.float32)
+            scores[hit] += weight * _tf_part(tfs[at[hit]], norm[hit])
     return scores
 
 
@@ -307,20 +331,22 @@ def best_rows(postings: Postings, query: QueryTerms, wanted: int, max_share: flo
         return np.zeros(0, dtype=np.int64)
     limit = max(1, int(max_share * postings.size))
     chosen = [p for i, p in enumerate(parts) if i == 0 or p[0] <= limit]
-    all_docs, all_scores = [], []
+    norm = postings.length_norm(query.avgdl)
+    summed = _accumulator(postings.size)  # each term's rows are distinct: one scatter per term sums them
+    touched = []
     for _, key, weight in chosen:
         docs, tfs = postings.posting(key)
-        docs = np.asarray(docs)
-        all_docs.append(docs)
-        all_scores.append(weight * _tf_part(np.asarray(tfs, dtype=np.float32), postings.lengths[docs], query.avgdl))
-    docs = np.concatenate(all_docs)
-    scores = np.concatenate(all_scores)
-    if len(docs) > postings.size // 16:  # many postings: one pass over a dense accumulator beats sorting
-        summed = np.bincount(docs, weights=scores, minlength=postings.size)
-        top = np.argpartition(-summed, wanted)[:wanted] if postings.size > wanted else np.arange(postings.size)
-        return top[summed[top] > 0].astype(np.int64)
-    unique, inverse = np.unique(docs, return_inverse=True)
-    summed = np.bincount(inverse, weights=scores)
+        summed[docs] += weight * _tf_part(tfs, norm[docs])
+        touched.append(docs)
+    docs = np.concatenate(touched)
+    scores = summed[docs]
+    summed[docs] = 0
+    # a row holding several of the terms is listed once per term: among the best wanted × terms listings are at
+    # least ``wanted`` distinct rows, the best ``wanted`` of them among them
+    if len(docs) > wanted * len(chosen):
+        best = np.argpartition(-scores, wanted * len(chosen))[: wanted * len(chosen)]
+        docs, scores = docs[best], scores[best]
+    unique, first = np.unique(docs, return_index=True)
     if len(unique) > wanted:
-        unique = unique[np.argpartition(-summed, wanted)[:wanted]]
+        unique = unique[np.argsort(-scores[first], kind="stable")[:wanted]]
     return unique.astype(np.int64)
