@@ -265,12 +265,10 @@ class Segment:
         before, after = self.neighbours
         b, a = before[rows], after[rows]
         need = np.unique(np.concatenate([rows, b, a]))
-        vectors = self.read_vectors(need)
-        v, vb, va = (vectors[np.searchsorted(need, x)] for x in (rows, b, a))
-        total = v + np.where((b != rows)[:, None], vb, 0) + np.where((a != rows)[:, None], va, 0)
-        norms = np.linalg.norm(total, axis=1, keepdims=True)
-        window = np.divide(total, norms, out=np.zeros_like(total), where=norms > 0)
-        return (v + self.context_weight * window).astype(np.float32)
+        at, at_b, at_a = (np.searchsorted(need, x) for x in (rows, b, a))  # the rows as places in ``need``
+        before_at, after_at = np.arange(len(need)), np.arange(len(need))
+        before_at[at], after_at[at] = at_b, at_a
+        return dense_vectors(self.read_vectors(need), before_at, after_at, at, self.context_weight)
 
     def answered(self) -> None:
         """Count a question scored through this (large) segment's candidates; every RELEASE_EVERY questions the
@@ -294,12 +292,14 @@ class Segment:
         if not len(rows):
             return out
         breaks = np.flatnonzero(np.diff(rows) != 1) + 1
-        starts = np.concatenate([[0], breaks])
-        ends = np.concatenate([breaks, [len(rows)]])
-        base = self.vectors.offset
-        for lo, hi in zip(starts.tolist(), ends.tolist()):
-            data = os.pread(self._vector_fd, (hi - lo) * row_bytes, base + int(rows[lo]) * row_bytes)
-            out[lo:hi] = np.frombuffer(data, dtype=np.float32).reshape(hi - lo, d)
+        starts = np.concatenate([[0], breaks]).tolist()
+        ends = np.concatenate([breaks, [len(rows)]]).tolist()
+        offsets = (self.vectors.offset + np.asarray(rows, dtype=np.int64) * row_bytes).tolist()
+        into = memoryview(out).cast("B")  # each run read straight into its place: no bytes object, no copy
+        for lo, hi in zip(starts, ends):
+            if os.preadv(self._vector_fd, [into[lo * row_bytes : hi * row_bytes]], offsets[lo]) != (hi - lo) * row_bytes:
+                raise AssistantError(f"the index segment {printable(self.directory.name)} has a damaged vectors.npy "
+                                     "(shorter than its sentence table); assistant verify checks every file of the index.")
         return out
 
     def row(self, row: int) -> tuple[int, ...]:
