@@ -251,3 +251,45 @@ def test_document_named_issuer_speaks_as_written_and_later_mentions_fold_in():
 def test_pronoun_it_document_it_after_an_unissued_document_is_still_the_document():
     text = "The ad shows Mayor Lena Ortiz at a school. It also says she cut the budget."
     assert who(text, "It also says") == (None, "narration")
+
+
+def test_cue_comparison_likening_one_thing_to_another_is_speech():
+    text = "Premier Joan Ladd likened the deficit to a leaking roof."
+    assert who(text, "leaking roof") == ("Joan Ladd", "indirect")
+
+
+def test_cue_comparison_needs_an_object_and_to():
+    text = ("Researchers compared the two groups over ten years. Prices in May compared well to those of April.")
+    assert who(text, "two groups") == (None, "narration")
+    assert who(text, "Prices in May") == (None, "narration")
+
+
+def test_cue_instruction_telling_someone_to_do_something_is_speech():
+    text = "Ms. Ada Obi, who knew the vote would fail, told her staff to draft a new bill."
+    assert who(text, "draft a new bill") == ("Ada Obi", "indirect")
+
+
+def test_cue_instruction_asking_about_something_is_not():
+    text = "Ms. Ada Obi asked about the budget at the meeting."
+    assert who(text, "asked about") == (None, "narration")
+
+
+def test_cue_object_clause_a_stance_voiced_with_a_clause_is_speech():
+    text = ("The mayor expressed concern that the bridge would not open on time. "
+            "Residents of Elm Street voiced fears that the plant would close. "
+            "The mayor expressed support for the plan.")
+    assert who(text, "bridge would not open") == ("The mayor", "indirect")
+    assert who(text, "plant would close")[1] == "indirect"
+    assert who(text, "support for the plan") == (None, "narration")
+
+
+def test_cue_put_it_frames_what_someone_said():
+    text = ("As Dr. Lena Park, a housing economist at Carleton University, recently put it, the market “has no floor.” "
+            "Councillor Ravi Shah put it bluntly: the budget is broken.")
+    assert who(text, "has no floor") == ("Lena Park", "direct")
+    assert who(text, "the budget is broken") == ("Ravi Shah", "indirect")
+
+
+def test_cue_put_it_a_thing_put_somewhere_is_no_speech():
+    text = "Councillor Ravi Shah took the report and put it on the table."
+    assert who(text, "on the table") == (None, "narration")

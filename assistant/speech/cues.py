@@ -19,6 +19,7 @@ from .lexicon import (
     ROLE_PARTICIPLES,
     regex_alternatives,
     BODY_NOUNS,
+    COMPARISON_VERBS,
     COMPANY_NOUNS,
     ORGANISATION_NAME_ENDINGS,
     PEOPLE_NOUNS,
@@ -27,6 +28,7 @@ from .lexicon import (
     INANIMATE_NOUNS,
     OFFICE_NOUNS,
     FEMALE_NAMES,
+    INSTRUCTION_VERBS,
     MALE_NAMES,
     PRONOUNS_FEMALE,
     PRONOUNS_FIRST,
@@ -261,9 +263,17 @@ def _colon_frame_cue(text: str, sent: SentInfo) -> list[Cue]:
     return [Cue(subj.idx + off, head.lemma_, mention, True, rank=3)]
 
 
+def puts_it(tok: Any) -> bool:
+    """``cue_put_it``: "As the mayor put it, …", "Shah put it bluntly: …" frame what someone said: "put" with the
+    object "it" and no place or particle ("He put it on the table", "put it off" are no speech)."""
+    kids = list(tok.children)
+    return tok.lemma_.lower() == "put" and any(c.dep_ == "dobj" and c.lower_ == "it" for c in kids) and not any(
+        c.dep_ in ("prep", "prt", "dative") for c in kids)
+
+
 def _verb_cue(text: str, sent: SentInfo, tok: Any) -> Cue | None:
     lemma = tok.lemma_.lower()
-    if lemma not in SPEECH_VERBS or tok.pos_ not in ("VERB", "AUX") or tok.dep_ in ("amod", "compound", "acl"):
+    if (lemma not in SPEECH_VERBS and not puts_it(tok)) or tok.pos_ not in ("VERB", "AUX") or tok.dep_ in ("amod", "compound", "acl"):
         return None
     off = chunk_offset(sent)
     children = [c for c in tok.children if sent.start <= c.idx + off < sent.end]  # the parse may cross sentences
@@ -279,7 +289,7 @@ def _verb_cue(text: str, sent: SentInfo, tok: Any) -> Cue | None:
     if subj is None:
         return None
     if passive and lemma != "quote" and lemma not in SPEECH_VERBS:
-        return None
+        return None  # (a passive "put" included: "it was put to a vote")
     if passive and lemma != "quote":  # ``cue_passive_agent``: "Hart was told by the coach …" → the coach, never Hart
         if agent is None:
             return None  # "Ruiz was called for offside": a patient, no speaker
@@ -360,9 +370,17 @@ def _has_content(sent: SentInfo, tok: Any, children: list[Any], lemma: str) -> b
         return True
     if tok.dep_ in ("ccomp", "parataxis"):
         return True  # "Rent caps, Ms. Park said, are …"
+    if lemma == "put":
+        return True  # ``cue_put_it``: the frame is said of the clause it stands in ("As the mayor put it, …")
     speaker = _can_speak(_subject(tok))
     if speaker and lemma in SPEECH_ACTS and any(c.dep_ in ("dobj", "xcomp") for c in children):
         return True  # ``cue_speech_act``: "Trump cited his own endorsements", "vowed not to repeat it"
+    objects = any(c.dep_ == "dobj" for c in children)
+    if speaker and lemma in COMPARISON_VERBS and objects and any(c.dep_ == "prep" and c.lower_ == "to" for c in children):
+        return True  # ``cue_comparison``: "Premier Joan Ladd likened the deficit to a leaking roof"
+    if speaker and lemma in INSTRUCTION_VERBS and objects and any(
+            c.dep_ == "xcomp" and any(x.dep_ == "aux" and x.lower_ == "to" for x in c.children) for c in children):
+        return True  # ``cue_instruction``: "Ms. Obi told her staff to draft a new bill"
     if speaker and lemma == "call" and any(c.dep_ in ("oprd", "xcomp", "ccomp") for c in children) and \
             any(c.dep_ == "dobj" for c in children):
         return True  # "The campaign called the charges unsubstantiated"

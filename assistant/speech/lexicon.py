@@ -26,7 +26,8 @@ SPEECH_VERBS = frozenset(
     find show cite learn acknowledge recommend propose condemn praise brand label dub denounce dispute
     defend reference detail discuss talk speak indicate signal rule determine
     scoff sneer blurt gush marvel chuckle laugh sigh fume huff bristle mutter murmur crow jeer taunt plead beg
-    implore interject chime rave rant protest echo reason volunteer""".split()
+    implore interject chime rave rant protest echo reason volunteer
+    liken compare express voice""".split()
 )
 """(The last line: manner-of-speaking verbs, ``cue_manner``: "“That is a fantasy,” scoffed X". Each still needs
 content, so "she laughed" or "the crowd protested" alone stays narration.)"""
@@ -95,6 +96,12 @@ SPEECH_ACTS = frozenset(
     blame deny insist argue assert allege warn recommend demand tweet declare testify acknowledge admit concede
     reiterate threaten denounce dispute defend reference detail discuss""".split()
 )
+# ``cue_comparison``: a person likening one thing to another says so ("Premier Ladd likened the deficit to a
+# leaking roof"); it needs an object and "to" ("compared the two groups over ten years" stays narration).
+COMPARISON_VERBS = frozenset("liken compare".split())
+# ``cue_instruction``: telling or asking someone to do something is reported speech ("told her staff to draft a
+# new bill", "asked the moderator to check the figures"); "asked about it" alone is not.
+INSTRUCTION_VERBS = frozenset("tell ask advise".split())
 
 TITLES = frozenset(
     """mr mrs ms miss mx dr prof professor sir dame lord lady sen senator rep representative gov governor
