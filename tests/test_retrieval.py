@@ -112,6 +112,22 @@ def test_best_rows_finds_the_rare_terms_rows(tmp_path: Path):
     assert 50 in bm25.best_rows(postings, query, wanted=3, max_share=0.2).tolist()
 
 
+
+def test_best_rows_are_the_best_by_the_rarer_terms_and_leave_no_trace(tmp_path: Path):
+    """The top rows by BM25 over the chosen (rarer) terms, rows holding several of them summed once each; the
+    scratch array is handed back zeroed, so a second question is not skewed by the first."""
+    rng = np.random.default_rng(7)
+    vocabulary = [f"w{i}" for i in range(40)]
+    texts = [" ".join(rng.choice(vocabulary, size=int(rng.integers(3, 12)))) for _ in range(400)]
+    bm25.write_postings(bm25.Tokenized.of(texts), tmp_path / "lex")
+    postings = bm25.Postings.open(tmp_path / "lex")
+    for question in ("w1 w2 w3 w5 w8", "w13 w21 w34", "w1 w2 w3 w5 w8"):
+        query = bm25.QueryTerms.of(question, [postings])
+        got = bm25.best_rows(postings, query, wanted=10, max_share=1.0)
+        full = bm25.score_all(postings, query)  # max_share 1.0: every term is chosen
+        assert sorted(got.tolist()) == sorted(np.argsort(-full, kind="stable")[:10].tolist())
+
+
 # ----- windows
 def test_window_neighbours_stay_in_the_paragraph_and_document():
     before, after = segment_module.window_neighbours(np.array([0, 0, 0, 0, 1]), np.array([1, 1, 1, 2, 2]))

@@ -332,15 +332,13 @@ def best_rows(postings: Postings, query: QueryTerms, wanted: int, max_share: flo
     limit = max(1, int(max_share * postings.size))
     chosen = [p for i, p in enumerate(parts) if i == 0 or p[0] <= limit]
     norm = postings.length_norm(query.avgdl)
+    lists = [(postings.posting(key), weight) for _, key, weight in chosen]  # read (and checked) before any is summed
     summed = _accumulator(postings.size)  # each term's rows are distinct: one scatter per term sums them
-    touched = []
-    for _, key, weight in chosen:
-        docs, tfs = postings.posting(key)
+    for (docs, tfs), weight in lists:
         summed[docs] += weight * _tf_part(tfs, norm[docs])
-        touched.append(docs)
-    docs = np.concatenate(touched)
+    docs = np.concatenate([docs for (docs, _), _ in lists])
     scores = summed[docs]
-    summed[docs] = 0
+    summed[docs] = 0  # handed back zeroed
     # a row holding several of the terms is listed once per term: among the best wanted × terms listings are at
     # least ``wanted`` distinct rows, the best ``wanted`` of them among them
     if len(docs) > wanted * len(chosen):
