@@ -248,7 +248,8 @@ def test_a_large_segment_records_its_ann_and_searches_it_by_its_codes(tmp_path: 
     index, _ = _large_index(tmp_path, monkeypatch)
     entry = index.manifest["segments"][0]
     assert entry["ann"] == segment_module.ann_factory(400, 16) == "IVF16,PQ4x4fs"
-    assert retrieval.nprobe(index.segments[0].ann) == retrieval.NPROBE
+    assert retrieval.nprobe(index.segments[0].ann) == 16 // retrieval.NPROBE_SHARE  # a quarter of its 16 lists
+    assert retrieval.nprobe(faiss.index_factory(16, "IVF1005,PQ4x4fs", faiss.METRIC_INNER_PRODUCT)) == retrieval.NPROBE
     scalar = faiss.IndexIVFScalarQuantizer(faiss.IndexFlatIP(16), 16, 4, faiss.ScalarQuantizer.QT_8bit,
                                            faiss.METRIC_INNER_PRODUCT)
     assert retrieval.nprobe(scalar) == retrieval.SCALAR_NPROBE  # a segment written before the fast-scan codes

@@ -61,6 +61,10 @@ RARE_SHARE = 0.02
 NPROBE = 48
 """IVF lists searched per question in a large segment's fast-scan index (store/segment.py ann_factory): 48 of the
 1,005 lists at 1M sentences gave MRR@20 0.883 against 0.881 with 24, at the same p50 (docs/speed.md)."""
+NPROBE_SHARE = 4
+"""... and at most a quarter of them: 48 of the 105 lists of a 100k-sentence segment scan 46% of its codes. A
+quarter (26 lists) gave MRR@20 0.8839 against 0.8841 and 0.3 ms less; at 50k (12 of 50 lists) 0.8829 against
+0.8838 and 0.6 ms less, both above the real articles alone (0.882; docs/speed.md). At 1M (1,005 lists) 48 stand."""
 SCALAR_NPROBE = 24
 """The same for the 8-bit scalar-quantizer IVF of segments written before the fast-scan codes (measured then)."""
 FILTER_SCAN = 3_000
@@ -86,10 +90,13 @@ def _live(snapshot: Snapshot, i: int, rows: np.ndarray) -> np.ndarray:
 
 
 def nprobe(ann: object) -> int:
-    """IVF lists to search in ``ann``: its codes decide what a list costs to scan."""
+    """IVF lists to search in ``ann``: its codes decide what a list costs to scan, and a fast-scan segment is
+    searched in at most a share of its lists (``NPROBE_SHARE``)."""
     import faiss
 
-    return SCALAR_NPROBE if isinstance(ann, faiss.IndexIVFScalarQuantizer) else NPROBE
+    if isinstance(ann, faiss.IndexIVFScalarQuantizer):
+        return SCALAR_NPROBE
+    return max(1, min(NPROBE, int(ann.nlist) // NPROBE_SHARE))
 
 
 def _candidates(seg: Segment, query: bm25.QueryTerms, window_query: bm25.QueryTerms, vector: np.ndarray) -> np.ndarray:
