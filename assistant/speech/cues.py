@@ -289,7 +289,7 @@ def _verb_cue(text: str, sent: SentInfo, tok: Any) -> Cue | None:
     if subj is None:
         return None
     if passive and lemma != "quote" and lemma not in SPEECH_VERBS:
-        return None  # (a passive "put" included: "it was put to a vote")
+        return None
     if passive and lemma != "quote":  # ``cue_passive_agent``: "Hart was told by the coach …" → the coach, never Hart
         if agent is None:
             return None  # "Ruiz was called for offside": a patient, no speaker

@@ -24,13 +24,13 @@ SPEECH_VERBS = frozenset(
     complain grumble muse opine posit theorize theorise write inform notify assure advise recount
     quote relate characterize characterise dismiss reject question conclude point
     find show cite learn acknowledge recommend propose condemn praise brand label dub denounce dispute
-    defend reference detail discuss talk speak indicate signal rule determine
+    defend reference detail discuss talk speak indicate signal rule determine liken compare express voice
     scoff sneer blurt gush marvel chuckle laugh sigh fume huff bristle mutter murmur crow jeer taunt plead beg
-    implore interject chime rave rant protest echo reason volunteer
-    liken compare express voice""".split()
+    implore interject chime rave rant protest echo reason volunteer""".split()
 )
-"""(The last line: manner-of-speaking verbs, ``cue_manner``: "“That is a fantasy,” scoffed X". Each still needs
-content, so "she laughed" or "the crowd protested" alone stays narration.)"""
+"""(The last two lines: manner-of-speaking verbs, ``cue_manner``: "“That is a fantasy,” scoffed X". Each still
+needs content, so "she laughed" or "the crowd protested" alone stays narration; so do "liken" and "compare"
+(``cue_comparison``) and "express" and "voice", which speak through a clause: "expressed concern that …".)"""
 # ``thoughts_are_narration``: verbs of thinking, hoping and expecting are the writer's account of a mind, not
 # something the person said ("X hopes that …", "she worries whether …", "he knows …"). They are no cue; "X said
 # he believes …" stays speech because "said" is the cue.
