@@ -293,3 +293,9 @@ def test_cue_put_it_frames_what_someone_said():
 def test_cue_put_it_a_thing_put_somewhere_is_no_speech():
     text = "Councillor Ravi Shah took the report and put it on the table."
     assert who(text, "on the table") == (None, "narration")
+
+
+def test_subject_joined_roles_are_the_named_persons():
+    text = "Councillor and parent Jan Kowalski told the paper the crossing was unsafe."
+    assert who(text, "crossing was unsafe") == ("Jan Kowalski", "indirect")
+

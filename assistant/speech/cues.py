@@ -288,6 +288,7 @@ def _verb_cue(text: str, sent: SentInfo, tok: Any) -> Cue | None:
         subj = next((c for c in tok.children if c.dep_ in _SUBJ and _usable(sent, c)), None)
     if subj is None:
         return None
+    subj = _name_after_joined_roles(subj)
     if passive and lemma != "quote" and lemma not in SPEECH_VERBS:
         return None
     if passive and lemma != "quote":  # ``cue_passive_agent``: "Hart was told by the coach …" → the coach, never Hart
@@ -308,6 +309,18 @@ def _verb_cue(text: str, sent: SentInfo, tok: Any) -> Cue | None:
     rank = 0 if tok.dep_ == "ROOT" else (1 if tok.dep_ in ("conj", "ccomp", "advcl", "xcomp", "parataxis") else 2)
     return Cue(tok.idx + chunk_offset(sent), lemma, _mention(text, sent, subj), content, rank=rank, echo=_echo(tok),
                verb_pos=tok.idx + chunk_offset(sent))
+
+
+def _name_after_joined_roles(subj: Any) -> Any:
+    """``subject_joined_roles``: in "Councillor and parent Jan Kowalski told the paper …" the two roles are one
+    person's, the name's: the parser makes the first role the subject and the name its conjunct. Only a bare role
+    (no "the": "The mayor and Jan Kowalski" are two people) whose conjunct is a name after a lower-case role."""
+    if subj.lower_ not in ROLE_NOUNS | TITLES or any(c.dep_ in ("det", "poss") for c in subj.children):
+        return subj
+    name = next((c for c in subj.children if c.dep_ == "conj" and c.ent_type_ == "PERSON"), None)
+    if name is None or not any(c.dep_ == "compound" and c.pos_ == "NOUN" and c.is_lower for c in name.children):
+        return subj
+    return name
 
 
 def _passive_agent(sent: SentInfo, children: list[Any]) -> Any | None:
