@@ -299,3 +299,9 @@ def test_subject_joined_roles_are_the_named_persons():
     text = "Councillor and parent Jan Kowalski told the paper the crossing was unsafe."
     assert who(text, "crossing was unsafe") == ("Jan Kowalski", "indirect")
 
+
+def test_credit_line_a_name_with_a_role_and_an_organisation():
+    text = ("Brightway Builders finished the school in June.\n\n“We fixed the roof in a week.”\n\n"
+            "Lena Ortiz, site manager, Brightway Builders\n\nThe school opens in September.")
+    assert who(text, "fixed the roof") == ("Lena Ortiz", "direct")
+    assert who(text, "site manager") == (None, "narration")

@@ -268,9 +268,10 @@ def direct_cue_after(sent: SentInfo, ctx: Context) -> Decision | None:
 
 _CREDIT_LINE = re.compile(
     r"^[—–―-]*\s*(?P<name>[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){1,3})"
-    r"(?:\s*,\s*[^,.!?“”\"]{2,60})?(?:\s*\(@\w{1,30}\))?(?:\s+[A-Z][a-z]+\.? \d{1,2},? \d{4})?\s*$"
+    r"(?:\s*,\s*[^,.!?“”\"]{2,60}){0,2}(?:\s*\(@\w{1,30}\))?(?:\s+[A-Z][a-z]+\.? \d{1,2},? \d{4})?\s*$"
 )
-"""A line that only names who is quoted: "— Name (@handle) March 3, 2026", "Name, tenant organiser"."""
+"""A line that only names who is quoted: "— Name (@handle) March 3, 2026", "Name, tenant organiser", "Name, site
+manager, Brightway Builders" (up to two comma-separated parts: a role, an organisation)."""
 
 
 def credit_line_name(text: str, sent: SentInfo, sents: list[SentInfo]) -> str | None:
