@@ -35,6 +35,7 @@ from .lexicon import (
     PRONOUNS_MALE,
     PRONOUNS_PLURAL,
     ROLE_NOUNS,
+    ROLES_AND_TITLES,
     SPEECH_ACTS,
     SPEECH_VERBS,
     TITLES,
@@ -119,7 +120,7 @@ def in_quote(sent: SentInfo, pos: int) -> bool:
 
 
 
-_PERSON_ROLES = (ROLE_NOUNS | TITLES) - frozenset(
+_PERSON_ROLES = ROLES_AND_TITLES - frozenset(
     "acting former fired late then first deputy assistant general chair head leader speaker owner star host".split())
 
 
@@ -315,7 +316,7 @@ def _name_after_joined_roles(subj: Any) -> Any:
     """``subject_joined_roles``: in "Councillor and parent Jan Kowalski told the paper …" the two roles are one
     person's, the name's: the parser makes the first role the subject and the name its conjunct. Only a bare role
     (no "the": "The mayor and Jan Kowalski" are two people) whose conjunct is a name after a lower-case role."""
-    if subj.lower_ not in ROLE_NOUNS | TITLES or any(c.dep_ in ("det", "poss") for c in subj.children):
+    if subj.lower_ not in ROLES_AND_TITLES or any(c.dep_ in ("det", "poss") for c in subj.children):
         return subj
     name = next((c for c in subj.children if c.dep_ == "conj" and c.ent_type_ == "PERSON"), None)
     if name is None or not any(c.dep_ == "compound" and c.pos_ == "NOUN" and c.is_lower for c in name.children):

@@ -128,6 +128,8 @@ ROLE_NOUNS = frozenset(
     journalist reporter democrat republican incumbent challenger frontrunner contender politician strongman
     owner executive manager head boss activist adviser advisor aide woman man""".split()
 )
+# A person's role or title word ("councillor", "dr"): one union, read where a word may stand for a person.
+ROLES_AND_TITLES = ROLE_NOUNS | TITLES
 FEMALE_ROLES = frozenset(
     "spokeswoman chairwoman congresswoman businesswoman actress queen princess councilwoman woman".split()
 )

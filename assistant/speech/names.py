@@ -27,7 +27,7 @@ from .lexicon import (
     PRONOUNS_FIRST,
     PRONOUNS_MALE,
     PRONOUNS_PLURAL,
-    ROLE_NOUNS,
+    ROLES_AND_TITLES,
     TITLES,
 )
 
@@ -114,7 +114,7 @@ def drop_role_prefix(name: str, roles: list[str], initial: bool) -> tuple[str, l
     parts = name.split()
     if len(parts) < 3 or parts[0].lower() in MALE_NAMES | FEMALE_NAMES or not parts[1][:1].isupper():
         return name, roles
-    if initial or parts[0].rstrip(".").lower() in ROLE_NOUNS | TITLES:
+    if initial or parts[0].rstrip(".").lower() in ROLES_AND_TITLES:
         return " ".join(parts[1:]), roles + [parts[0].rstrip(".").lower()]
     return name, roles
 
