@@ -303,42 +303,39 @@ def score_all(postings: Postings, query: QueryTerms) -> np.ndarray:
 
 
 def score_rows(postings: Postings, query: QueryTerms, rows: np.ndarray) -> np.ndarray:
-    """BM25 of the given rows only (sorted ascending or not): a binary search per term and row."""
+    """BM25 of the given rows only (sorted ascending or not): a binary search per term and row (compiled:
+    store/bm25_loops.py)."""
+    from . import bm25_loops
+
     scores = np.zeros(len(rows), dtype=np.float32)
     if not len(rows):
         return scores
     norm = postings.length_norm(query.avgdl)[rows]
-    rows = rows.astype(postings.docs.dtype)  # searchsorted of mixed dtypes would copy the whole posting list
     for key, weight in query.weighted:
         docs, tfs = postings.posting(key)
-        if not len(docs):
-            continue
-        at = np.searchsorted(docs, rows)
-        inside = at < len(docs)
-        hit = np.zeros(len(rows), dtype=bool)
-        hit[inside] = docs[at[inside]] == rows[inside]
-        if hit.any():
-            scores[hit] += weight * _tf_part(tfs[at[hit]], norm[hit])
+        if len(docs):
+            bm25_loops.add_rows(scores, rows, norm, docs, tfs, np.float32(weight))
     return scores
 
 
 def best_rows(postings: Postings, query: QueryTerms, wanted: int, max_share: float) -> np.ndarray:
     """Rows likely to score best: BM25 restricted to the rarer terms (in at most ``max_share`` of the rows, and
     always the rarest term), top ``wanted``. Used as candidates in a large segment, then scored exactly."""
+    from . import bm25_loops
+
     parts = sorted((postings.df(key), key, weight) for key, weight in query.weighted)
     parts = [p for p in parts if p[0] > 0]
     if not parts:
         return np.zeros(0, dtype=np.int64)
     limit = max(1, int(max_share * postings.size))
     chosen = [p for i, p in enumerate(parts) if i == 0 or p[0] <= limit]
-    norm = postings.length_norm(query.avgdl)
-    lists = [(postings.posting(key), weight) for _, key, weight in chosen]  # read (and checked) before any is summed
-    summed = _accumulator(postings.size)  # each term's rows are distinct: one scatter per term sums them
-    for (docs, tfs), weight in lists:
-        summed[docs] += weight * _tf_part(tfs, norm[docs])
-    docs = np.concatenate([docs for (docs, _), _ in lists])
-    scores = summed[docs]
-    summed[docs] = 0  # handed back zeroed
+    lists = [postings.posting(key) for _, key, _ in chosen]  # read (and checked) before any is summed
+    docs = np.concatenate([d for d, _ in lists])
+    bounds = np.zeros(len(lists) + 1, dtype=np.int64)
+    np.cumsum([len(d) for d, _ in lists], out=bounds[1:])
+    weights = np.array([weight for _, _, weight in chosen], dtype=np.float32)
+    scores = bm25_loops.summed(_accumulator(postings.size), postings.length_norm(query.avgdl), docs,
+                               np.concatenate([t for _, t in lists]), bounds, weights)
     # a row holding several of the terms is listed once per term: among the best wanted × terms listings are at
     # least ``wanted`` distinct rows, the best ``wanted`` of them among them
     if len(docs) > wanted * len(chosen):

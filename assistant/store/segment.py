@@ -428,9 +428,12 @@ class Segment:
         self.window_lexical.close()
 
     def __del__(self) -> None:
-        fd, self._vector_fd = getattr(self, "_vector_fd", -1), -1
-        if fd >= 0:
-            os.close(fd)
-        for postings in (getattr(self, "lexical", None), getattr(self, "window_lexical", None)):
-            if postings is not None:
-                postings.close()
+        try:
+            fd, self._vector_fd = getattr(self, "_vector_fd", -1), -1
+            if fd >= 0:
+                os.close(fd)
+            for postings in (getattr(self, "lexical", None), getattr(self, "window_lexical", None)):
+                if postings is not None:
+                    postings.close()
+        except (OSError, TypeError):  # at interpreter exit ``os`` may already be torn down (its names are None)
+            pass
