@@ -235,6 +235,17 @@ def test_a_large_segment_finds_what_the_exact_scan_finds(tmp_path: Path, monkeyp
         assert _rows(retrieval.rank(index, f"item{i} river", q, 1)) == [i]
 
 
+def test_a_large_segments_dense_scores_are_the_dense_vectors_inner_products(tmp_path: Path, monkeypatch):
+    index, vectors = _large_index(tmp_path, monkeypatch)
+    seg = index.segments[0]
+    before, after = seg.neighbours
+    expected = segment_module.dense_vectors(vectors, before, after, context_weight=seg.context_weight)
+    rows = np.array([0, 3, 4, 5, 77, 78, 200, 399])  # paragraph edges and middles, unsorted-safe
+    q = vectors[11]
+    assert np.allclose(seg.dense_scores(rows, q), expected[rows] @ q, atol=1e-6)
+    assert np.allclose(seg.dense_scores(rows[::-1].copy(), q), (expected[rows] @ q)[::-1], atol=1e-6)
+
+
 def test_a_documents_speakers_are_those_of_the_speaker_table(tmp_path: Path):
     index = _index(tmp_path, [["Ann said it.", "The company said so."]], _unit([1, 0], [0, 1]),
                    speakers=["Ann Lee", "The company"])

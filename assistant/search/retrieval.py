@@ -163,7 +163,7 @@ def score_parts(
                 rows = _filtered_candidates(seg, rows, query, window_query, vector)
             else:
                 rows = _live(snapshot, i, _candidates(seg, query, window_query, vector))
-            dense = seg.dense_rows(rows) @ vector
+            dense = seg.dense_scores(rows, vector)
             lexical = bm25.score_rows(seg.lexical, query, rows)
             window = bm25.score_rows(seg.window_lexical, window_query, rows)
             seg.answered()

@@ -304,8 +304,8 @@ def score_all(postings: Postings, query: QueryTerms) -> np.ndarray:
 
 def score_rows(postings: Postings, query: QueryTerms, rows: np.ndarray) -> np.ndarray:
     """BM25 of the given rows only (sorted ascending or not): a binary search per term and row (compiled:
-    store/bm25_loops.py)."""
-    from . import bm25_loops
+    store/scoring_loops.py)."""
+    from . import scoring_loops
 
     scores = np.zeros(len(rows), dtype=np.float32)
     if not len(rows):
@@ -314,14 +314,14 @@ def score_rows(postings: Postings, query: QueryTerms, rows: np.ndarray) -> np.nd
     for key, weight in query.weighted:
         docs, tfs = postings.posting(key)
         if len(docs):
-            bm25_loops.add_rows(scores, rows, norm, docs, tfs, np.float32(weight))
+            scoring_loops.add_rows(scores, rows, norm, docs, tfs, np.float32(weight))
     return scores
 
 
 def best_rows(postings: Postings, query: QueryTerms, wanted: int, max_share: float) -> np.ndarray:
     """Rows likely to score best: BM25 restricted to the rarer terms (in at most ``max_share`` of the rows, and
     always the rarest term), top ``wanted``. Used as candidates in a large segment, then scored exactly."""
-    from . import bm25_loops
+    from . import scoring_loops
 
     parts = sorted((postings.df(key), key, weight) for key, weight in query.weighted)
     parts = [p for p in parts if p[0] > 0]
@@ -334,7 +334,7 @@ def best_rows(postings: Postings, query: QueryTerms, wanted: int, max_share: flo
     bounds = np.zeros(len(lists) + 1, dtype=np.int64)
     np.cumsum([len(d) for d, _ in lists], out=bounds[1:])
     weights = np.array([weight for _, _, weight in chosen], dtype=np.float32)
-    scores = bm25_loops.summed(_accumulator(postings.size), postings.length_norm(query.avgdl), docs,
+    scores = scoring_loops.summed(_accumulator(postings.size), postings.length_norm(query.avgdl), docs,
                                np.concatenate([t for _, t in lists]), bounds, weights)
     # a row holding several of the terms is listed once per term: among the best wanted × terms listings are at
     # least ``wanted`` distinct rows, the best ``wanted`` of them among them

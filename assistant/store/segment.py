@@ -260,15 +260,19 @@ class Segment:
         before, after = self.neighbours
         return np.ascontiguousarray(dense_vectors(self.vectors, before, after, context_weight=self.context_weight), dtype=np.float32)
 
-    def dense_rows(self, rows: np.ndarray) -> np.ndarray:
-        """The dense scoring vectors of some rows, from their own and their neighbours' stored vectors."""
+    def dense_scores(self, rows: np.ndarray, vector: np.ndarray) -> np.ndarray:
+        """``vector · dense_vectors(rows)`` for some rows of a large segment, from their own and their neighbours'
+        stored vectors: each vector's similarity once (``V @ vector``) and the window's norm in one compiled pass
+        (store/scoring_loops.py), without building the dense vectors first."""
+        from . import scoring_loops
+
         before, after = self.neighbours
         b, a = before[rows], after[rows]
         need = np.unique(np.concatenate([rows, b, a]))
         at, at_b, at_a = (np.searchsorted(need, x) for x in (rows, b, a))  # the rows as places in ``need``
-        before_at, after_at = np.arange(len(need)), np.arange(len(need))
-        before_at[at], after_at[at] = at_b, at_a
-        return dense_vectors(self.read_vectors(need), before_at, after_at, at, self.context_weight)
+        vectors = self.read_vectors(need)
+        sims = vectors @ np.asarray(vector, dtype=np.float32)
+        return scoring_loops.window_scores(vectors, sims, at, at_b, at_a, np.float32(self.context_weight))
 
     def answered(self) -> None:
         """Count a question scored through this (large) segment's candidates; every RELEASE_EVERY questions the

@@ -1,16 +1,19 @@
-"""The two inner loops of BM25 over a large segment, compiled with numba.
+"""The inner loops of scoring a large segment's candidates for a question, compiled with numba.
 
 - ``summed``: a question's rarer terms summed into a zeroed per-row accumulator, read back for every posting and
   zeroed again (``bm25.best_rows``, the lexical candidates);
 - ``add_rows``: one term's score added for the candidate rows that hold it, a binary search of its posting list
-  per row (``bm25.score_rows``, the exact BM25 of the candidates).
+  per row (``bm25.score_rows``, the exact BM25 of the candidates);
+- ``window_scores``: the dense part of the score from the stored vectors of the candidates and their neighbours
+  (``Segment.dense_scores``).
 
 In numpy each of these was several passes over temporary arrays per term (the lengths' normaliser gathered, the
 scores gathered, added and scattered back, a searchsorted and a compare); compiled, each posting or row is visited
-once. Both compute what ``bm25._tf_part`` computes, in float32 and with the terms added in the same order, so the
-scores are the same numbers (tests/test_retrieval.py compares them with ``bm25.score_all``). They index without
+once. The BM25 loops compute what ``bm25._tf_part`` computes, in float32 and with the terms added in the same
+order, so the scores are the same numbers (tests/test_retrieval.py compares them with ``bm25.score_all``); the
+dense one equals ``segment.dense_vectors(...) @ q`` up to float rounding (the same test file). They index without
 bounds checks: every posting list is checked against the segment's size when it is read (``Postings._checked``),
-and the candidate rows are the segment's own.
+the candidate rows are the segment's own, and the window's positions come from ``Segment.dense_scores``.
 
 numba is imported on first use, so a process that only ever reads small segments (scanned whole by
 ``bm25.score_all``) never loads it; the machine code is cached beside this module (``cache=True``; numba falls
@@ -63,3 +66,29 @@ def add_rows(scores: np.ndarray, rows: np.ndarray, norm_rows: np.ndarray, docs: 
         if lo < n and docs[lo] == row:
             tf = np.float32(tfs[lo])
             scores[i] += weight * (tf / (tf + norm_rows[i]))
+
+
+@njit(nogil=True, cache=True)
+def window_scores(vectors: np.ndarray, sims: np.ndarray, own: np.ndarray, before: np.ndarray, after: np.ndarray,
+                  context_weight: np.float32) -> np.ndarray:  # pragma: no cover - compiled; tested via Segment
+    """``q · (v + c · window(v))`` for each candidate, where ``vectors`` holds the stored vectors read, ``sims`` their
+    similarities to ``q`` (``vectors @ q``) and ``own``, ``before``, ``after`` are each candidate's places in them
+    (``before == own`` where the paragraph has no sentence before). By linearity ``q · window(v)`` is the sum of
+    the similarities over the norm of the summed vectors: only that norm needs the vectors, one pass each."""
+    out = np.empty(len(own), np.float32)
+    d = vectors.shape[1]
+    for i in range(len(own)):
+        r, b, a = own[i], before[i], after[i]
+        has_b, has_a = b != r, a != r
+        square = 0.0
+        for k in range(d):
+            x = vectors[r, k]
+            if has_b:
+                x += vectors[b, k]
+            if has_a:
+                x += vectors[a, k]
+            square += x * x
+        norm = np.sqrt(square)
+        window = sims[r] + (sims[b] if has_b else 0.0) + (sims[a] if has_a else 0.0)
+        out[i] = sims[r] + context_weight * (window / norm if norm > 0 else 0.0)
+    return out
