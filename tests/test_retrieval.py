@@ -128,6 +128,31 @@ def test_best_rows_are_the_best_by_the_rarer_terms_and_leave_no_trace(tmp_path: 
         assert sorted(got.tolist()) == sorted(np.argsort(-full, kind="stable")[:10].tolist())
 
 
+def test_a_large_segments_postings_score_as_the_whole_scan(tmp_path: Path, monkeypatch):
+    """Read as a large segment reads them (``pread``, common lists kept, a common term kept as a count per row),
+    the candidates' scores and the rarer terms' best rows are those of scoring every row; so too once the kept
+    arrays are dropped again for lack of room."""
+    rng = np.random.default_rng(3)
+    vocabulary = ["the"] * 6 + ["of"] * 3 + [f"w{i}" for i in range(120)]  # "the", "of": in over a sixth of rows
+    texts = [" ".join(rng.choice(vocabulary, size=int(rng.integers(4, 14)))) for _ in range(600)]
+    bm25.write_postings(bm25.Tokenized.of(texts), tmp_path / "lex")
+    monkeypatch.setattr(bm25, "HOT_MIN_POSTINGS", 50)
+    scanned = bm25.Postings.open(tmp_path / "lex")
+    large = bm25.Postings.open(tmp_path / "lex", read_slices=True)
+    rows = rng.permutation(600)[:150]
+    for hot_bytes in (1 << 20, 200):  # room for everything; room for almost nothing
+        monkeypatch.setattr(bm25, "HOT_BYTES", hot_bytes)
+        for question in ("the w1 of w2", "w7 the the", "w3 w4 w5", "the w1 of w2"):
+            query = bm25.QueryTerms.of(question, [scanned])
+            full = bm25.score_all(scanned, query)
+            assert np.array_equal(bm25.score_rows(large, query, rows), full[rows])
+            assert sorted(bm25.best_rows(large, query, wanted=8, max_share=0.2).tolist()) == \
+                sorted(bm25.best_rows(scanned, query, wanted=8, max_share=0.2).tolist())
+    assert large.counts(bm25.term_hash("the")) is not None and large.counts(bm25.term_hash("w1")) is None
+    assert scanned.counts(bm25.term_hash("the")) is None  # a small segment scores its lists whole
+    large.close()
+
+
 # ----- windows
 def test_window_neighbours_stay_in_the_paragraph_and_document():
     before, after = segment_module.window_neighbours(np.array([0, 0, 0, 0, 1]), np.array([1, 1, 1, 2, 2]))

@@ -39,6 +39,10 @@ HOT_MIN_POSTINGS = 20_000
 """Posting lists at least this long (common words) are kept in memory once read from a large segment ..."""
 HOT_BYTES = 64 << 20
 """... up to this many bytes per postings file (least recently used dropped first)."""
+DENSE_SHARE = 6
+"""A term in at least 1/6 of a large segment's rows ("the", "what") is kept as a count per row instead, for scoring
+candidates (``Postings.counts``): its list takes six bytes a posting, so the counts (one byte a row) are no larger,
+and a candidate's count is one lookup, not a binary search through up to a million postings (docs/speed.md)."""
 
 
 @lru_cache(maxsize=1)
@@ -231,7 +235,37 @@ class Postings:
                                  "assistant verify checks every file of the index.")
         return docs, tfs
 
-    def _posting(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+    def counts(self, key: int) -> np.ndarray | None:
+        """A common term's count in every row of a large segment (0 where it is absent), read once and kept with
+        the long lists (``DENSE_SHARE``); None for any other term (score its list) and in a small segment."""
+        if self.read_from is None:
+            return None
+        i = self.slot(key)
+        if i < 0 or (int(self.indptr[i + 1]) - int(self.indptr[i])) * DENSE_SHARE < self.size:
+            return None
+        with self.hot_lock:
+            kept = self.hot.get(~i)
+            if kept is not None:
+                self.hot.move_to_end(~i)
+                return kept[0]
+        docs, tfs = self._posting(i, keep=False)
+        counts = np.zeros(self.size, dtype=np.uint8 if int(tfs.max(initial=0)) <= 0xFF else np.uint16)
+        counts[docs] = tfs
+        self._keep(~i, (counts,))
+        return counts
+
+    def _keep(self, slot: int, arrays: tuple[np.ndarray, ...]) -> None:
+        """Keep a long list (``slot``) or a term's counts (``~slot``) in memory, the least recently used dropped
+        first beyond ``HOT_BYTES``."""
+        with self.hot_lock:
+            if slot not in self.hot:
+                self.hot[slot] = arrays
+                self.hot_bytes += sum(a.nbytes for a in arrays)
+            while self.hot_bytes > HOT_BYTES and len(self.hot) > 1:
+                _, dropped = self.hot.popitem(last=False)
+                self.hot_bytes -= sum(a.nbytes for a in dropped)
+
+    def _posting(self, i: int, keep: bool = True) -> tuple[np.ndarray, np.ndarray]:
         lo, hi = int(self.indptr[i]), int(self.indptr[i + 1])
         if not 0 <= lo <= hi <= len(self.docs):
             raise AssistantError("an index segment has a damaged bm25 postings file (a posting outside the file); "
@@ -240,14 +274,8 @@ class Postings:
             docs_fd, docs_at, tfs_fd, tfs_at = self.read_from
             found = self._checked(self._pread(docs_fd, docs_at, self.docs.dtype, lo, hi),
                                   self._pread(tfs_fd, tfs_at, self.tfs.dtype, lo, hi))
-            if hi - lo >= HOT_MIN_POSTINGS:  # a common word ("the", "of"): asked again and again, kept
-                with self.hot_lock:
-                    if i not in self.hot:
-                        self.hot[i] = found
-                        self.hot_bytes += found[0].nbytes + found[1].nbytes
-                    while self.hot_bytes > HOT_BYTES and len(self.hot) > 1:
-                        _, (d, t) = self.hot.popitem(last=False)
-                        self.hot_bytes -= d.nbytes + t.nbytes
+            if keep and hi - lo >= HOT_MIN_POSTINGS:  # a common word ("the", "of"): asked again and again, kept
+                self._keep(i, found)
             return found
         return self._checked(self.docs[lo:hi], self.tfs[lo:hi])
 
@@ -304,7 +332,7 @@ def score_all(postings: Postings, query: QueryTerms) -> np.ndarray:
 
 def score_rows(postings: Postings, query: QueryTerms, rows: np.ndarray) -> np.ndarray:
     """BM25 of the given rows only (sorted ascending or not): a binary search per term and row (compiled:
-    store/scoring_loops.py)."""
+    store/scoring_loops.py), a lookup for a large segment's common terms (``Postings.counts``)."""
     from . import scoring_loops
 
     scores = np.zeros(len(rows), dtype=np.float32)
@@ -312,6 +340,12 @@ def score_rows(postings: Postings, query: QueryTerms, rows: np.ndarray) -> np.nd
         return scores
     norm = postings.length_norm(query.avgdl)[rows]
     for key, weight in query.weighted:
+        counts = postings.counts(key)
+        if counts is not None:  # a common term: its count per row
+            tf = counts[rows]
+            hit = tf > 0
+            scores[hit] += weight * _tf_part(tf[hit], norm[hit])
+            continue
         docs, tfs = postings.posting(key)
         if len(docs):
             scoring_loops.add_rows(scores, rows, norm, docs, tfs, np.float32(weight))
