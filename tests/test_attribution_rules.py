@@ -236,6 +236,20 @@ def test_speaker_description_age_an_age_inside_a_description_points_back():
     assert who(text, "my head down") == ("Grant Holloway", "direct")
 
 
+def test_description_age_stated_the_age_the_text_gave_decides():
+    """"The 58-year-old" is the person the text gave that age, though another was named and spoke since."""
+    text = ("Beekeeper Nora Lind, 58, lost four hives to the frost. "
+            "Agriculture official Sam Greer said the spring had been the coldest in years. "
+            "The 58-year-old said she would rebuild the colonies by June.")
+    assert who(text, "rebuild the colonies") == ("Nora Lind", "indirect")
+    text = ("Retired pilot Abel Moss (80) flew the old mail route once more. Airport manager Kim Dahl met him. "
+            "“It felt like yesterday,” said the 80-year-old.")
+    assert who(text, "felt like yesterday") == ("Abel Moss", "direct")
+    text = ("Beekeeper Nora Lind, 58, lost four hives to the frost. Her neighbour Ruth Kane, 41, lost none. "
+            "The 58-year-old said she would rebuild the colonies by June.")
+    assert who(text, "rebuild the colonies") == ("Nora Lind", "indirect")  # the age, not the nearest woman
+
+
 def test_document_without_issuer_is_narration():
     assert who("The survey of 2,000 adults found that most supported the plan.", "survey") == (None, "narration")
 

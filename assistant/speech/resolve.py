@@ -218,6 +218,32 @@ def _holds_age(m: Mention, text: str) -> bool:
     return _is_age(m, text) or any(a.group(0) in m.text for a in _AGE.finditer(text, start, m.pos + 1))
 
 
+_AGE_NAME = r"[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){0,3}"
+
+
+def _stated_age(m: Mention, state: State) -> str | None:
+    """``description_age_stated``: "The 62-year-old said …" is the person whose age the text gave as 62
+    ("Gwen Aldous, 62, lost …", "62-year-old Gwen Aldous", "Gwen Aldous (62)"), the latest one before it, even
+    when someone else was named or spoke since; None where no one's age is given as that."""
+    text = state.text
+    end = m.pos + (len(m.words[-1]) if m.words else 0) + 1
+    ages = list(_AGE.finditer(text, max(0, m.pos - len(m.text) - 16), end))
+    if not ages:
+        return None
+    years = ages[-1].group(0).split("-")[0]
+    before = text[: ages[-1].start()]
+    latest: tuple[int, str] | None = None
+    for pattern in (rf"({_AGE_NAME}),\s+{years}\b(?![-\d])", rf"({_AGE_NAME})\s+\({years}\)",
+                    rf"\b{years}-year-old\s+(?:[a-z]+\s+){{0,3}}({_AGE_NAME})"):
+        for hit in re.finditer(pattern, before):
+            if latest is None or hit.start(1) > latest[0]:
+                latest = (hit.start(1), hit.group(1))
+    if latest is None:
+        return None
+    person = state.people.lookup(clean_name(latest[1])[0])
+    return person.key if person is not None and person.key in state.people.by_key else None
+
+
 def _animate(word: str) -> bool:
     """A common noun that can name people (``speaker_animate``)."""
     word = word.strip(".,;:’'\"")
@@ -484,6 +510,10 @@ def _resolve_description(m: Mention, sent: SentInfo, state: State) -> str | None
             matched = True
     if not matched and head not in ROLE_NOUNS:
         people = {k: v for k, v in scores.items() if k in state.people.by_key}  # a person, never a team or a body
+        stated = _stated_age(m, state) if _holds_age(m, state.text) else None
+        if stated is not None:
+            _add_form(state, stated, m.text)
+            return stated
         if _holds_age(m, state.text) and people:
             # ``speaker_description_person``: "the 26-year-old" points back to the person the text has just been
             # about (the nearest compatible mention), as role words do. Only an age: "the narrator" or "the chef"
