@@ -250,6 +250,16 @@ def test_description_age_stated_the_age_the_text_gave_decides():
     assert who(text, "rebuild the colonies") == ("Nora Lind", "indirect")  # the age, not the nearest woman
 
 
+def test_name_particles_stay_in_the_surname():
+    text = ("Marta van der Linde, chief engineer at Polder Works, said the pumps ran all night. "
+            "“We never stopped,” van der Linde said.")
+    assert who(text, "pumps ran") == ("Marta van der Linde", "indirect")
+    assert who(text, "never stopped") == ("Marta van der Linde", "direct")
+    text = "Alderman Piet de Groot told the council the canal was safe. De Groot said the report was wrong."
+    assert who(text, "canal was safe") == ("Piet de Groot", "indirect")
+    assert who(text, "report was wrong") == ("Piet de Groot", "indirect")  # not a first name "De"
+
+
 def test_document_without_issuer_is_narration():
     assert who("The survey of 2,000 adults found that most supported the plan.", "survey") == (None, "narration")
 

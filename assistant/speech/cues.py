@@ -14,6 +14,7 @@ from .lexicon import (
     INSIDE_MARKS_CUE_FORMS,
     INVERTED_CUE_FORMS,
     INVERTED_ROLE_CUE_FORMS,
+    NAME_PARTICLES,
     PERSON_EVIDENCE_TITLES,
     REGEX_SPEECH_FORMS,
     ROLE_PARTICIPLES,
@@ -124,13 +125,27 @@ _PERSON_ROLES = ROLES_AND_TITLES - frozenset(
     "acting former fired late then first deputy assistant general chair head leader speaker owner star host".split())
 
 
+def _surname_particle(tokens: list[Any], k: int) -> bool:
+    """``name_particles``: a lower-case "van", "der", "de" that a capitalised name part follows (past any more
+    particles) continues a name run."""
+    j = k
+    while j < len(tokens) and tokens[j] is not None and tokens[j].lower_ in NAME_PARTICLES:
+        j += 1
+    return j > k and j < len(tokens) and tokens[j] is not None and tokens[j].text[:1].isupper() \
+        and (tokens[j].pos_ == "PROPN" or tokens[j].ent_type_ == "PERSON")
+
+
 def name_runs(sent: SentInfo) -> list[tuple[list[Any], list[str]]]:
     """Runs of proper-noun tokens with the role words right before them."""
     runs: list[tuple[list[Any], list[str]]] = []
     current: list[Any] = []
-    for tok in sent.tokens + [None]:
+    tokens = sent.tokens + [None]
+    for k, tok in enumerate(tokens):
         if tok is not None and (tok.pos_ == "PROPN" or tok.ent_type_ == "PERSON") and tok.text[:1].isupper():
             current.append(tok)
+            continue
+        if tok is not None and current and _surname_particle(tokens, k):
+            current.append(tok)  # ``name_particles``: "Anna van der Berg"
             continue
         if tok is not None and current and _hyphen_joined(current[-1], tok):
             current.append(tok)  # "Park Geun-hye", "Crouse-Mays"

@@ -222,6 +222,9 @@ FEMALE_NAMES = frozenset(
 
 # Honorifics and titles that are evidence of a person ("Mr", "Sen.") or stripped from a name ("Sen. Ted Cruz").
 HONORIFICS = frozenset("mr mrs ms mx miss dr prof sen rep gov pres gen lt col capt sgt rev hon sir".split())
+# Lower-case particles inside a surname ("Anna van der Berg", "Lucas de Souza"): part of the name, not a role
+# before it (names.clean_name).
+NAME_PARTICLES = frozenset("van von der den de del della di da du dos das ter ten bin ibn".split())
 PERSON_EVIDENCE_TITLES = frozenset("mr mrs ms miss dr sen rep gov president senator governor".split())
 # Participles that stand before a role ("the ousted chairman"), so that the role still names a person.
 ROLE_PARTICIPLES = frozenset("fired ousted embattled retired acting outgoing incoming disgraced jailed".split())

@@ -23,6 +23,7 @@ from .lexicon import (
     MALE_NAMES,
     MALE_ROLES,
     MALE_TITLES,
+    NAME_PARTICLES,
     PRONOUNS_FEMALE,
     PRONOUNS_FIRST,
     PRONOUNS_MALE,
@@ -64,6 +65,25 @@ class Person:
             self.forms.append(form)
 
 
+def _in_surname(words: list[str], k: int) -> bool:
+    """``name_particles``: "van", "der", "de" between a capitalised word and the rest of a surname are part of the
+    name ("Anna van der Berg", "Jan de Vries"), not a role word the name follows ("city manager Ida Roe")."""
+    def capital(i: int) -> bool:
+        return 0 <= i < len(words) and words[i][:1].isupper()
+
+    def particle(i: int) -> bool:
+        return 0 <= i < len(words) and words[i].lower() in NAME_PARTICLES
+
+    if not particle(k):
+        return False
+    first, last = k, k
+    while particle(first - 1):
+        first -= 1
+    while particle(last + 1):
+        last += 1
+    return capital(first - 1) and capital(last + 1)
+
+
 def clean_name(surface: str) -> tuple[str, list[str]]:
     """``("Vladimir Putin", ["russian", "president"])`` from "Russian President Vladimir Putin’s"."""
     surface = re.sub(r"\s*[\"“][^\"“”]{1,20}[\"”]\s*", " ", surface)  # nicknames: Marcia "Cia" Price
@@ -78,8 +98,8 @@ def clean_name(surface: str) -> tuple[str, list[str]]:
         words.pop(0)  # "But Trump", "When Putin" (a sentence-initial word tagged as part of the name)
     while len(words) > 1 and _is_role_word(words):
         roles.append(words.pop(0).rstrip(".").lower())
-    cut = max((k for k, w in enumerate(words[:-1]) if w[:1].islower() or _POSSESSIVE.search(w)
-               or w.rstrip(".").lower() in TITLES), default=-1)  # "… Finance Minister Ngozi Okonjo-Iweala"
+    cut = max((k for k, w in enumerate(words[:-1]) if w[:1].islower() and not _in_surname(words, k)
+               or _POSSESSIVE.search(w) or w.rstrip(".").lower() in TITLES), default=-1)  # "… Minister Ngozi Okonjo-Iweala"
     if cut >= 0:  # "the mayor’s campaign manager Ida Roe" → "Ida Roe"
         roles.extend(w.rstrip(".").lower() for w in words[: cut + 1])
         words = words[cut + 1 :]
@@ -175,6 +195,8 @@ class People:
         parts = name.split()
         if len(parts) < 2:
             return None
+        if parts[0].lower() in NAME_PARTICLES:  # ``name_particles``: "De Vries" is a surname, not a first name "De"
+            return self.add_bare(surface, name, roles)
         first, surname = parts[0], _surname(parts)
         person = self._find(surname, first)
         if person is None:
@@ -200,7 +222,8 @@ class People:
         parts = name.split()
         if not parts:
             return None
-        found = self._find(_surname(parts), parts[0] if len(parts) > 1 else None)
+        first = parts[0] if len(parts) > 1 and parts[0].lower() not in NAME_PARTICLES else None
+        found = self._find(_surname(parts), first)
         if found is None and len(parts) >= 3:  # "Analyst Freya Lund" → "Freya Lund" (``name_role_prefix``)
             return self._find(_surname(parts), parts[1])
         return found
