@@ -258,6 +258,8 @@ def test_name_particles_stay_in_the_surname():
     text = "Alderman Piet de Groot told the council the canal was safe. De Groot said the report was wrong."
     assert who(text, "canal was safe") == ("Piet de Groot", "indirect")
     assert who(text, "report was wrong") == ("Piet de Groot", "indirect")  # not a first name "De"
+    text = "Commentator Van Jones said the debate changed nothing. Jones said voters were tired."
+    assert who(text, "voters were tired") == ("Van Jones", "indirect")  # "Van" alone is a first name here
 
 
 def test_document_without_issuer_is_narration():

@@ -195,8 +195,10 @@ class People:
         parts = name.split()
         if len(parts) < 2:
             return None
-        if parts[0].lower() in NAME_PARTICLES:  # ``name_particles``: "De Vries" is a surname, not a first name "De"
-            return self.add_bare(surface, name, roles)
+        known = self._by_particle_surname(parts)
+        if known is not None:
+            self._note(known, surface, roles, None)
+            return known
         first, surname = parts[0], _surname(parts)
         person = self._find(surname, first)
         if person is None:
@@ -222,11 +224,21 @@ class People:
         parts = name.split()
         if not parts:
             return None
-        first = parts[0] if len(parts) > 1 and parts[0].lower() not in NAME_PARTICLES else None
-        found = self._find(_surname(parts), first)
+        known = self._by_particle_surname(parts)
+        if known is not None:
+            return known
+        found = self._find(_surname(parts), parts[0] if len(parts) > 1 else None)
         if found is None and len(parts) >= 3:  # "Analyst Freya Lund" → "Freya Lund" (``name_role_prefix``)
             return self._find(_surname(parts), parts[1])
         return found
+
+    def _by_particle_surname(self, parts: list[str]) -> Person | None:
+        """``name_particles``: "De Vries" after "Jan de Vries" is that person, not a new one with the first name
+        "De"; "Van Jones" with no "… van Jones" before is a name of its own."""
+        if len(parts) < 2 or parts[0].lower() not in NAME_PARTICLES:
+            return None
+        tail = " " + " ".join(parts).lower()
+        return next((p for p in self.by_surname.get(_surname(parts).lower(), []) if p.full.lower().endswith(tail)), None)
 
     def _find(self, surname: str, first: str | None) -> Person | None:
         same = self.by_surname.get(surname.lower(), [])
