@@ -510,11 +510,12 @@ def _resolve_description(m: Mention, sent: SentInfo, state: State) -> str | None
             matched = True
     if not matched and head not in ROLE_NOUNS:
         people = {k: v for k, v in scores.items() if k in state.people.by_key}  # a person, never a team or a body
-        stated = _stated_age(m, state) if _holds_age(m, state.text) else None
+        aged = _holds_age(m, state.text)
+        stated = _stated_age(m, state) if aged else None
         if stated is not None:
             _add_form(state, stated, m.text)
             return stated
-        if _holds_age(m, state.text) and people:
+        if aged and people:
             # ``speaker_description_person``: "the 26-year-old" points back to the person the text has just been
             # about (the nearest compatible mention), as role words do. Only an age: "the narrator" or "the chef"
             # is as often someone new (measured on PolNeAR train: other nouns took the wrong person)

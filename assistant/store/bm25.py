@@ -218,7 +218,10 @@ class Postings:
     def posting(self, key: int) -> tuple[np.ndarray, np.ndarray]:
         """The rows holding a term and its counts there; a row outside the segment is a damaged file (checked
         whenever a list is read; a kept common list was checked when it was read)."""
-        i = self.slot(key)
+        return self.posting_at(self.slot(key))
+
+    def posting_at(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """``posting`` of the term at position ``i`` (``slot``; -1: absent, no rows)."""
         if i < 0:
             return np.zeros(0, np.int32), np.zeros(0, np.uint16)
         if self.read_from is not None:
@@ -238,10 +241,13 @@ class Postings:
     def counts(self, key: int) -> np.ndarray | None:
         """A common term's count in every row of a large segment (0 where it is absent), read once and kept with
         the long lists (``DENSE_SHARE``); None for any other term (score its list) and in a small segment."""
-        if self.read_from is None:
+        return self.counts_at(self.slot(key))
+
+    def counts_at(self, i: int) -> np.ndarray | None:
+        """``counts`` of the term at position ``i`` (``slot``)."""
+        if self.read_from is None or i < 0:
             return None
-        i = self.slot(key)
-        if i < 0 or (int(self.indptr[i + 1]) - int(self.indptr[i])) * DENSE_SHARE < self.size:
+        if (int(self.indptr[i + 1]) - int(self.indptr[i])) * DENSE_SHARE < self.size:
             return None
         with self.hot_lock:
             kept = self.hot.get(~i)
@@ -340,13 +346,14 @@ def score_rows(postings: Postings, query: QueryTerms, rows: np.ndarray) -> np.nd
         return scores
     norm = postings.length_norm(query.avgdl)[rows]
     for key, weight in query.weighted:
-        counts = postings.counts(key)
+        i = postings.slot(key)  # looked up once for both reads below
+        counts = postings.counts_at(i)
         if counts is not None:  # a common term: its count per row
             tf = counts[rows]
             hit = tf > 0
             scores[hit] += weight * _tf_part(tf[hit], norm[hit])
             continue
-        docs, tfs = postings.posting(key)
+        docs, tfs = postings.posting_at(i)
         if len(docs):
             scoring_loops.add_rows(scores, rows, norm, docs, tfs, np.float32(weight))
     return scores
