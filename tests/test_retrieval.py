@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from assistant.errors import AssistantError
 from assistant.search import retrieval
 from assistant.pipeline.analysed import Analysed, DocRecord
 from assistant.store import IndexWriter, Snapshot, bm25, open_snapshot
@@ -269,6 +270,22 @@ def test_a_large_segments_dense_scores_are_the_dense_vectors_inner_products(tmp_
     q = vectors[11]
     assert np.allclose(seg.dense_scores(rows, q), expected[rows] @ q, atol=1e-6)
     assert np.allclose(seg.dense_scores(rows[::-1].copy(), q), (expected[rows] @ q)[::-1], atol=1e-6)
+
+
+def test_a_large_segment_reads_its_stored_vectors_and_refuses_a_short_file(tmp_path: Path, monkeypatch):
+    """The compiled read (one pread per run of consecutive rows) returns exactly the stored rows; a vectors file cut
+    short is one clear error, not rows of garbage."""
+    index, vectors = _large_index(tmp_path, monkeypatch)
+    seg = index.segments[0]
+    rows = np.array([0, 1, 2, 10, 200, 201, 399])
+    assert np.array_equal(seg.read_vectors(rows), np.asarray(seg.vectors)[rows])
+    assert seg.read_vectors(np.zeros(0, dtype=np.int64)).shape == (0, seg.vectors.shape[1])
+    path = seg.directory / "vectors.npy"
+    with open(path, "r+b") as f:
+        f.truncate(path.stat().st_size - 4 * seg.vectors.shape[1] * 3)  # the last three rows gone
+    with pytest.raises(AssistantError, match="damaged vectors.npy"):
+        seg.read_vectors(np.array([5, 398]))
+    assert np.array_equal(seg.read_vectors(np.array([5, 6])), np.asarray(vectors)[[5, 6]])
 
 
 def test_a_documents_speakers_are_those_of_the_speaker_table(tmp_path: Path):

@@ -16,8 +16,9 @@ scripts/retrieval_experiments.py: picked on one half of the articles, confirmed 
 Which sentences are scored:
 - a segment without an ANN index (small: store/segment.py ANN_MIN_SENTENCES) is scored whole, exactly;
 - a large segment contributes candidates: the ANN's best rows for the dense part, and the best rows by BM25 over
-  the question's rarer terms (sentence and window postings); the fused score above is then computed exactly for
-  those candidates only, the maxima of the BM25 terms taken over everything scored;
+  the question's rarer terms in the sentence postings (the window postings score the candidates but propose none:
+  ``LEXICAL_CANDIDATES``); the fused score above is then computed exactly for those candidates only, the maxima of
+  the BM25 terms taken over everything scored;
 - with a speaker filter, only that speaker's sentences are candidates: all of them where they are few (and in
   small segments), else the ANN's best among them (an ID selector inside the search) and their best by BM25.
 """
@@ -54,8 +55,12 @@ NEAR_DUPLICATE = 0.9
 """Word-set Jaccard similarity at or above which a lower-ranked sentence repeats a better one and is left out."""
 DENSE_CANDIDATES = 200
 """Rows a large segment's ANN index proposes per question (measured: README, scale)."""
-LEXICAL_CANDIDATES = 100
-"""Rows proposed by each of the two BM25 postings of a large segment."""
+LEXICAL_CANDIDATES = 200
+"""Rows a large segment's sentence postings propose by BM25 over the rarer terms. Its window postings propose none:
+they hold each sentence's words three times over (its own and its two neighbours'), so summing them cost about as
+much as the rest of the lexical work, and 100 rows from each gave MRR@20 0.8822 at 1M sentences (0.8839 at 100k)
+against 0.8819 (0.8835) with 200 from the sentence postings alone; 100 from those alone gave 0.8796 (0.8832)
+(docs/speed.md). With a speaker filter both still propose (``_filtered_candidates``): that scores the rows anyway."""
 RARE_SHARE = 0.02
 """Terms in at most this share of a segment's rows propose lexical candidates (the rarest term always does)."""
 NPROBE = 48
@@ -69,6 +74,8 @@ SCALAR_NPROBE = 24
 """The same for the 8-bit scalar-quantizer IVF of segments written before the fast-scan codes (measured then)."""
 FILTER_SCAN = 3_000
 """A speaker with at most this many sentences in a large segment has all of them scored exactly."""
+FILTER_LEXICAL = 100
+"""... else this many of them are proposed by each of their sentence and window BM25 (scored for all of them)."""
 
 
 @dataclass
@@ -99,12 +106,12 @@ def nprobe(ann: object) -> int:
     return max(1, min(NPROBE, int(ann.nlist) // NPROBE_SHARE))
 
 
-def _candidates(seg: Segment, query: bm25.QueryTerms, window_query: bm25.QueryTerms, vector: np.ndarray) -> np.ndarray:
-    """A large segment's candidates: the ANN's best rows and the best rows by BM25 over the rarer terms."""
+def _candidates(seg: Segment, query: bm25.QueryTerms, vector: np.ndarray) -> np.ndarray:
+    """A large segment's candidates: the ANN's best rows and the best rows by BM25 over the rarer terms of the
+    sentence postings (``LEXICAL_CANDIDATES``)."""
     import faiss
 
-    found = [bm25.best_rows(seg.lexical, query, LEXICAL_CANDIDATES, RARE_SHARE),
-             bm25.best_rows(seg.window_lexical, window_query, LEXICAL_CANDIDATES, RARE_SHARE)]
+    found = [bm25.best_rows(seg.lexical, query, LEXICAL_CANDIDATES, RARE_SHARE)]
     params = faiss.SearchParametersIVF(nprobe=nprobe(seg.ann))
     _, ids = seg.ann.search(vector.reshape(1, -1).astype(np.float32), DENSE_CANDIDATES, params=params)
     found.append(ids[0][ids[0] >= 0])
@@ -123,7 +130,7 @@ def _filtered_candidates(
         return rows
     lexical = bm25.score_rows(seg.lexical, query, rows)
     window = bm25.score_rows(seg.window_lexical, window_query, rows)
-    found = [rows[np.argsort(-lexical)[:LEXICAL_CANDIDATES]], rows[np.argsort(-window)[:LEXICAL_CANDIDATES]]]
+    found = [rows[np.argsort(-lexical)[:FILTER_LEXICAL]], rows[np.argsort(-window)[:FILTER_LEXICAL]]]
     mask = np.zeros(seg.size, dtype=bool)
     mask[rows] = True
     bitmap = np.packbits(mask, bitorder="little")
@@ -162,7 +169,7 @@ def score_parts(
                 rows = _live(snapshot, i, np.flatnonzero(np.isin(seg.speaker, seg.speaker_codes(allowed_speakers))))
                 rows = _filtered_candidates(seg, rows, query, window_query, vector)
             else:
-                rows = _live(snapshot, i, _candidates(seg, query, window_query, vector))
+                rows = _live(snapshot, i, _candidates(seg, query, vector))
             dense = seg.dense_scores(rows, vector)
             lexical = bm25.score_rows(seg.lexical, query, rows)
             window = bm25.score_rows(seg.window_lexical, window_query, rows)

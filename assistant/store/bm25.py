@@ -204,10 +204,12 @@ class Postings:
 
     def length_norm(self, avgdl: float) -> np.ndarray:
         """``k1 · (1 − b + b · |d| / avgdl)`` of every row, float32, for the index's current ``avgdl`` (kept for the
-        last one asked: it changes only when the index does)."""
+        last one asked: it changes only when the index does; in huge pages, as it is read at random rows)."""
         kept = self._norm
         if kept is None or kept[0] != avgdl:
-            kept = self._norm = (avgdl, (K1 * (1 - B + B * self.lengths / avgdl)).astype(np.float32))
+            norm = huge_zeros(self.size, np.float32)
+            norm[:] = K1 * (1 - B + B * self.lengths / avgdl)
+            kept = self._norm = (avgdl, norm)
         return kept[1]
 
     @cached_property
@@ -313,6 +315,28 @@ def _tf_part(tf: np.ndarray, norm: np.ndarray) -> np.ndarray:
 
 
 _scratch = threading.local()
+HUGE_PAGE = 2 << 20
+"""The size of a transparent huge page on x86-64 and arm64 Linux (``Hugepagesize`` in /proc/meminfo)."""
+
+
+def huge_zeros(n: int, dtype: type) -> np.ndarray:
+    """A zeroed array that the kernel may back with huge pages (``MADV_HUGEPAGE``, 2 MB aligned) where it spans one
+    at least; else a plain one. For the per-row arrays a large segment's scoring reads and writes at random rows
+    (``_accumulator``, ``Postings.length_norm``): a scattered access there is a TLB miss on 4 KB pages, and on this
+    machine the rarer terms' sum (``scoring_loops.summed``) took 1.89 ms instead of 2.33 a question at 1M
+    sentences with both arrays in huge pages (docs/speed.md)."""
+    nbytes = n * np.dtype(dtype).itemsize
+    advise = getattr(mmap, "MADV_HUGEPAGE", None)
+    if nbytes < HUGE_PAGE or advise is None:
+        return np.zeros(n, dtype=dtype)
+    region = mmap.mmap(-1, nbytes + HUGE_PAGE)  # anonymous, zeroed; the array's base keeps it mapped
+    try:
+        region.madvise(advise)
+    except OSError:  # a kernel without transparent huge pages: plain pages, the same numbers
+        pass
+    raw = np.frombuffer(region, dtype=np.uint8)
+    skip = -raw.ctypes.data % HUGE_PAGE
+    return raw[skip : skip + nbytes].view(dtype)
 
 
 def _accumulator(size: int) -> np.ndarray:
@@ -321,7 +345,7 @@ def _accumulator(size: int) -> np.ndarray:
     if kept is None:
         kept = _scratch.arrays = {}
     if size not in kept:
-        kept[size] = np.zeros(size, dtype=np.float32)
+        kept[size] = huge_zeros(size, np.float32)
     return kept[size]
 
 

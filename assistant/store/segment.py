@@ -286,24 +286,17 @@ class Segment:
 
     def read_vectors(self, rows: np.ndarray) -> np.ndarray:
         """Stored vectors of ``rows`` (sorted, unique). A large segment reads them with ``pread``, one call per run
-        of consecutive rows: the pages stay in the system's file cache and never count against this process (a
-        mapped read would map whole large folios, megabytes per row touched, until the reader held every vector)."""
+        of consecutive rows (a compiled loop: store/scoring_loops.py ``read_runs``): the pages stay in the system's
+        file cache and never count against this process (a mapped read would map whole large folios, megabytes per
+        row touched, until the reader held every vector)."""
+        from . import scoring_loops
+
         if self.ann is None:
             return np.asarray(self.vectors[rows], dtype=np.float32)
-        d = self.vectors.shape[1]
-        row_bytes = 4 * d
-        out = np.empty((len(rows), d), dtype=np.float32)
-        if not len(rows):
-            return out
-        breaks = np.flatnonzero(np.diff(rows) != 1) + 1
-        starts = np.concatenate([[0], breaks]).tolist()
-        ends = np.concatenate([breaks, [len(rows)]]).tolist()
-        offsets = (self.vectors.offset + np.asarray(rows, dtype=np.int64) * row_bytes).tolist()
-        into = memoryview(out).cast("B")  # each run read straight into its place: no bytes object, no copy
-        for lo, hi in zip(starts, ends):
-            if os.preadv(self._vector_fd, [into[lo * row_bytes : hi * row_bytes]], offsets[lo]) != (hi - lo) * row_bytes:
-                raise AssistantError(f"the index segment {printable(self.directory.name)} has a damaged vectors.npy "
-                                     "(shorter than its sentence table); assistant verify checks every file of the index.")
+        out = np.empty((len(rows), self.vectors.shape[1]), dtype=np.float32)
+        if len(rows) and scoring_loops.read_runs(self._vector_fd, self.vectors.offset, out, np.asarray(rows, dtype=np.int64)) >= 0:
+            raise AssistantError(f"the index segment {printable(self.directory.name)} has a damaged vectors.npy "
+                                 "(shorter than its sentence table); assistant verify checks every file of the index.")
         return out
 
     def row(self, row: int) -> tuple[int, ...]:
