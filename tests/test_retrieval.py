@@ -129,6 +129,29 @@ def test_best_rows_are_the_best_by_the_rarer_terms_and_leave_no_trace(tmp_path: 
         assert sorted(got.tolist()) == sorted(np.argsort(-full, kind="stable")[:10].tolist())
 
 
+def test_add_rows_finds_each_row_as_a_binary_search_does():
+    """The compiled lookup gallops from the last row found when the rows ascend, and starts again when one does
+    not: either way each row gets its posting's score, or nothing where the list lacks it."""
+    from assistant.store import scoring_loops
+
+    rng = np.random.default_rng(11)
+    for trial in range(400):
+        size = int(rng.integers(1, 2000))
+        docs = np.unique(rng.integers(0, size, int(rng.integers(0, 300)))).astype(np.int32)
+        tfs = rng.integers(1, 5, len(docs)).astype(np.uint16)
+        rows = rng.integers(0, size, int(rng.integers(0, 200)))
+        rows = np.unique(rows) if trial % 2 else rows  # ascending, or in any order with repeats
+        norm = (rng.random(len(rows)) + 0.5).astype(np.float32)
+        got = np.zeros(len(rows), np.float32)
+        scoring_loops.add_rows(got, rows, norm, docs, tfs, np.float32(1.7))
+        place = np.minimum(np.searchsorted(docs, rows), max(len(docs) - 1, 0))
+        hit = (docs[place] == rows) if len(docs) else np.zeros(len(rows), bool)
+        want = np.zeros(len(rows), np.float32)
+        tf = tfs[place[hit]].astype(np.float32)
+        want[hit] += np.float32(1.7) * (tf / (tf + norm[hit]))
+        assert np.array_equal(got, want), trial
+
+
 def test_a_large_segments_postings_score_as_the_whole_scan(tmp_path: Path, monkeypatch):
     """Read as a large segment reads them (``pread``, common lists kept, a common term kept as a count per row),
     the candidates' scores and the rarer terms' best rows are those of scoring every row; so too once the kept

@@ -39,6 +39,9 @@ HOT_MIN_POSTINGS = 20_000
 """Posting lists at least this long (common words) are kept in memory once read from a large segment ..."""
 HOT_BYTES = 64 << 20
 """... up to this many bytes per postings file (least recently used dropped first)."""
+SLOTS_KEPT = 1 << 12
+"""Term slots a segment's postings remember (``Postings.slot``; then forgotten all at once): a question has a dozen
+terms, and 4,096 entries take some 300 KB however many segments an index has."""
 DENSE_SHARE = 6
 """A term in at least 1/6 of a large segment's rows ("the", "what") is kept as a count per row instead, for scoring
 candidates (``Postings.counts``): its list takes six bytes a posting, so the counts (one byte a row) are no larger,
@@ -162,6 +165,7 @@ class Postings:
     hot: OrderedDict = field(default_factory=OrderedDict)  # the longest posting lists read, kept (HOT_BYTES)
     hot_bytes: int = 0
     hot_lock: threading.Lock = field(default_factory=threading.Lock)
+    slots: dict[int, int] = field(default_factory=dict)  # term hash -> slot, the last SLOTS_KEPT asked
     _norm: tuple[float, np.ndarray] | None = None
 
     @classmethod
@@ -190,9 +194,16 @@ class Postings:
         return len(self.lengths)
 
     def slot(self, key: int) -> int:
-        """The term's position, or -1 when the segment does not have it."""
-        i = int(np.searchsorted(self.terms, np.uint64(key)))
-        return i if i < len(self.terms) and int(self.terms[i]) == key else -1
+        """The term's position, or -1 when the segment does not have it (remembered: a question asks for each of
+        its terms' slot a few times over, in the idf, the candidates and the scores)."""
+        found = self.slots.get(key)
+        if found is None:
+            i = int(np.searchsorted(self.terms, np.uint64(key)))
+            found = i if i < len(self.terms) and int(self.terms[i]) == key else -1
+            if len(self.slots) >= SLOTS_KEPT:
+                self.slots.clear()
+            self.slots[key] = found
+        return found
 
     def df(self, key: int) -> int:
         i = self.slot(key)

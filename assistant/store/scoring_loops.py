@@ -59,17 +59,32 @@ def summed(acc: np.ndarray, norm: np.ndarray, docs: np.ndarray, tfs: np.ndarray,
 def add_rows(scores: np.ndarray, rows: np.ndarray, norm_rows: np.ndarray, docs: np.ndarray, tfs: np.ndarray,
              weight: np.float32) -> None:  # pragma: no cover - compiled; tested through bm25.score_rows
     """Adds ``weight · tf / (tf + norm_rows[i])`` to ``scores[i]`` for each ``rows[i]`` found in the ascending
-    posting list ``docs`` (a binary search per row)."""
+    posting list ``docs``. Rows in ascending order (the candidates are) are searched from where the last one was
+    found, in steps doubling from there (galloping: a few probes near the last, not twenty across the list); a row
+    below the last one is searched for in the whole list."""
     n = len(docs)
+    lo = 0
+    previous = -1
     for i in range(len(rows)):
         row = rows[i]
-        lo, hi = 0, n
-        while lo < hi:
-            mid = (lo + hi) >> 1
-            if docs[mid] < row:
-                lo = mid + 1
-            else:
-                hi = mid
+        if row < previous:
+            lo = 0
+        previous = row
+        if lo < n and docs[lo] < row:  # else docs[lo] is the first posting >= row already
+            step = 1
+            hi = lo + 1
+            while hi < n and docs[hi] < row:  # docs[lo] < row all along
+                lo = hi
+                step <<= 1
+                hi = lo + step
+            hi = min(hi, n)  # docs[hi] >= row, or the end
+            lo += 1
+            while lo < hi:
+                mid = (lo + hi) >> 1
+                if docs[mid] < row:
+                    lo = mid + 1
+                else:
+                    hi = mid
         if lo < n and docs[lo] == row:
             tf = np.float32(tfs[lo])
             scores[i] += weight * (tf / (tf + norm_rows[i]))

@@ -300,7 +300,7 @@ class Segment:
         return out
 
     def row(self, row: int) -> tuple[int, ...]:
-        return tuple(int(x) for x in self.table[row])
+        return tuple(self.table[row].tolist())
 
     def speaker_name(self, code: int) -> str | None:
         return self.speaker_names[code] if code >= 0 else None
