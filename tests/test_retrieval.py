@@ -153,9 +153,9 @@ def test_add_rows_finds_each_row_as_a_binary_search_does():
 
 
 def test_a_large_segments_postings_score_as_the_whole_scan(tmp_path: Path, monkeypatch):
-    """Read as a large segment reads them (``pread``, common lists kept, a common term kept as a count per row),
-    the candidates' scores and the rarer terms' best rows are those of scoring every row; so too once the kept
-    arrays are dropped again for lack of room."""
+    """Read as a large segment reads them (``pread``, common lists kept, a common term kept as a count per row, the
+    lists the candidates read passed on to their scoring), the candidates' scores and the rarer terms' best rows are
+    those of scoring every row; so too once the kept arrays are dropped again for lack of room."""
     rng = np.random.default_rng(3)
     vocabulary = ["the"] * 6 + ["of"] * 3 + [f"w{i}" for i in range(120)]  # "the", "of": in over a sixth of rows
     texts = [" ".join(rng.choice(vocabulary, size=int(rng.integers(4, 14)))) for _ in range(600)]
@@ -170,8 +170,10 @@ def test_a_large_segments_postings_score_as_the_whole_scan(tmp_path: Path, monke
             query = bm25.QueryTerms.of(question, [scanned])
             full = bm25.score_all(scanned, query)
             assert np.array_equal(bm25.score_rows(large, query, rows), full[rows])
-            assert sorted(bm25.best_rows(large, query, wanted=8, max_share=0.2).tolist()) == \
+            read: dict = {}
+            assert sorted(bm25.best_rows(large, query, wanted=8, max_share=0.2, read=read).tolist()) == \
                 sorted(bm25.best_rows(scanned, query, wanted=8, max_share=0.2).tolist())
+            assert read and np.array_equal(bm25.score_rows(large, query, rows, read), full[rows])  # lists passed on
     assert large.counts(bm25.term_hash("the")) is not None and large.counts(bm25.term_hash("w1")) is None
     assert scanned.counts(bm25.term_hash("the")) is None  # a small segment scores its lists whole
     large.close()

@@ -106,12 +106,12 @@ def nprobe(ann: object) -> int:
     return max(1, min(NPROBE, int(ann.nlist) // NPROBE_SHARE))
 
 
-def _candidates(seg: Segment, query: bm25.QueryTerms, vector: np.ndarray) -> np.ndarray:
+def _candidates(seg: Segment, query: bm25.QueryTerms, vector: np.ndarray, read: dict) -> np.ndarray:
     """A large segment's candidates: the ANN's best rows and the best rows by BM25 over the rarer terms of the
-    sentence postings (``LEXICAL_CANDIDATES``)."""
+    sentence postings (``LEXICAL_CANDIDATES``; the lists read are left in ``read``)."""
     import faiss
 
-    found = [bm25.best_rows(seg.lexical, query, LEXICAL_CANDIDATES, RARE_SHARE)]
+    found = [bm25.best_rows(seg.lexical, query, LEXICAL_CANDIDATES, RARE_SHARE, read)]
     params = faiss.SearchParametersIVF(nprobe=nprobe(seg.ann))
     _, ids = seg.ann.search(vector.reshape(1, -1).astype(np.float32), DENSE_CANDIDATES, params=params)
     found.append(ids[0][ids[0] >= 0])
@@ -146,8 +146,9 @@ def score_parts(
 ) -> list[Scored]:
     """The raw parts of the score for every row that is scored (see the module docstring)."""
     segments = snapshot.segments
-    query = bm25.QueryTerms.of(question, [s.lexical for s in segments])
-    window_query = bm25.QueryTerms.of(question, [s.window_lexical for s in segments])
+    terms = bm25.question_terms(question)
+    query = bm25.QueryTerms.of_terms(terms, [s.lexical for s in segments])
+    window_query = bm25.QueryTerms.of_terms(terms, [s.window_lexical for s in segments])
     parts: list[Scored] = []
     for i, seg in enumerate(segments):
         if seg.size == 0:
@@ -165,13 +166,14 @@ def score_parts(
                 )
                 continue
         else:
+            read: dict = {}  # the sentence postings' lists the candidates read, scored again below
             if allowed_speakers is not None:
                 rows = _live(snapshot, i, np.flatnonzero(np.isin(seg.speaker, seg.speaker_codes(allowed_speakers))))
                 rows = _filtered_candidates(seg, rows, query, window_query, vector)
             else:
-                rows = _live(snapshot, i, _candidates(seg, query, vector))
+                rows = _live(snapshot, i, _candidates(seg, query, vector, read))
             dense = seg.dense_scores(rows, vector)
-            lexical = bm25.score_rows(seg.lexical, query, rows)
+            lexical = bm25.score_rows(seg.lexical, query, rows, read)
             window = bm25.score_rows(seg.window_lexical, window_query, rows)
             seg.answered()
         parts.append(Scored(i, rows, dense, lexical, window))

@@ -308,7 +308,11 @@ class QueryTerms:
 
     @classmethod
     def of(cls, question: str, segments: list[Postings]) -> QueryTerms:
-        counts = Counter(term_hash(t) for t in tokenize(question))
+        return cls.of_terms(question_terms(question), segments)
+
+    @classmethod
+    def of_terms(cls, counts: Counter, segments: list[Postings]) -> QueryTerms:
+        """``of`` from the question's ``question_terms`` (found once for its sentence and window postings)."""
         n = sum(p.size for p in segments)
         total = sum(p.total_length for p in segments)
         weighted = []
@@ -317,6 +321,11 @@ class QueryTerms:
             if df:
                 weighted.append((key, repeats * float(np.log(1 + (n - df + 0.5) / (df + 0.5)))))
         return cls(weighted, total / n if n else 1.0)
+
+
+def question_terms(question: str) -> Counter:
+    """The question's terms (``term_hash`` of each token) with how often each occurs."""
+    return Counter(term_hash(t) for t in tokenize(question))
 
 
 def _tf_part(tf: np.ndarray, norm: np.ndarray) -> np.ndarray:
@@ -371,9 +380,10 @@ def score_all(postings: Postings, query: QueryTerms) -> np.ndarray:
     return scores
 
 
-def score_rows(postings: Postings, query: QueryTerms, rows: np.ndarray) -> np.ndarray:
-    """BM25 of the given rows only (sorted ascending or not): a binary search per term and row (compiled:
-    store/scoring_loops.py), a lookup for a large segment's common terms (``Postings.counts``)."""
+def score_rows(postings: Postings, query: QueryTerms, rows: np.ndarray, read: dict | None = None) -> np.ndarray:
+    """BM25 of the given rows only (sorted ascending or not): a search per term and row (compiled:
+    store/scoring_loops.py), a lookup for a large segment's common terms (``Postings.counts``); ``read``: lists
+    this question has read already (``best_rows``), by slot."""
     from . import scoring_loops
 
     scores = np.zeros(len(rows), dtype=np.float32)
@@ -388,15 +398,16 @@ def score_rows(postings: Postings, query: QueryTerms, rows: np.ndarray) -> np.nd
             hit = tf > 0
             scores[hit] += weight * _tf_part(tf[hit], norm[hit])
             continue
-        docs, tfs = postings.posting_at(i)
+        docs, tfs = read[i] if read is not None and i in read else postings.posting_at(i)
         if len(docs):
             scoring_loops.add_rows(scores, rows, norm, docs, tfs, np.float32(weight))
     return scores
 
 
-def best_rows(postings: Postings, query: QueryTerms, wanted: int, max_share: float) -> np.ndarray:
+def best_rows(postings: Postings, query: QueryTerms, wanted: int, max_share: float, read: dict | None = None) -> np.ndarray:
     """Rows likely to score best: BM25 restricted to the rarer terms (in at most ``max_share`` of the rows, and
-    always the rarest term), top ``wanted``. Used as candidates in a large segment, then scored exactly."""
+    always the rarest term), top ``wanted``. Used as candidates in a large segment, then scored exactly; the lists
+    read are put in ``read`` by slot, for ``score_rows`` of the same question."""
     from . import scoring_loops
 
     parts = sorted((postings.df(key), key, weight) for key, weight in query.weighted)
@@ -405,7 +416,10 @@ def best_rows(postings: Postings, query: QueryTerms, wanted: int, max_share: flo
         return np.zeros(0, dtype=np.int64)
     limit = max(1, int(max_share * postings.size))
     chosen = [p for i, p in enumerate(parts) if i == 0 or p[0] <= limit]
-    lists = [postings.posting(key) for _, key, _ in chosen]  # read (and checked) before any is summed
+    slots = [postings.slot(key) for _, key, _ in chosen]
+    lists = [postings.posting_at(i) for i in slots]  # read (and checked) before any is summed
+    if read is not None:
+        read.update(zip(slots, lists))
     docs = np.concatenate([d for d, _ in lists])
     bounds = np.zeros(len(lists) + 1, dtype=np.int64)
     np.cumsum([len(d) for d, _ in lists], out=bounds[1:])
