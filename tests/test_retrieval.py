@@ -129,6 +129,28 @@ def test_best_rows_are_the_best_by_the_rarer_terms_and_leave_no_trace(tmp_path: 
         assert sorted(got.tolist()) == sorted(np.argsort(-full, kind="stable")[:10].tolist())
 
 
+def test_huge_page_arrays_are_zeroed_aligned_and_private_to_the_process():
+    """The scratch arrays of a large segment's scoring: zeroed, writable, 2 MB aligned where large, and private (a
+    forked child writing into its copy leaves the parent's as it was)."""
+    import mmap
+    import os
+
+    small = bm25.huge_zeros(10, np.float32)
+    assert small.tolist() == [0.0] * 10
+    large = bm25.huge_zeros(1_000_003, np.float32)
+    assert large.shape == (1_000_003,) and large.dtype == np.float32 and not large.any()
+    if hasattr(mmap, "MADV_HUGEPAGE"):
+        assert large.ctypes.data % bm25.HUGE_PAGE == 0
+    if hasattr(os, "fork"):
+        child = os.fork()
+        if child == 0:  # pragma: no cover - the child
+            large[:] = 7.0
+            os._exit(0)
+        os.waitpid(child, 0)
+    large[-1] = 1.5
+    assert float(large.sum()) == 1.5
+
+
 def test_add_rows_finds_each_row_as_a_binary_search_does():
     """The compiled lookup gallops from the last row found when the rows ascend, and starts again when one does
     not: either way each row gets its posting's score, or nothing where the list lacks it."""

@@ -347,9 +347,11 @@ def huge_zeros(n: int, dtype: type) -> np.ndarray:
     sentences with both arrays in huge pages (docs/speed.md)."""
     nbytes = n * np.dtype(dtype).itemsize
     advise = getattr(mmap, "MADV_HUGEPAGE", None)
-    if nbytes < HUGE_PAGE or advise is None:
+    if nbytes < HUGE_PAGE or advise is None or not hasattr(mmap, "MAP_PRIVATE"):
         return np.zeros(n, dtype=dtype)
-    region = mmap.mmap(-1, nbytes + HUGE_PAGE)  # anonymous, zeroed; the array's base keeps it mapped
+    # private: a shared anonymous map is shared memory, which gets no huge pages by default (shmem_enabled) and
+    # which a forked child would write into; zeroed by the kernel; the array's base keeps it mapped
+    region = mmap.mmap(-1, nbytes + HUGE_PAGE, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
     try:
         region.madvise(advise)
     except OSError:  # a kernel without transparent huge pages: plain pages, the same numbers
