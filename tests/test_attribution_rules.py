@@ -331,3 +331,74 @@ def test_credit_line_a_name_with_a_role_and_an_organisation():
             "Lena Ortiz, site manager, Brightway Builders\n\nThe school opens in September.")
     assert who(text, "fixed the roof") == ("Lena Ortiz", "direct")
     assert who(text, "site manager") == (None, "narration")
+
+
+def test_surname_title_gender_a_title_never_folds_into_a_person_of_the_other_gender():
+    text = ("Ms. Hadley said she felt relieved after the vote. Her brother Tom Hadley had warned her about the count. "
+            "“It was closer than anyone expected,” she said.")
+    assert who(text, "felt relieved")[0] == "Hadley"  # not her brother, named later
+    assert who(text, "closer than anyone")[0] == "Hadley"
+    text = ("Bill Moreau spoke first at the rally. Ellen Moreau followed him. Mrs. Moreau said the race was tight. "
+            "Mr. Moreau said the polls were wrong.")
+    assert who(text, "race was tight")[0] == "Ellen Moreau"
+    assert who(text, "polls were wrong")[0] == "Bill Moreau"
+
+
+def test_first_name_census_a_common_first_name_makes_an_unlabelled_run_a_person():
+    text = "Nadia Okafor met the mayor on Monday. She said, “Nobody asked us about the bridge.”"
+    assert who(text, "Nobody asked") == ("Nadia Okafor", "direct")  # the tagger calls her an organisation
+
+
+def test_first_name_census_gives_a_gender_past_the_hand_lists():
+    from assistant.speech.names import census_gender
+
+    assert census_gender("Nadia") == "f" and census_gender("Tomas") == "m"
+    assert census_gender("Jordan") is None  # given to both
+    text = ("Nadia Okafor chairs the tenants' board. Tomas Berg, the landlord, disagreed with her. "
+            "“We were never consulted,” she said.")
+    assert who(text, "never consulted")[0] == "Nadia Okafor"
+    text = "Alex Morgan met Chris Day. Morgan said she would run. Day left early. Later she said the race was open."
+    assert who(text, "race was open")[0] == "Alex Morgan"  # the text's "she" overrides the census guess
+
+
+def test_first_name_census_a_place_or_a_business_stays_what_it_is():
+    from assistant.speech.cues import census_person
+
+    class Tok:
+        def __init__(self, text: str, label: str = "", tag: str = "NNP"):
+            self.text, self.ent_type_, self.tag_ = text, label, tag
+
+    assert census_person([Tok("Nadia", "ORG"), Tok("Okafor", "ORG")], ["Nadia", "Okafor"])
+    assert not census_person([Tok("Virginia", "GPE"), Tok("Beach", "GPE")], ["Virginia", "Beach"])
+    assert not census_person([Tok("Grace"), Tok("Foods")], ["Grace", "Foods"])
+    assert not census_person([Tok("Dale"), Tok("Street")], ["Dale", "Street"])
+    assert not census_person([Tok("Carolina", "ORG"), Tok("Panthers", "ORG", "NNPS")], ["Carolina", "Panthers"])
+
+
+def test_cue_deny_sense_a_save_is_no_denial():
+    assert who("Goalie Anton Berg denied Kowalski on a breakaway in the second period.", "breakaway") == \
+        (None, "narration")
+    assert who("Senator Ruth Adler denied Hartley's claims about the fund.", "claims") == ("Ruth Adler", "indirect")
+
+
+def test_title_abbreviations_keep_the_name_after_a_rank_whole():
+    assert who("“It's a sad day for the town,” said Coun. Margaret Oyelaran, who represents the ward.", "sad day") \
+        == ("Margaret Oyelaran", "direct")
+    assert who("Const. Rajiv Dhillon told the paper that the driver was not hurt.", "driver") == \
+        ("Rajiv Dhillon", "indirect")
+    assert who("Lt. Col. Maria Diaz said the base was safe.", "base was safe") == ("Maria Diaz", "indirect")
+
+
+def test_cue_clause_after_medium_a_that_clause_hung_on_the_email_is_still_content():
+    assert who("The city's spokesperson, Ellie Brandt, said in an email that crews were working overnight.",
+               "crews") == ("Ellie Brandt", "indirect")
+    assert who("Mayor Ana Ruiz told reporters at a news conference that the pool would reopen.", "pool") == \
+        ("Ana Ruiz", "indirect")
+
+
+def test_title_abbreviations_never_end_a_sentence():
+    from assistant.text.sentences import split_sentences
+
+    text = "Const. Rajiv Dhillon and Coun. Margaret Oyelaran spoke. Cpl. Janelle Tran did not."
+    assert [text[a:b] for a, b, _ in split_sentences(text)] == [
+        "Const. Rajiv Dhillon and Coun. Margaret Oyelaran spoke.", "Cpl. Janelle Tran did not."]

@@ -25,9 +25,12 @@ from .lexicon import (
     ORGANISATION_NAME_ENDINGS,
     PEOPLE_NOUNS,
     PERSON_NOUN_ENDING,
+    PLACE_WORDS,
     DOCUMENT_NOUNS,
+    MEDIUM_NOUNS,
     INANIMATE_NOUNS,
     OFFICE_NOUNS,
+    CENSUS_COMMON_NAMES,
     FEMALE_NAMES,
     INSTRUCTION_VERBS,
     MALE_NAMES,
@@ -170,6 +173,20 @@ def _hyphen_joined(prev: Any, tok: Any) -> bool:
     return prev.text == "-" and not prev.whitespace_ and tok.text[:1].isalpha()
 
 
+_CENSUS_LABELS = frozenset({"", "ORG", "PERSON"})
+"""Tagger labels a run may carry and still be judged a person by its census first name: the small tagger calls
+"Nadia Okafor" an organisation, but a place, a nationality, an event or a work is what it says."""
+
+
+def census_person(run: list[Any], parts: list[str]) -> bool:
+    """``first_name_census``: "Nadia Okafor met the mayor." (tagged an organisation) is a person: two or three words,
+    the first a common census first name (``lexicon.CENSUS_COMMON_NAMES``), none of the run tagged a place or the
+    like, the last no organisation ending ("Grace Foods") and no plural ("Carolina Panthers")."""
+    return 2 <= len(parts) <= 3 and parts[0].lower() in CENSUS_COMMON_NAMES and \
+        all(t.ent_type_ in _CENSUS_LABELS for t in run) and parts[-1].lower() not in ORGANISATION_NAME_ENDINGS and \
+        run[-1].tag_ != "NNPS" and parts[-1].lower().rstrip(".") not in PLACE_WORDS
+
+
 def is_person_run(run: list[Any], name: str, roles: list[str], people: People | None) -> bool:
     if any(t.ent_type_ == "PERSON" for t in run):
         return True
@@ -177,6 +194,8 @@ def is_person_run(run: list[Any], name: str, roles: list[str], people: People | 
     if not parts:
         return False
     if len(parts) >= 2 and parts[0].lower() in (MALE_NAMES | FEMALE_NAMES):
+        return True
+    if census_person(run, parts):
         return True
     if set(roles) & (PERSON_EVIDENCE_TITLES | _PERSON_ROLES):
         return True  # "Mayor Helena Brask" even when the tagger calls her an organisation
@@ -393,6 +412,13 @@ def _is_clause(tok: Any) -> bool:
     return not any(c.dep_ == "mark" and c.lower_ in _NOT_CONTENT_MARKS for c in kids)
 
 
+def _denied_a_player(lemma: str, children: list[Any]) -> bool:
+    """``cue_deny_sense``: "Goalie Anton Berg denied Kowalski on a breakaway" is a save, not a denial: "deny" whose
+    only object is a name (no clause, no second object: "denied him bail" and "denied the report" are not this)."""
+    objects = [c for c in children if c.dep_ in ("dobj", "dative")]
+    return lemma == "deny" and len(objects) == 1 and objects[0].pos_ == "PROPN"
+
+
 def _has_content(sent: SentInfo, tok: Any, children: list[Any], lemma: str) -> bool:
     """``cue_needs_content``: a clause, a quotation, a colon, "accused X of", or "…, X said"."""
     if any(c.dep_ in _CONTENT_DEPS or _is_clause(c) for c in children):
@@ -402,7 +428,8 @@ def _has_content(sent: SentInfo, tok: Any, children: list[Any], lemma: str) -> b
     if lemma == "put":
         return True  # ``cue_put_it``: the frame is said of the clause it stands in ("As the mayor put it, …")
     speaker = _can_speak(_subject(tok))
-    if speaker and lemma in SPEECH_ACTS and any(c.dep_ in ("dobj", "xcomp") for c in children):
+    if speaker and lemma in SPEECH_ACTS and any(c.dep_ in ("dobj", "xcomp") for c in children) and \
+            not _denied_a_player(lemma, children):
         return True  # ``cue_speech_act``: "Trump cited his own endorsements", "vowed not to repeat it"
     objects = any(c.dep_ == "dobj" for c in children)
     if speaker and lemma in COMPARISON_VERBS and objects and any(c.dep_ == "prep" and c.lower_ == "to" for c in children):
@@ -427,8 +454,8 @@ def _has_content(sent: SentInfo, tok: Any, children: list[Any], lemma: str) -> b
     if any(c.dep_ == "dobj" and any(x.dep_ in ("acl", "relcl", "ccomp") and any(
             m.dep_ == "mark" and m.lower_ == "that" for m in x.children) for x in c.children) for c in children):
         return True  # ``cue_object_clause``: "told trustees that both schools were …" (the clause hung on the object)
-    for prep in children:  # "said in a statement that …" (the parser hangs the clause on "statement")
-        if prep.dep_ == "prep" and any(o.lemma_.lower() in DOCUMENT_NOUNS and any(
+    for prep in children:  # "said in a statement that …", ``cue_clause_after_medium``: "said in an email that …"
+        if prep.dep_ == "prep" and any(o.lemma_.lower() in DOCUMENT_NOUNS | MEDIUM_NOUNS and any(
                 x.dep_ in ("acl", "ccomp", "relcl") and any(m.lower_ == "that" for m in x.children)
                 for x in o.children) for o in prep.children):
             return True

@@ -43,6 +43,12 @@ DOCUMENT_NOUNS = frozenset(
     "statement report paper study survey letter memo release filing document analysis video ad book article poll"
     .split()
 )
+# ``cue_clause_after_medium``: where or how something was said, when the parser hangs the "that" clause on it
+# ("said in an email that crews were working", "told reporters at a news conference that …").
+MEDIUM_NOUNS = frozenset(
+    "email e-mail interview conference briefing speech message post tweet call radio television podcast hearing"
+    .split()
+)
 # ``speaker_inanimate``: data, figures, images and pages are no speaker: "The figures show …", "Video from the
 # cell appeared to show …" are narration; one issued by someone named speaks for its issuer ("a photo posted by the
 # fire service shows …" → the fire service), as documents do.
@@ -110,9 +116,15 @@ TITLES = frozenset(
     commissioner chairman chairwoman chair ceo sheriff attorney ambassador speaker leader
     congressman congresswoman councilman councilwoman councillor councilor detective officer inspector
     superintendent deputy assistant acting former fired late then first lady senators representatives reps
-    governors presidents ministers candidate nominee"""
+    governors presidents ministers candidate nominee
+    coun const cst cpl insp supt det ald alderman mp mpp mla"""
     .split()
 )
+TITLE_ABBREVIATIONS = frozenset(
+    "col lt sgt capt cmdr maj hon supt det insp coun const cst cpl ald msgr atty pvt brig amb asst mme".split()
+)
+"""Abbreviated titles spaCy's English tokenizer splits from their full stop ("Coun." → "Coun" "."), where it keeps
+"Gov." and "Sen." whole; the sentence splitter never ends a sentence after them either (text/sentences.py)."""
 MALE_TITLES = frozenset("mr sir lord king prince congressman councilman chairman father brother".split())
 FEMALE_TITLES = frozenset(
     "mrs ms miss dame lady queen princess congresswoman councilwoman chairwoman mother sister".split()
@@ -218,6 +230,41 @@ FEMALE_NAMES = frozenset(
 )
 
 
+CENSUS_SHARE = 0.9
+"""A census first name gives a gender when at least this share of its bearers (by the census frequencies) have it:
+"Jordan" and "Dana" are given to both and give none, "Tom" and "Nadia" give one."""
+CENSUS_COMMON = 0.01
+"""A census first name makes an unlabelled run of capitalised words a person (``first_name_census``) only when at
+least this percentage of the population bears it (1,577 names: "Nadia" at 0.011% is one, "Memory" at 0.005% is
+not): the rare tail holds more words than names."""
+
+
+def _census_first_names() -> tuple[dict[str, str | None], frozenset[str]]:
+    """``first_name_census``: the given names of the 1990 United States census (public-domain data, packaged with
+    its frequencies by the MIT-licensed PyPI package ``names``), far more than the hand lists above: each name's
+    gender (or None when both are common: ``CENSUS_SHARE``) and the common ones (``CENSUS_COMMON``). Names that
+    are also places ("Virginia", "Austin") are left to the tagger's labels where a run is judged a person."""
+    from importlib.resources import files
+
+    freq: dict[str, dict[str, float]] = {}
+    for gender, table in (("f", "dist.female.first"), ("m", "dist.male.first")):
+        for line in (files("names") / table).read_text(encoding="ascii").splitlines():
+            parts = line.split()
+            if len(parts) >= 2:
+                freq.setdefault(parts[0].lower(), {})[gender] = float(parts[1])
+    genders: dict[str, str | None] = {}
+    common = set()
+    for name, by in freq.items():
+        total = sum(by.values())
+        genders[name] = next((g for g, v in by.items() if total and v / total >= CENSUS_SHARE), None)
+        if total >= CENSUS_COMMON:
+            common.add(name)
+    return genders, frozenset(common)
+
+
+CENSUS_GENDERS, CENSUS_COMMON_NAMES = _census_first_names()
+
+
 # ----- the word forms other stages match as text (no parse): one home, each list with the stage that reads it -----
 
 # Honorifics and titles that are evidence of a person ("Mr", "Sen.") or stripped from a name ("Sen. Ted Cruz").
@@ -225,7 +272,11 @@ HONORIFICS = frozenset("mr mrs ms mx miss dr prof sen rep gov pres gen lt col ca
 # Lower-case particles inside a surname ("Anna van der Berg", "Lucas de Souza"): part of the name, not a role
 # before it (names.clean_name).
 NAME_PARTICLES = frozenset("van von der den de del della di da du dos das ter ten bin ibn".split())
-PERSON_EVIDENCE_TITLES = frozenset("mr mrs ms miss dr sen rep gov president senator governor".split())
+PERSON_EVIDENCE_TITLES = frozenset(
+    "mr mrs ms miss dr sen rep gov president senator governor coun const cst cpl sgt det insp supt".split()
+)
+"""Titles that make the name after them a person whatever the tagger says, with the abbreviated ranks and offices
+of Canadian news ("Const. Rajiv Dhillon", "Coun. Margaret Oyelaran", "Cpl. Janelle Tran")."""
 # Participles that stand before a role ("the ousted chairman"), so that the role still names a person.
 ROLE_PARTICIPLES = frozenset("fired ousted embattled retired acting outgoing incoming disgraced jailed".split())
 # Verbs that make a first line a headline, not a name ("Putin says …").

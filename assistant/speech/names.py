@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from .lexicon import (
     HEADLINE_VERBS,
     HONORIFICS,
+    CENSUS_GENDERS,
     FEMALE_NAMES,
     FEMALE_ROLES,
     FEMALE_TITLES,
@@ -49,6 +50,7 @@ class Person:
     surname: str
     full: str
     gender: str | None = None  # "m" | "f" | None
+    gender_guessed: bool = False  # the gender came from the census first names only: the text may override it
     roles: set[str] = field(default_factory=set)
     forms: list[str] = field(default_factory=list)
     count: int = 0
@@ -155,6 +157,12 @@ def gender_of(first: str | None, roles: list[str] | set[str]) -> str | None:
     return None
 
 
+def census_gender(first: str | None) -> str | None:
+    """``first_name_census``: the gender most bearers of this first name have ("Nadia", "Tomas", past the hand
+    lists), a guess that the text's own evidence (a title, a pronoun that refers back) overrides."""
+    return CENSUS_GENDERS.get(first.rstrip(".").lower()) if first else None
+
+
 _SUFFIXES = frozenset("jr jr. sr sr. ii iii iv".split())
 
 
@@ -210,9 +218,10 @@ class People:
         return person
 
     def add_bare(self, surface: str, name: str, roles: list[str]) -> Person:
-        """Register a surname-only mention ("Mr Putin", "Putin"); creates a person when none matches."""
+        """Register a surname-only mention ("Mr Putin", "Putin"); creates a person when none matches (nor agrees
+        with its title's gender: ``surname_title_gender``)."""
         surname = _surname(name.split()) if name else surface
-        person = self._find(surname, None)
+        person = self._find(surname, None, gender_of(None, roles))
         if person is None:
             person = Person(key=surname, first=None, surname=surname, full=surname)
             self._index(person)
@@ -220,14 +229,16 @@ class People:
         self._note(person, surface, roles, surname if known_first and person.first is None else None)
         return person
 
-    def lookup(self, name: str) -> Person | None:
+    def lookup(self, name: str, gender: str | None = None) -> Person | None:
+        """The person ``name`` refers to; ``gender`` is what the mention's own title or role says (Ms → "f"): a
+        bare surname never goes to a person of the other gender (``surname_title_gender``)."""
         parts = name.split()
         if not parts:
             return None
         known = self._by_particle_surname(parts)
         if known is not None:
             return known
-        found = self._find(_surname(parts), parts[0] if len(parts) > 1 else None)
+        found = self._find(_surname(parts), parts[0] if len(parts) > 1 else None, gender)
         if found is None and len(parts) >= 3:  # "Analyst Freya Lund" → "Freya Lund" (``name_role_prefix``)
             return self._find(_surname(parts), parts[1])
         return found
@@ -240,8 +251,12 @@ class People:
         tail = " " + " ".join(parts).lower()
         return next((p for p in self.by_surname.get(_surname(parts).lower(), []) if p.full.lower().endswith(tail)), None)
 
-    def _find(self, surname: str, first: str | None) -> Person | None:
+    def _find(self, surname: str, first: str | None, gender: str | None = None) -> Person | None:
         same = self.by_surname.get(surname.lower(), [])
+        if gender is not None and same:  # ``surname_title_gender``: "Ms. Hadley" is not "Tom Hadley", her brother
+            same = [p for p in same if p.gender in (None, gender) or p.gender_guessed]
+            if not same:
+                return None
         if first is not None:
             exact = [p for p in same if p.first and p.first.lower() == first.lower()]
             if exact:
@@ -268,8 +283,13 @@ class People:
             if r and r not in person.roles:
                 person.roles.add(r)
                 self.by_role.setdefault(r, []).append(person)
-        if person.gender is None:
-            person.gender = gender_of(first or person.first, roles)
+        if person.gender is None or person.gender_guessed:
+            said = gender_of(first or person.first, roles)
+            if said is not None:
+                person.gender, person.gender_guessed = said, False
+            elif person.gender is None:
+                person.gender = census_gender(first or person.first)
+                person.gender_guessed = person.gender is not None
 
 
 _DESCRIPTION_OPENERS = frozenset("the a an this that his her its their our".split())

