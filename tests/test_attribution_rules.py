@@ -402,3 +402,46 @@ def test_title_abbreviations_never_end_a_sentence():
     text = "Const. Rajiv Dhillon and Coun. Margaret Oyelaran spoke. Cpl. Janelle Tran did not."
     assert [text[a:b] for a, b, _ in split_sentences(text)] == [
         "Const. Rajiv Dhillon and Coun. Margaret Oyelaran spoke.", "Cpl. Janelle Tran did not."]
+
+
+def test_cue_put_it_where_it_was_said_still_frames_speech():
+    assert who("As Mayor Ana Ruiz put it in a statement, the bridge will not wait.", "bridge")[0] == "Ana Ruiz"
+    assert who("As Chief Dana Cole put it to reporters, nobody was hurt.", "nobody")[0] == "Dana Cole"
+    assert who("Councillor Rob Hale put it on the table at Monday's meeting.", "table") == (None, "narration")
+    assert who("Councillor Rob Hale put it to a vote on Monday.", "vote") == (None, "narration")
+
+
+def test_document_author_clause_the_author_of_the_speech_speaks():
+    assert who("According to a speech Mayor Ana Ruiz delivered on Monday, the pool will reopen.", "pool")[0] == \
+        "Ana Ruiz"
+    assert who("According to a letter the tenants' union sent to the council, rents rose 12 per cent.",
+               "rents")[0] is not None
+
+
+def test_speaker_not_a_date_a_day_is_never_a_speaker():
+    speaker, kind = who("According to a speech on Monday, the pool will reopen in June.", "pool")
+    assert speaker is None and kind == "narration"
+
+
+def test_cue_put_it_a_time_counts_only_beside_where_it_was_said():
+    assert who("As Ms. Simonyan put it in a statement to reporters in July, the network is independent.",
+               "independent")[0] == "Simonyan"
+    assert who("Councillor Rob Hale put it in May.", "Hale") == (None, "narration")
+
+
+def test_speaker_not_a_date_a_surname_the_tagger_dates_still_speaks():
+    text = "John Stumpf, the chief executive, resigned.\n\nLast week Stumpf in a televised interview appeared to " \
+           "blame low-level workers for the scandal."
+    assert who(text, "blame")[0] == "John Stumpf"
+    assert who("Theresa May said the deal was done.", "deal") == ("Theresa May", "indirect")
+
+
+def test_direct_after_subject_the_person_just_introduced_speaks_the_quotation():
+    text = ("Councillor Rob Hale said the plan was rushed.\n\nMayor Ana Ruiz has backed the plan since March.\n\n"
+            "“It is the only way forward.”")
+    assert who(text, "only way") == ("Ana Ruiz", "direct")
+    text = ("“We were not asked,” said Rob Hale.\n\nOn local radio, Mayor Ana Ruiz (Labour), who won in 2022, "
+            "defended the plan. “It is the only way forward.”")
+    assert who(text, "only way") == ("Ana Ruiz", "direct")  # not the last speaker, not "Labour"
+    text = "“We were not asked,” said Rob Hale. The plan was approved in March.\n\n“It is a disgrace.”"
+    assert who(text, "disgrace") == ("Rob Hale", "direct")  # a subject that is no person: the last speaker goes on

@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .lexicon import (
+    DATE_WORDS,
     INSIDE_MARKS_CUE_FORMS,
     INVERTED_CUE_FORMS,
     INVERTED_ROLE_CUE_FORMS,
     NAME_PARTICLES,
     PERSON_EVIDENCE_TITLES,
     REGEX_SPEECH_FORMS,
+    SPOKEN_MEDIUM_NOUNS,
     ROLE_PARTICIPLES,
     regex_alternatives,
     BODY_NOUNS,
@@ -298,12 +300,39 @@ def _colon_frame_cue(text: str, sent: SentInfo) -> list[Cue]:
     return [Cue(subj.idx + off, head.lemma_, mention, True, rank=3)]
 
 
+_PUT_TO = frozenset("reporter journalist audience crowd colleague interviewer viewer listener reader".split())
+"""Whom "put it to …" addresses when it frames speech ("as she put it to reporters"; "put it to a vote" does not)."""
+
+
+def _put_where_said(prep: Any) -> bool:
+    """``cue_put_it``: the phrase after "put it" says where or to whom it was said ("in a statement", "in an
+    interview", "to reporters"), not where a thing was put ("on the table", "in the drawer")."""
+    obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    if obj is None:
+        return False
+    lemma = obj.lemma_.lower()
+    if prep.lower_ in ("in", "during", "at"):
+        return lemma in DOCUMENT_NOUNS | MEDIUM_NOUNS
+    return prep.lower_ == "to" and lemma in _PUT_TO  # "put it to Congress" is a motion, not a quotation
+
+
+def _put_when(prep: Any) -> bool:
+    """``cue_put_it``: a phrase that says when ("in July", "on Monday"): it neither frames speech nor blocks it."""
+    return any(c.dep_ == "pobj" and c.ent_type_ in ("DATE", "TIME") for c in prep.children)
+
+
 def puts_it(tok: Any) -> bool:
-    """``cue_put_it``: "As the mayor put it, …", "Shah put it bluntly: …" frame what someone said: "put" with the
-    object "it" and no place or particle ("He put it on the table", "put it off" are no speech)."""
+    """``cue_put_it``: "As the mayor put it, …", "Shah put it bluntly: …", "As Ortega put it in a statement in July,
+    …" frame what someone said: "put" with the object "it", no particle, and no phrase but where it was said
+    ("He put it on the table", "put it off" are no speech). A phrase of time counts only beside a phrase of where it
+    was said: "They put it in May" alone may be placing a thing."""
     kids = list(tok.children)
-    return tok.lemma_.lower() == "put" and any(c.dep_ == "dobj" and c.lower_ == "it" for c in kids) and not any(
-        c.dep_ in ("prep", "prt", "dative") for c in kids)
+    if tok.lemma_.lower() != "put" or not any(c.dep_ == "dobj" and c.lower_ == "it" for c in kids) or any(
+            c.dep_ in ("prt", "dative") for c in kids):
+        return False
+    preps = [c for c in kids if c.dep_ == "prep"]
+    said = [c for c in preps if _put_where_said(c)]
+    return all(c in said or said and _put_when(c) for c in preps)
 
 
 def _verb_cue(text: str, sent: SentInfo, tok: Any) -> Cue | None:
@@ -539,6 +568,10 @@ def _mention(text: str, sent: SentInfo, head: Any) -> Mention:
     if behind is not None:  # ``speaker_document`` / ``speaker_office``: the issuer or holder speaks
         return _mention(text, sent, behind)
     pos = head.idx + off
+    if head.text.islower() and head.lemma_.lower() in SPOKEN_MEDIUM_NOUNS:
+        return Mention(head.text, "none", pos)  # ``document_author_clause``: "a speech on Monday" by no one named
+    if low in DATE_WORDS and head.ent_type_ in ("DATE", "TIME"):  # (Theresa May is no date)
+        return Mention(head.text, "none", pos)  # ``speaker_not_a_date``: "according to a speech on Monday"
     if low in PRONOUNS_FIRST or low in ("you", "one"):
         return Mention(head.text, "first_person", pos)  # the writer or the reader, not a source
     if low in PRONOUNS_MALE | PRONOUNS_FEMALE | PRONOUNS_PLURAL | {"it"}:
@@ -569,8 +602,20 @@ def _mention(text: str, sent: SentInfo, head: Any) -> Mention:
 _ISSUE_VERBS = frozenset("release publish issue post commission conduct prepare produce share obtain circulate".split())
 
 
+_AUTHOR_VERBS = _ISSUE_VERBS | frozenset("deliver give write send make sign file draft pen".split())
+"""Verbs whose subject is the author of what they govern: "a speech the mayor delivered", "a letter the union sent"."""
+
+
 def _issued_by(head: Any) -> Any | None:
-    """``speaker_inanimate``: the agent of a participle that issued a document or image ("released by X")."""
+    """``speaker_inanimate``: the agent of a participle that issued a document or image ("released by X");
+    ``document_author_clause``: the subject of a relative clause that made it ("according to a speech Mayor Ana
+    Ruiz delivered on Monday" → Ana Ruiz)."""
+    for rel in head.rights:
+        if rel.dep_ == "relcl" and rel.lemma_.lower() in _AUTHOR_VERBS:
+            subj = next((c for c in rel.children if c.dep_ == "nsubj"), None)
+            if subj is not None and (subj.pos_ == "PROPN" or subj.ent_type_ in ("PERSON", "ORG") or
+                                     subj.lemma_.lower() in BODY_NOUNS | COMPANY_NOUNS):
+                return subj
     for acl in head.rights:
         if acl.dep_ == "acl" and acl.lemma_.lower() in _ISSUE_VERBS:
             for agent in acl.children:
@@ -585,7 +630,7 @@ def _body_behind(head: Any) -> Any | None:
     """"A statement from the ministry" → ministry; "Her office" → Her; "a spokesperson for Orrin Airways" →
     Airways; "the company's statement" → company."""
     lemma = head.lemma_.lower()
-    if not head.text.islower() or lemma not in DOCUMENT_NOUNS | OFFICE_NOUNS | INANIMATE_NOUNS:
+    if not head.text.islower() or lemma not in DOCUMENT_NOUNS | OFFICE_NOUNS | INANIMATE_NOUNS | MEDIUM_NOUNS:
         return None
     issuer = _issued_by(head)
     if issuer is not None:  # ``speaker_inanimate``: "a survey released by the association", "a photo posted by X"
@@ -622,7 +667,8 @@ def _classify(text: str, head: Any, toks: list[Any], surface: str, words: tuple[
     the = bool(words) and words[0] == "the" and head.text.islower() and not plural
     if the and head.lemma_.lower() in DOCUMENT_NOUNS:
         return Mention(surface, "document", pos, words, end=end)  # "The white paper said"
-    if head.pos_ == "PROPN" or head.ent_type_ in ("ORG", "NORP", "GPE") or any(t.pos_ == "PROPN" for t in toks):
+    if head.pos_ == "PROPN" or head.ent_type_ in ("ORG", "NORP", "GPE") or any(
+            t.pos_ == "PROPN" and not (t.lower_ in DATE_WORDS and t.ent_type_ in ("DATE", "TIME")) for t in toks):  # ``speaker_not_a_date``
         return Mention(surface, "org", pos, words, plural=plural, end=end)
     if the and (low in BODY_NOUNS or low in COMPANY_NOUNS):
         return Mention(surface, "body", pos, words, end=end)  # "The company said", "the steelmaker said"

@@ -45,10 +45,10 @@ DOCUMENT_NOUNS = frozenset(
 )
 # ``cue_clause_after_medium``: where or how something was said, when the parser hangs the "that" clause on it
 # ("said in an email that crews were working", "told reporters at a news conference that …").
-MEDIUM_NOUNS = frozenset(
-    "email e-mail interview conference briefing speech message post tweet call radio television podcast hearing"
-    .split()
-)
+SPOKEN_MEDIUM_NOUNS = frozenset("interview conference briefing speech call radio television podcast hearing".split())
+"""``speaker_not_a_date`` / ``document_author_clause``: occasions of speaking, never a speaker themselves: "according
+to a speech on Monday" names no one (unlike "The email said", a written text that speaks as documents do)."""
+MEDIUM_NOUNS = SPOKEN_MEDIUM_NOUNS | frozenset("email e-mail message post tweet".split())
 # ``speaker_inanimate``: data, figures, images and pages are no speaker: "The figures show …", "Video from the
 # cell appeared to show …" are narration; one issued by someone named speaks for its issuer ("a photo posted by the
 # fire service shows …" → the fire service), as documents do.

@@ -318,10 +318,10 @@ def direct_floating(sent: SentInfo, ctx: Context) -> Decision | None:
     return (speaker, "direct") if speaker else None
 
 
-def quotation_subject(sent: SentInfo, ctx: Context) -> Decision | None:
-    """``quotation_subject``: a quotation with no cue in a sentence whose main subject is a person the text names is
-    that person's: "Falk had a slogan for the plan, “a bridge we cannot afford to lose.”" """
-    if not ctx.has_quote(sent) or not sent.tokens:
+def _subject_person(sent: SentInfo, ctx: Context) -> str | None:
+    """The person the text names who is the main subject of ``sent`` (the nsubj of its root, outside quotation
+    marks), or None when the subject is anything else."""
+    if not sent.tokens:
         return None
     off = chunk_offset(sent)
     for tok in sent.tokens:
@@ -330,10 +330,37 @@ def quotation_subject(sent: SentInfo, ctx: Context) -> Decision | None:
             continue
         if tok.pos_ != "PROPN":
             return None
-        name = clean_name(" ".join(t.text for t in tok.subtree if t.pos_ == "PROPN"))[0]
+        first = next(tok.subtree).idx + off
+        if any(first - 1 <= q.start and q.end <= pos for q in sent.quotes):
+            return None  # the quotation is a title inside the subject: "“Broad City” star Arturo Castro …"
+        words = [t.text for t in tok.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"] + [tok.text]
+        name = clean_name(" ".join(words))[0]  # the name itself, not "(Vt.), who lost to Clinton"
         person = ctx.state.people.lookup(name) if name else None
-        return (person.key, "direct") if person is not None else None
+        return person.key if person is not None else None
     return None
+
+
+def quotation_subject(sent: SentInfo, ctx: Context) -> Decision | None:
+    """``quotation_subject``: a quotation with no cue in a sentence whose main subject is a person the text names is
+    that person's: "Falk had a slogan for the plan, “a bridge we cannot afford to lose.”" """
+    if not ctx.has_quote(sent):
+        return None
+    person = _subject_person(sent, ctx)
+    return (person, "direct") if person else None
+
+
+def direct_after_subject(sent: SentInfo, ctx: Context) -> Decision | None:
+    """``direct_after_subject``: a pure quotation right after a sentence of narration whose main subject is a person
+    the text names is that person's, not the last speaker's: news introduces the speaker, then quotes them, in the
+    same paragraph or the next ("Mayor Ana Ruiz has backed the plan since March.\n\n
+    “It is the only way forward.”")."""
+    if sent.own or sent.index == 0 or not ctx.has_quote(sent) or not _pure_quote(ctx.text, sent):
+        return None
+    prev = ctx.sents[sent.index - 1]
+    if sent.paragraph - prev.paragraph > 1 or prev.rule != "narration" or ctx.has_quote(prev) or prev.furniture:
+        return None
+    person = _subject_person(prev, ctx)
+    return (person, "direct") if person else None
 
 
 def quotation_unattributed(sent: SentInfo, ctx: Context) -> Decision | None:
@@ -371,6 +398,8 @@ RULES: list[Rule] = [
     Rule("direct_credited", direct_credited, "“Housing is a right.”\n\nMaya Lind, tenant organiser"),
     Rule("quotation_subject", quotation_subject,
          "Mayor Ines Falk spoke first.\n\nFalk had a slogan for the plan, “a bridge we cannot afford to lose.”"),
+    Rule("direct_after_subject", direct_after_subject,
+         "Mayor Ana Ruiz has backed the plan since March.\n\n“It is the only way forward.”"),
     Rule("direct_floating", direct_floating, "“We will build it,” Mayor Ana Ruiz said.\n\n“And it will be paid for.”"),
     Rule("quotation_unattributed", quotation_unattributed, "“Nobody knows,” reads a sign on the door."),
     Rule("indirect_cued", indirect_cued, "Mayor Jane Doe said the bridge would close."),
