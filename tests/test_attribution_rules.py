@@ -445,3 +445,61 @@ def test_direct_after_subject_the_person_just_introduced_speaks_the_quotation():
     assert who(text, "only way") == ("Ana Ruiz", "direct")  # not the last speaker, not "Labour"
     text = "“We were not asked,” said Rob Hale. The plan was approved in March.\n\n“It is a disgrace.”"
     assert who(text, "disgrace") == ("Rob Hale", "direct")  # a subject that is no person: the last speaker goes on
+
+
+def test_organisation_kind_prefix_the_kind_of_business_is_no_part_of_its_name():
+    from assistant.speech.resolve import drop_kind_prefix
+
+    assert drop_kind_prefix(["Electricity", "provider", "NorthGrid"], False) == ["NorthGrid"]
+    assert drop_kind_prefix(["Retailer", "Kinsale", "&", "Drew"], True) == ["Kinsale", "&", "Drew"]
+    assert drop_kind_prefix(["Retailer", "Kinsale", "&", "Drew"], False) == ["Retailer", "Kinsale", "&", "Drew"]
+    assert drop_kind_prefix(["Carrier", "Corp"], True) == ["Carrier", "Corp"]  # only an ending is left: whole
+    text = ("Developer Castlegate Homes said its plans included flood defences.\n\n"
+            "The company said it would appeal.")
+    assert who(text, "flood defences") == ("Castlegate Homes", "indirect")
+    assert who(text, "appeal")[0] == "Castlegate Homes"
+
+
+def test_colon_name_label_a_name_before_the_colon_speaks_the_quotation():
+    text = ("Drivers in Brisbane are paying more.\n\nJodie Fairweather, 38, nurse: \"I am filling up half a tank.\"\n\n"
+            "Barry Tonkin, 66, retiree: \"It is daylight robbery.\"\n\n"
+            "Local MP Rupert Ainsley: “I will be writing to the planning inspector.”")
+    assert who(text, "half a tank") == ("Jodie Fairweather", "direct")
+    assert who(text, "daylight robbery") == ("Barry Tonkin", "direct")  # not the one before
+    assert who(text, "planning inspector") == ("Rupert Ainsley", "direct")
+
+
+def test_colon_name_label_a_headline_or_a_label_is_no_name():
+    assert who("Trump Addresses Munich Attack: ‘This Cannot Continue.’", "Continue")[0] is None
+    assert who("RED STATES OUTNUMBER BLUE STATES - Jeffrey M. Jones: “More states lean one way.”", "lean")[0] \
+        is None
+    assert who("Update: “The road is open.”", "road") == (None, "narration")
+
+
+def test_colon_frame_message_the_owner_of_the_message_speaks_it():
+    text = ("Organiser Philippa Draycott climbed onto the town hall steps.\n\n"
+            "Her message was simple: “Not one brick on this meadow.”")
+    assert who(text, "Not one brick") == ("Philippa Draycott", "direct")
+    text = "Motoring body QMotor said prices would ease. Its advice to drivers was blunt: \"Shop around.\""
+    assert who(text, "Shop around") == ("QMotor", "direct")
+    assert who("The rule is clear: “No dogs on the beach.”", "No dogs") == (None, "narration")
+
+
+def test_description_role_exact_the_word_the_text_gave_wins_over_a_word_for_the_same_role():
+    text = ("The Halden Bay Mariners have fired head coach Travis Dunleavy.\n\n"
+            "General manager Rhonda Sykes said the decision was made on Sunday.\n\n"
+            "Reached by phone, the former coach said he had no hard feelings.")
+    assert who(text, "hard feelings")[0] == "Travis Dunleavy"
+
+
+def test_pronoun_appositive_subject_the_named_subject_of_the_last_sentence_is_he():
+    text = ("Fire Chief Gordon Lafleur said crews arrived within six minutes.\n\n"
+            "The store's owner, Bernard Quist, had run the business for 27 years.\n\n"
+            "He said he learned of the fire from a neighbour.")
+    assert who(text, "neighbour")[0] == "Bernard Quist"
+
+
+def test_name_platform_where_it_was_posted_is_no_antecedent():
+    text = ("Folk duo The Larkspur Sisters cancelled their tour after their van was stolen.\n\n"
+            "In a post on Instagram, they said the van held two guitars.")
+    assert who(text, "two guitars")[0] != "Instagram"

@@ -30,6 +30,7 @@ from .lexicon import (
     PLACE_WORDS,
     DOCUMENT_NOUNS,
     MEDIUM_NOUNS,
+    MESSAGE_NOUNS,
     INANIMATE_NOUNS,
     OFFICE_NOUNS,
     CENSUS_COMMON_NAMES,
@@ -292,12 +293,57 @@ def _colon_frame_cue(text: str, sent: SentInfo) -> list[Cue]:
     frame = [t for t in sent.tokens if t.idx + off < quote.start]  # the parser may hang the frame on the quotation
     head = next((t for t in frame if any(c.dep_ in _SUBJ and c.idx + off < quote.start for c in t.children)), None)
     subj = next((c for c in head.children if c.dep_ in _SUBJ), None) if head is not None else None
-    if subj is None or not _usable(sent, subj):
+    if subj is None:
+        return _colon_label_cue(text, sent, frame)
+    if not _usable(sent, subj):
         return []
-    mention = _mention(text, sent, subj)
-    if not (mention.kind in ("person", "pronoun") or mention.kind == "description" and subj.lower_ in ROLE_NOUNS):
-        return []  # "Her message is simple: …" and "The rule is clear: “…”" are the writer's framing
+    holder = _message_holder(subj)
+    if holder is not None and holder.lower_ == "its":
+        mention = Mention("it", "pronoun", holder.idx + off)  # "Its advice was blunt": the company's
+    else:
+        mention = _mention(text, sent, holder if holder is not None else subj)
+    if not (mention.kind in ("person", "pronoun") or mention.kind == "description" and subj.lower_ in ROLE_NOUNS
+            or holder is not None and mention.kind in ("org", "body")):
+        return []  # "The rule is clear: “…”" is the writer's framing
     return [Cue(subj.idx + off, head.lemma_, mention, True, rank=3)]
+
+
+def _message_holder(subj: Any) -> Any | None:
+    """``colon_frame_message``: "Her message was simple: “Not one brick.”", "Its advice to drivers was blunt: “…”":
+    the owner of a message framed before a quotation speaks it. None when the subject is no one's message."""
+    if subj.lemma_.lower() not in MESSAGE_NOUNS:
+        return None
+    return next((c for c in subj.children if c.dep_ == "poss"), None)
+
+
+def _colon_label_cue(text: str, sent: SentInfo, frame: list[Any]) -> list[Cue]:
+    """``colon_name_label``: a frame of only a name (and what describes it) before the colon speaks the quotation:
+    "Local MP Rupert Ainsley: “I will be writing …”", vox pops "Jodie Fairweather, 38, nurse: “…”"."""
+    words = [t for t in frame if not t.is_punct and not t.is_space]
+    if not words or len(words) > 12 or any(t.pos_ in ("VERB", "AUX") for t in words):
+        return []
+    off = chunk_offset(sent)
+    if text[sent.start : words[0].idx + off].strip(" \"“‘'"):
+        return []
+    first = next((k for k, t in enumerate(words) if t.pos_ == "PROPN"), None)
+    if first is None:
+        return []
+    last = first
+    while last + 1 < len(words) and words[last + 1].pos_ == "PROPN":
+        last += 1
+    run = words[last]  # the last word of the first name: "Cecile Richards" (the tagger may call Cecile a modifier)
+    if any(t.lower_ == "," for t in frame if t.i < run.i):
+        return []
+    mention = _mention(text, sent, run)
+    size = len(clean_name(mention.text)[0].split())
+    if mention.kind not in ("person", "org") or size > 3 or size == 1 and run.ent_type_ != "PERSON":
+        return []  # a headline: "Elizabeth Warren Hammers Wells Fargo CEO: ‘…’", "Trump Addresses Munich Attack: …"
+    lead = text[sent.start : run.left_edge.idx + off].split()
+    label = text[sent.start : words[-1].idx + off]
+    if len(lead) > 3 or "<" in label or any(w.isupper() and len(w) > 3 for w in label.split()):
+        return []  # markup, or a shouted headline before the name: "RED STATES OUTNUMBER … - Jeffrey M. Jones:"
+        return []
+    return [Cue(run.idx + off, "say", mention, True, rank=3)]
 
 
 _PUT_TO = frozenset("reporter journalist audience crowd colleague interviewer viewer listener reader".split())

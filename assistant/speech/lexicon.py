@@ -70,6 +70,13 @@ COMPANY_NOUNS = frozenset(
     "company firm business carrier airline retailer insurer lender maker manufacturer operator steelmaker automaker"
     " carmaker developer publisher broadcaster supplier distributor chain brand".split()
 )
+MESSAGE_NOUNS = frozenset("message advice answer reply response verdict warning plea view retort point".split())
+"""``colon_frame_message``: what someone says, named as a noun before a colon and a quotation ("Her message was
+simple: “…”"); its owner speaks the quotation."""
+ORGANISATION_KIND_PREFIXES = COMPANY_NOUNS | frozenset(
+    "provider utility regulator watchdog body charity giant startup start-up nonprofit non-profit".split())
+"""``organisation_kind_prefix``: a noun for a kind of organisation written before its name is no part of it:
+"Retailer Kinsale & Drew said" and "Electricity provider NorthGrid said" are Kinsale & Drew and NorthGrid."""
 # Words in the name of a public body, which "the company" never means ("the White House", "the Ports Authority").
 PUBLIC_BODY_WORDS = frozenset(
     "house congress senate parliament administration army navy pentagon kremlin federal national state city".split()

@@ -28,6 +28,7 @@ from .lexicon import (
     INANIMATE_NOUNS,
     PEOPLE_NOUNS,
     DOCUMENT_NOUNS,
+    MEDIUM_NOUNS,
     FEMALE_ROLES,
     MALE_ROLES,
     PRONOUNS_FEMALE,
@@ -39,6 +40,7 @@ from .lexicon import (
     PLACE_WORDS,
     PERSON_NOUN_ENDING,
     ORGANISATION_NAME_ENDINGS,
+    ORGANISATION_KIND_PREFIXES,
 )
 from .names import People, Person, clean_name, drop_role_prefix, gender_of
 
@@ -504,6 +506,10 @@ def _resolve_description(m: Mention, sent: SentInfo, state: State) -> str | None
     matched = False
     if head not in ROLE_NOUNS:  # "the chef", "the 58-year-old nurse": only the head word points back
         wanted = {head}
+    elif state.people.with_role({head}):
+        # ``description_role_exact``: "The coach said" after "head coach Travis Dunleavy" and "General manager Rhonda
+        # Sykes" is the coach: a word for the same role ("manager" for a coach) counts only when no one holds the word
+        wanted = {w for w in m.words if w not in ("the", "this", "that", "a", "an", "former", "then")}
     holders: set[str] = set()
     for person in state.people.with_role(wanted - {"the", "a", "an", "former", "then"}):
         overlap = len(wanted & {r for r in person.roles if r not in ("the", "a", "an", "former", "then")})
@@ -563,11 +569,33 @@ def _org_words(name: str) -> list[str]:
     return [w for w in re.findall(r"[\w’'&.-]+", name) if w.lower() not in ("the",)]
 
 
+def drop_kind_prefix(words: list[str], sentence_initial: bool) -> list[str]:
+    """``organisation_kind_prefix``: "Electricity provider NorthGrid" → NorthGrid, "Retailer Kinsale & Drew" (at a
+    sentence start, where the noun takes a capital) → Kinsale & Drew. A name that is only an ending ("Carrier Corp")
+    and a capitalised noun inside a sentence ("Carrier Global") stay whole."""
+    for i in range(len(words) - 2, -1, -1):
+        word = words[i]
+        if word.lower() not in ORGANISATION_KIND_PREFIXES or not words[i + 1][:1].isupper():
+            continue
+        rest = words[i + 1 :]
+        if (word.islower() or i == 0 and sentence_initial) and not (
+                len(rest) == 1 and rest[0].lower().rstrip(".") in ORGANISATION_NAME_ENDINGS):
+            return rest
+    return words
+
+
+def _sentence_initial(text: str, pos: int) -> bool:
+    return re.search(r"(?:^|[.!?:]\s|\n)[\s\"“‘'(]*$", text[:pos]) is not None
+
+
 def _resolve_org(m: Mention, state: State) -> str:
     """``speaker_org``: orgs without a leading "The"; a shorter later form folds into an earlier longer one."""
     words = _org_words(m.text)
     while len(words) > 1 and m.kind == "org" and words[0].islower() and any(w[:1].isupper() for w in words[1:]):
         words = words[1:]  # "The independent Board of Harbour Pilots" → "Board of …"
+    if m.kind == "org":
+        first = m.text.split()[0] if m.text.split() else ""
+        words = drop_kind_prefix(words, _sentence_initial(state.text, state.text.rfind(first, 0, m.pos + 1)))
     if m.kind == "generic" or not words or not words[0][:1].isupper():
         return as_written(m.text)
     cleaned = clean_name(m.text)[0]
@@ -606,6 +634,8 @@ def note_mentions(sent: SentInfo, state: State) -> None:
         doc = run[0].doc
         if run[0].i > 0 and doc[run[0].i - 1].text[:1].isupper() and doc[run[0].i - 1].pos_ == "ADJ":
             surface = f"{doc[run[0].i - 1].text} {surface}"  # "Russian President Vladimir Putin"
+        if _platform(run[-1]):
+            continue
         person = state.people.lookup(name, gender_of(None, before + roles)) if name else None
         if person is None:
             if any(t.ent_type_ in ("ORG", "NORP") for t in run) or name.lower() in state.named_orgs or \
@@ -616,6 +646,8 @@ def note_mentions(sent: SentInfo, state: State) -> None:
                 state.timeline.append(Entry(sent.index, pos, name, "name", 1.0))
             continue
         dep = run[-1].dep_
+        if dep == "appos" and run[-1].head.dep_ in ("nsubj", "nsubjpass"):
+            dep = run[-1].head.dep_  # ``pronoun_appositive_subject``: "The store's owner, Bernard Quist, had run …"
         weight = 2.0 if dep in ("nsubj", "nsubjpass") else 0.6 if dep in ("pobj", "dobj") else 1.0
         state.timeline.append(Entry(sent.index, pos, person.key, "person", weight))
         _add_form(state, person.key, surface)
@@ -628,6 +660,17 @@ def note_mentions(sent: SentInfo, state: State) -> None:
             state.timeline.append(Entry(sent.index, tok.idx + off, tok.text, "group", 1.0, plural=True))
         elif tok.tag_ == "NN" and tok.lower_ in ROLE_NOUNS and any(c.lower_ == "the" for c in tok.children):
             _note_role(sent, state, tok, off)
+
+
+_POSTING_VERBS = frozenset("post write tweet say share announce publish comment reply".split())
+
+
+def _platform(tok: Any) -> bool:
+    """``name_platform``: where something was posted is no antecedent: in "In a post on Instagram, they said …"
+    "they" is the band, not Instagram ("on X" after a post, a message or a verb of posting)."""
+    prep = tok.head
+    return tok.dep_ == "pobj" and prep.lower_ == "on" and (
+        prep.head.lemma_.lower() in MEDIUM_NOUNS or prep.head.lemma_.lower() in _POSTING_VERBS)
 
 
 def _note_document(state: State, tok: Any) -> None:
