@@ -51,6 +51,8 @@ decides a sentence wins, and the sentence records its name):
 - ``direct_cue_after``: a quotation followed in its paragraph by the sentence holding the cue ("she said", a dash
   credit). A bare "Putin said." after a sentence that ends in a quotation credits that quotation, and the bare cue
   sentence is "direct" too: a reader takes the stray full stop for the comma of "“…”, Putin said.".
+- ``direct_after_subject``: a pure quotation right after a narration sentence whose main subject is a person the
+  text names is that person's ("Mayor Ana Ruiz has backed the plan since March.\n\n“It is the only way.”").
 - ``direct_floating``: a quotation with no cue continues the previous speaker of this or the previous paragraph.
 - ``transcript_label``: "WALLACE: Let's start …" gives its paragraph to the labelled speaker.
 - ``indirect_cued``: reported speech without marks ("X said he…", "according to X", "X told NBC that…").
