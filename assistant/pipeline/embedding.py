@@ -136,7 +136,8 @@ def encode(model: str, texts: list[str], batch_size: int = 64, progress: bool = 
     onnx_encoder.check_precision(precision)
     if onnx_encoder.runtime_of(precision, runtime or settings.encoder_runtime()) == "onnx":
         loaded = onnx_encoder.load(model, resolve_model_path(model))
-        return loaded.encode_alone(texts, current_threads(), loaded.int8(model) if precision == INT8 else None)
+        threads = current_threads() if len(texts) > 1 else 1  # a question is one text: no thread count to read
+        return loaded.encode_alone(texts, threads, loaded.int8(model) if precision == INT8 else None)
     loaded = load_model(model)
     if not texts:
         return np.zeros((0, embedding_dimension(model)), dtype=np.float32)

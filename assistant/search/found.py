@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 
 from ..schema import Passage
@@ -85,13 +85,13 @@ def name_words(text: str) -> list[str]:
     return out
 
 
-def _window_words(passage: Passage) -> set[str]:
-    from ..store.bm25 import tokenize
+def _window_words(passage: Passage) -> frozenset[str]:
+    from ..store.bm25 import word_set
 
-    return set(tokenize(" ".join((passage.context_before, passage.text, passage.context_after))))
+    return word_set(passage.context_before) | word_set(passage.text) | word_set(passage.context_after)
 
 
-def _share(wanted: Sequence[str], present: set[str]) -> float:
+def _share(wanted: Sequence[str], present: Set[str]) -> float:
     if not wanted:
         return 1.0
     return sum(1 for w in wanted if w in present) / len(wanted)
@@ -101,11 +101,11 @@ NAME_PREFIX = 5
 """A name counts as present when a word begins as it does: "Russia" is in "Russian", "Kremlin" in "Kremlin's"."""
 
 
-def _prefixes(words: set[str]) -> set[str]:
+def _prefixes(words: Set[str]) -> set[str]:
     return {w[:NAME_PREFIX] for w in words}
 
 
-def _share_names(names: Sequence[str], present: set[str]) -> float:
+def _share_names(names: Sequence[str], present: Set[str]) -> float:
     if not names:
         return 1.0
     prefixes = _prefixes(present)
@@ -152,8 +152,8 @@ def topic_in_passages(topic: str, passages: Sequence[Passage]) -> bool:
     only the asked speaker's few sentences, so its margin and top score run lower although the answer is there
     (measured on tests/speaker_questions: 3 of 13 right answers refused). The words must all be present, in one
     window: "What did the mayor say about the cup final?" finds neither word in her sentences and is refused."""
-    from ..store.bm25 import tokenize
+    from ..store.bm25 import word_set
 
     wanted = content_words(topic)
-    return bool(wanted) and any(_share(wanted, set(tokenize(p.text))) == 1.0 for p in passages)
+    return bool(wanted) and any(_share(wanted, word_set(p.text)) == 1.0 for p in passages)
 

@@ -220,10 +220,6 @@ def top_order(scores: np.ndarray, wanted: int) -> np.ndarray:
     return candidates[np.lexsort((candidates, -scores[candidates]))]
 
 
-def words(text: str) -> frozenset[str]:
-    return frozenset(bm25.tokenize(text))
-
-
 def near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
     """Word sets that overlap by ``NEAR_DUPLICATE`` (Jaccard) or more: the same sentence, perhaps re-worded."""
     if not a or not b:
@@ -240,7 +236,7 @@ def select(snapshot: Snapshot, seg_ids: np.ndarray, rows: np.ndarray, scores: np
         kept: list[frozenset[str]] = []
         for i in order:
             seg = snapshot.segments[int(seg_ids[i])]
-            seen = words(seg.sentence_text(int(rows[i])))
+            seen = bm25.word_set(seg.sentence_text(int(rows[i])))
             if any(near_duplicate(seen, other) for other in kept):
                 continue
             chosen.append((Location(int(seg_ids[i]), int(rows[i])), float(scores[i])))

@@ -65,6 +65,15 @@ def tokenize(text: str) -> list[str]:
     return [_stem(w) for w in _WORD.findall(text.lower().replace("’", "'"))]
 
 
+@lru_cache(maxsize=4096)
+def word_set(text: str) -> frozenset[str]:
+    """The distinct ``tokenize`` words of ``text``, remembered for the last 4,096 texts: a question's answer reads
+    the same sentences' words twice (near-duplicates among the best, then the evidence in their windows,
+    search/found.py), and the sentences that rank high for one question often rank for the next. At 1M sentences
+    this was ~20 tokenizations a question (docs/speed.md)."""
+    return frozenset(tokenize(text))
+
+
 def term_hash(term: str) -> int:
     """A stable 64-bit key for a term (the same in every process and on every machine)."""
     return int.from_bytes(hashlib.blake2b(term.encode("utf-8"), digest_size=8).digest(), "little")

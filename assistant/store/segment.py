@@ -50,6 +50,19 @@ COLUMNS = ("doc", "number", "start", "end", "paragraph", "speaker", "attribution
 RELEASE_EVERY = 64
 """Questions between two releases of a large segment's mapped pages (Segment.answered)."""
 
+_scratch = threading.local()
+
+
+def _vector_scratch(rows: int, dimension: int) -> np.ndarray:
+    """A float32 ``(rows, dimension)`` array for this thread, reused from question to question (``dense_scores``):
+    a new one of a question's ~1,000 vectors (1.5 MB) is fresh pages from the system on every question, and their
+    faults took 0.07–0.3 ms of the ~0.7 ms read at 1M sentences (docs/speed.md). Grown when too small, never shrunk."""
+    kept = getattr(_scratch, "vectors", None)
+    if kept is None or kept.shape[1] != dimension or kept.shape[0] < rows:
+        kept = _scratch.vectors = np.empty((max(rows, 2 * (0 if kept is None else kept.shape[0]), 1024), dimension),
+                                           dtype=np.float32)
+    return kept[:rows]
+
 
 def window_neighbours(doc: np.ndarray, paragraph: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each row, the row before and after it in the same paragraph of the same document (itself at an edge)."""
@@ -270,7 +283,7 @@ class Segment:
         b, a = before[rows], after[rows]
         need = np.unique(np.concatenate([rows, b, a]))
         at, at_b, at_a = (np.searchsorted(need, x) for x in (rows, b, a))  # the rows as places in ``need``
-        vectors = self.read_vectors(need)
+        vectors = self.read_vectors(need, _vector_scratch(len(need), self.vectors.shape[1]) if self.ann is not None else None)
         sims = vectors @ np.asarray(vector, dtype=np.float32)
         return scoring_loops.window_scores(vectors, sims, at, at_b, at_a, np.float32(self.context_weight))
 
@@ -284,16 +297,18 @@ class Segment:
             self.window_lexical.release()
             bm25.release(self.table)
 
-    def read_vectors(self, rows: np.ndarray) -> np.ndarray:
+    def read_vectors(self, rows: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         """Stored vectors of ``rows`` (sorted, unique). A large segment reads them with ``pread``, one call per run
         of consecutive rows (a compiled loop: store/scoring_loops.py ``read_runs``): the pages stay in the system's
         file cache and never count against this process (a mapped read would map whole large folios, megabytes per
-        row touched, until the reader held every vector)."""
+        row touched, until the reader held every vector). ``out``: a float32 array of ``len(rows)`` rows to read a
+        large segment's vectors into (returned), instead of a new one."""
         from . import scoring_loops
 
         if self.ann is None:
             return np.asarray(self.vectors[rows], dtype=np.float32)
-        out = np.empty((len(rows), self.vectors.shape[1]), dtype=np.float32)
+        if out is None:
+            out = np.empty((len(rows), self.vectors.shape[1]), dtype=np.float32)
         if len(rows) and scoring_loops.read_runs(self._vector_fd, self.vectors.offset, out, np.asarray(rows, dtype=np.int64)) >= 0:
             raise AssistantError(f"the index segment {printable(self.directory.name)} has a damaged vectors.npy "
                                  "(shorter than its sentence table); assistant verify checks every file of the index.")
@@ -432,5 +447,5 @@ class Segment:
             for postings in (getattr(self, "lexical", None), getattr(self, "window_lexical", None)):
                 if postings is not None:
                     postings.close()
-        except (OSError, TypeError):  # at interpreter exit ``os`` may already be torn down (its names are None)
+        except (OSError, TypeError, AttributeError):  # at interpreter exit ``os`` may already be torn down (its names are None)
             pass
