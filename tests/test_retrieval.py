@@ -201,6 +201,38 @@ def test_a_large_segments_postings_score_as_the_whole_scan(tmp_path: Path, monke
     large.close()
 
 
+def test_window_scores_from_the_sentence_postings_equal_the_window_postings(tmp_path: Path, monkeypatch):
+    """A window's BM25 computed from its three sentences' counts (``score_rows_and_windows``) is the score of its
+    own postings, to the bit, for common and rare terms, repeated words, paragraph edges and one-sentence
+    paragraphs; the sentence scores too."""
+    rng = np.random.default_rng(5)
+    vocabulary = ["the"] * 6 + ["of"] * 3 + [f"w{i}" for i in range(80)]
+    texts = [" ".join(rng.choice(vocabulary, size=int(rng.integers(0, 14)))) for _ in range(700)]  # some empty
+    doc = np.repeat(np.arange(70), 10)
+    paragraph = np.tile([0, 0, 0, 1, 2, 2, 3, 3, 3, 3], 70)  # one-, two- and more-sentence paragraphs
+    before, after = segment_module.window_neighbours(doc, paragraph)
+    tokenized = bm25.Tokenized.of(texts)
+    bm25.write_postings(tokenized, tmp_path / "lex")
+    bm25.write_postings(tokenized, tmp_path / "win", neighbours=(before, after))
+    monkeypatch.setattr(bm25, "HOT_MIN_POSTINGS", 50)
+    sentences = bm25.Postings.open(tmp_path / "lex", read_slices=True)
+    windows = bm25.Postings.open(tmp_path / "win", read_slices=True)
+    for question in ("the w1 of w2", "w7 w7 the the", "w3 w4 w5 nowhere", "of"):
+        terms = bm25.question_terms(question)
+        query = bm25.QueryTerms.of_terms(terms, [sentences])
+        window_query = bm25.QueryTerms.of_terms(terms, [windows])
+        for rows in (np.arange(700), np.unique(rng.integers(0, 700, 120)), np.array([0, 3, 699])):
+            b, a = before[rows], after[rows]
+            need = np.unique(np.concatenate([rows, b, a]))
+            places = (need, *(np.searchsorted(need, x) for x in (rows, b, a)))
+            lexical, window = bm25.score_rows_and_windows(sentences, windows, query, window_query, places)
+            assert np.array_equal(lexical, bm25.score_rows(sentences, query, rows)), question
+            assert np.array_equal(window, bm25.score_rows(windows, window_query, rows)), question
+    assert sentences.counts(bm25.term_hash("the")) is not None  # the common-term path was taken
+    sentences.close()
+    windows.close()
+
+
 # ----- windows
 def test_window_neighbours_stay_in_the_paragraph_and_document():
     before, after = segment_module.window_neighbours(np.array([0, 0, 0, 0, 1]), np.array([1, 1, 1, 2, 2]))

@@ -172,9 +172,10 @@ def score_parts(
                 rows = _filtered_candidates(seg, rows, query, window_query, vector)
             else:
                 rows = _live(snapshot, i, _candidates(seg, query, vector, read))
-            dense = seg.dense_scores(rows, vector)
-            lexical = bm25.score_rows(seg.lexical, query, rows, read)
-            window = bm25.score_rows(seg.window_lexical, window_query, rows)
+            places = seg.window_places(rows)  # the rows the candidates' windows span, read once for both below
+            dense = seg.dense_scores(rows, vector, places)
+            lexical, window = bm25.score_rows_and_windows(seg.lexical, seg.window_lexical, query, window_query,
+                                                          places, read)
             seg.answered()
         parts.append(Scored(i, rows, dense, lexical, window))
     return parts

@@ -415,6 +415,45 @@ def score_rows(postings: Postings, query: QueryTerms, rows: np.ndarray, read: di
     return scores
 
 
+def score_rows_and_windows(sentences: Postings, windows: Postings, query: QueryTerms, window_query: QueryTerms,
+                           places: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+                           read: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``score_rows`` of some rows over ``sentences`` and over ``windows`` (the same segment's window postings) at
+    once, from the sentence postings alone. ``places`` is ``(need, own, before, after)``: the rows read (sorted,
+    unique; ``Segment.window_places``) and each candidate's own, previous and next row as places in them.
+
+    A window is indexed as its sentence's tokens plus those of its neighbours in the paragraph (``write_postings``
+    with the segment's ``window_neighbours``), so its count of a term is the sum of the three sentences' counts, and
+    its length and its terms' idf are the window postings' own (``length_norm``, ``window_query``): the scores are
+    those of ``score_rows(windows, …)``, while only the sentence lists are read, which the candidates and the
+    sentence score read anyway. The window lists hold each token three times over; reading them cost ~1 ms of a
+    question at 1M sentences (docs/speed.md)."""
+    from . import scoring_loops
+
+    need, own, before, after = places
+    rows = need[own]
+    if not len(rows):
+        empty = np.zeros(0, dtype=np.float32)
+        return empty, empty.copy()
+    window_weight = dict(window_query.weighted)
+    keys = [key for key, _ in query.weighted]
+    counts = np.zeros((len(keys), len(need)), dtype=np.uint16)
+    for t, key in enumerate(keys):
+        i = sentences.slot(key)
+        dense = sentences.counts_at(i)
+        if dense is not None:  # a common term: its count per row
+            counts[t] = dense[need]
+            continue
+        docs, tfs = read[i] if read is not None and i in read else sentences.posting_at(i)
+        if len(docs):
+            scoring_loops.counts_at_rows(counts[t], need, docs, tfs)
+    weights = np.array([weight for _, weight in query.weighted], dtype=np.float32)
+    window_weights = np.array([window_weight.get(key, 0.0) for key in keys], dtype=np.float32)
+    return scoring_loops.sentence_and_window_scores(
+        counts, own, before, after, sentences.length_norm(query.avgdl)[rows],
+        windows.length_norm(window_query.avgdl)[rows], weights, window_weights)
+
+
 def best_rows(postings: Postings, query: QueryTerms, wanted: int, max_share: float, read: dict | None = None) -> np.ndarray:
     """Rows likely to score best: BM25 restricted to the rarer terms (in at most ``max_share`` of the rows, and
     always the rarest term), top ``wanted``. Used as candidates in a large segment, then scored exactly; the lists

@@ -174,3 +174,59 @@ def read_runs(fd: int, offset: int, out: np.ndarray, rows: np.ndarray) -> int:  
             return i
         i = j
     return -1
+
+
+@njit(nogil=True, cache=True)
+def counts_at_rows(out: np.ndarray, rows: np.ndarray, docs: np.ndarray, tfs: np.ndarray) -> None:  # pragma: no cover - compiled; tested through bm25.score_rows_and_windows
+    """``out[i]`` = the count at row ``rows[i]`` in the ascending posting list ``docs`` (``tfs``), 0 where the row
+    is not in it; rows ascending, searched as ``add_rows`` searches them (galloping from the last one found)."""
+    n = len(docs)
+    lo = 0
+    for i in range(len(rows)):
+        row = rows[i]
+        if lo < n and docs[lo] < row:
+            step = 1
+            hi = lo + 1
+            while hi < n and docs[hi] < row:
+                lo = hi
+                step <<= 1
+                hi = lo + step
+            hi = min(hi, n)
+            lo += 1
+            while lo < hi:
+                mid = (lo + hi) >> 1
+                if docs[mid] < row:
+                    lo = mid + 1
+                else:
+                    hi = mid
+        out[i] = tfs[lo] if lo < n and docs[lo] == row else 0
+
+
+@njit(nogil=True, cache=True)
+def sentence_and_window_scores(counts: np.ndarray, own: np.ndarray, before: np.ndarray, after: np.ndarray,
+                               norm: np.ndarray, window_norm: np.ndarray, weights: np.ndarray,
+                               window_weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled; tested through bm25.score_rows_and_windows
+    """BM25 of candidate ``i`` over its sentence and over its window, from the counts of each term ``t`` at the rows
+    read (``counts[t, j]``): the sentence's count is ``counts[t, own[i]]``, the window's the sum with the rows
+    ``before[i]`` and ``after[i]`` (``== own[i]`` at a paragraph's edge), capped as the window postings cap it
+    (uint16). The terms are added in order, each as ``weight · tf / (tf + norm)`` in float32, as ``add_rows`` does."""
+    m = len(own)
+    scores = np.zeros(m, np.float32)
+    window = np.zeros(m, np.float32)
+    for t in range(counts.shape[0]):
+        w = weights[t]
+        ww = window_weights[t]
+        for i in range(m):
+            r, b, a = own[i], before[i], after[i]
+            c = np.int64(counts[t, r])
+            if c > 0:
+                tf = np.float32(c)
+                scores[i] += w * (tf / (tf + norm[i]))
+            if b != r:
+                c += counts[t, b]
+            if a != r:
+                c += counts[t, a]
+            if c > 0:
+                tf = np.float32(min(c, 65535))
+                window[i] += ww * (tf / (tf + window_norm[i]))
+    return scores, window

@@ -273,16 +273,24 @@ class Segment:
         before, after = self.neighbours
         return np.ascontiguousarray(dense_vectors(self.vectors, before, after, context_weight=self.context_weight), dtype=np.float32)
 
-    def dense_scores(self, rows: np.ndarray, vector: np.ndarray) -> np.ndarray:
-        """``vector · dense_vectors(rows)`` for some rows of a large segment, from their own and their neighbours'
-        stored vectors: each vector's similarity once (``V @ vector``) and the window's norm in one compiled pass
-        (store/scoring_loops.py), without building the dense vectors first."""
-        from . import scoring_loops
-
+    def window_places(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """``(need, own, before, after)`` for some rows: the rows their windows span (sorted, unique), and each
+        row's own, previous and next row as places in ``need`` (the previous is its own at a paragraph's start)."""
         before, after = self.neighbours
         b, a = before[rows], after[rows]
         need = np.unique(np.concatenate([rows, b, a]))
-        at, at_b, at_a = (np.searchsorted(need, x) for x in (rows, b, a))  # the rows as places in ``need``
+        own, at_b, at_a = (np.searchsorted(need, x) for x in (rows, b, a))
+        return need, own, at_b, at_a
+
+    def dense_scores(self, rows: np.ndarray, vector: np.ndarray,
+                     places: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+        """``vector · dense_vectors(rows)`` for some rows of a large segment, from their own and their neighbours'
+        stored vectors: each vector's similarity once (``V @ vector``) and the window's norm in one compiled pass
+        (store/scoring_loops.py), without building the dense vectors first. ``places``: ``window_places(rows)``,
+        when the caller has it already."""
+        from . import scoring_loops
+
+        need, at, at_b, at_a = places if places is not None else self.window_places(rows)
         vectors = self.read_vectors(need, _vector_scratch(len(need), self.vectors.shape[1]) if self.ann is not None else None)
         sims = vectors @ np.asarray(vector, dtype=np.float32)
         return scoring_loops.window_scores(vectors, sims, at, at_b, at_a, np.float32(self.context_weight))
