@@ -16,9 +16,10 @@ scripts/retrieval_experiments.py: picked on one half of the articles, confirmed 
 Which sentences are scored:
 - a segment without an ANN index (small: store/segment.py ANN_MIN_SENTENCES) is scored whole, exactly;
 - a large segment contributes candidates: the ANN's best rows for the dense part, and the best rows by BM25 over
-  the question's rarer terms in the sentence postings (the window postings score the candidates but propose none:
-  ``LEXICAL_CANDIDATES``); the fused score above is then computed exactly for those candidates only, the maxima of
-  the BM25 terms taken over everything scored;
+  the question's rarer terms in the sentence postings (the window postings propose none: ``LEXICAL_CANDIDATES``);
+  the fused score above is then computed exactly for those candidates only, the window's BM25 too from the sentence
+  postings (a window's counts are its sentences': ``bm25.score_rows_and_windows``), the maxima of the BM25 terms
+  taken over everything scored;
 - with a speaker filter, only that speaker's sentences are candidates: all of them where they are few (and in
   small segments), else the ANN's best among them (an ID selector inside the search) and their best by BM25.
 """

@@ -1,9 +1,12 @@
 """The inner loops of scoring a large segment's candidates for a question, compiled with numba.
 
 - ``summed``: a question's rarer terms summed into a zeroed per-row accumulator, read back for every posting and
-  zeroed again (``bm25.best_rows``, the lexical candidates);
+  zeroed again (``bm25.best_rows``, the lexical candidates), each posting's row fetched ahead (``prefetch``);
 - ``add_rows``: one term's score added for the candidate rows that hold it, a binary search of its posting list
   per row (``bm25.score_rows``, the exact BM25 of the candidates);
+- ``counts_at_rows`` and ``sentence_and_window_scores``: a large segment's candidates scored over their sentences
+  and their windows at once, from the sentence lists' counts at the rows the windows span
+  (``bm25.score_rows_and_windows``);
 - ``window_scores``: the dense part of the score from the stored vectors of the candidates and their neighbours
   (``Segment.dense_scores``);
 - ``read_runs``: those stored vectors read from their file, one ``pread`` per run of consecutive rows
