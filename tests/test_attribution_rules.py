@@ -503,3 +503,15 @@ def test_name_platform_where_it_was_posted_is_no_antecedent():
     text = ("Folk duo The Larkspur Sisters cancelled their tour after their van was stolen.\n\n"
             "In a post on Instagram, they said the van held two guitars.")
     assert who(text, "two guitars")[0] != "Instagram"
+
+
+def test_cue_make_clear_a_clause_made_clear_is_said():
+    assert who("Coach Dale Pruitt made it plain he wanted a new goalkeeper.", "goalkeeper") == ("Dale Pruitt", "indirect")
+    assert who("The mayor made clear she would not resign over the audit.", "resign")[1] == "indirect"
+    assert who("The union made it clear in a statement that no jobs would be cut.", "jobs")[1] == "indirect"
+
+
+def test_cue_make_clear_without_a_clause_or_a_speaker_is_narration():
+    assert who("The plows made the road clear by noon.", "road") == (None, "narration")
+    assert who("She made it clear.", "clear") == (None, "narration")
+    assert who("The storm made it clear that the levees were too low.", "levees") == (None, "narration")

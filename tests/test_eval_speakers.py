@@ -71,6 +71,15 @@ def test_last_names() -> None:
     assert not same_speaker(None, "Lee")
 
 
+def test_a_name_in_apposition_to_the_gold_description_is_the_same_speaker() -> None:
+    assert same_speaker("Dana Quill", "A lawyer for the two unions, Dana Quill,")
+    assert same_speaker("Rob Tesh", "The party’s presumed nominee, Tesh")
+    assert not same_speaker("Dana Quill", "A lawyer for the two unions, Dana Quill's client")  # not a name alone
+    assert not same_speaker("North Dakota", "Stacy Vane of Fargo, North Dakota")  # a name, then a place
+    assert not same_speaker("Lee Ono", "Petra Hale, Lee Ono and others")  # a list, not an apposition
+    assert not same_speaker("Ohio", "Most voters in Iowa, Ohio")  # places listed after a description
+
+
 def test_report(tmp_path: Path) -> None:
     report = evaluate_file(write(tmp_path, [json.dumps(ARTICLE)]))
     assert "articles: 1" in report

@@ -195,12 +195,30 @@ def _acronym(name: str) -> str:
     return "".join(w[0] for w in re.findall(r"[A-Za-z][\w-]*", name) if w[0].isupper()).lower()
 
 
+def _appositive_names(gold: str) -> list[str]:
+    """The names a gold source gives after a description of the same person: "A lawyer for the news outlets, David
+    Schulz," and "Her campaign manager, Robby Mook," name Schulz and Mook. Only after a description (its head word
+    and its last word written in lower case): "Stacy Baker of Columbia, South Carolina" is a name and a place,
+    "Matthews, MSNBC's Alex Seitz-Wald and …" a list, and so is "Most voters in Alabama, Georgia and Virginia"."""
+    parts = [p.strip() for p in gold.split(",") if p.strip()]
+    if len(parts) < 2:
+        return []
+    head = last_name(parts[0])
+    words = re.findall(r"[\w’'-]+", parts[0])
+    if not head or not re.search(rf"\b{re.escape(head)}\b", parts[0]) or not words or not words[-1].islower():
+        return []
+    return [p for p in parts[1:] if p[:1].isupper() and len(p.split()) <= 6]
+
+
 def same_speaker(ours: str | None, gold: str | None) -> bool:
-    """Last names agree, or one is the acronym of the other ("The HPA" / "Harbour Pilots Authority")."""
+    """Last names agree, or one is the acronym of the other ("The HPA" / "Harbour Pilots Authority"), or ours is
+    the name the gold gives in apposition to a description ("The state's campaign chairman, Phil Lovas,")."""
     if not ours or not gold:
         return False
     a, b = last_name(ours), last_name(gold)
     if a == b:
+        return True
+    if any(last_name(name) == a for name in _appositive_names(gold)):
         return True
     issuer = re.search(r"\b(?:by|from)\s+(.+)$", gold)  # "a new survey by Harbour Polling": the issuer is named too
     if issuer and re.match(r"(?:the\s+)?[A-Z]", issuer.group(1)) and last_name(ours) in \

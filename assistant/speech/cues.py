@@ -12,6 +12,7 @@ from typing import Any
 
 from .lexicon import (
     DATE_WORDS,
+    MADE_CLEAR_ADJECTIVES,
     INSIDE_MARKS_CUE_FORMS,
     INVERTED_CUE_FORMS,
     INVERTED_ROLE_CUE_FORMS,
@@ -381,9 +382,33 @@ def puts_it(tok: Any) -> bool:
     return all(c in said or said and _put_when(c) for c in preps)
 
 
+def makes_clear(tok: Any) -> bool:
+    """``cue_make_clear``: "Officials made it clear that the bridge would stay closed", "The mayor made clear she
+    would not resign", "Pruitt made it plain he wanted a new goalkeeper": "make" with "clear", "plain" or "known"
+    over a clause with its own subject. "made it clear" with no clause after it, and "made the road clear", are no
+    speech; who can say it is checked with the subject (``_can_speak``: "The storm made it clear that …" is not).
+    The parser may hang the clause on where it was said: "made it clear in a statement that no jobs would go"."""
+    if tok.lemma_.lower() != "make":
+        return False
+
+    def clause(x: Any) -> bool:
+        return _is_clause(x) or x.dep_ == "ccomp" and x.pos_ in ("VERB", "AUX")
+
+    for adj in tok.children:
+        if adj.lower_ in MADE_CLEAR_ADJECTIVES and adj.dep_ in ("ccomp", "oprd", "acomp", "xcomp", "dobj"):
+            if any(clause(c) for c in adj.children):
+                return True
+            medium = [o for p in adj.children if p.dep_ == "prep" for o in p.children
+                      if o.lemma_.lower() in DOCUMENT_NOUNS | MEDIUM_NOUNS]
+            if any(x.dep_ in ("acl", "relcl", "ccomp") and any(m.lower_ == "that" for m in x.children)
+                   for o in medium for x in o.children):
+                return True
+    return False
+
+
 def _verb_cue(text: str, sent: SentInfo, tok: Any) -> Cue | None:
     lemma = tok.lemma_.lower()
-    if (lemma not in SPEECH_VERBS and not puts_it(tok)) or tok.pos_ not in ("VERB", "AUX") or tok.dep_ in ("amod", "compound", "acl"):
+    if (lemma not in SPEECH_VERBS and not puts_it(tok) and not makes_clear(tok)) or tok.pos_ not in ("VERB", "AUX") or tok.dep_ in ("amod", "compound", "acl"):
         return None
     off = chunk_offset(sent)
     children = [c for c in tok.children if sent.start <= c.idx + off < sent.end]  # the parse may cross sentences
@@ -496,6 +521,8 @@ def _denied_a_player(lemma: str, children: list[Any]) -> bool:
 
 def _has_content(sent: SentInfo, tok: Any, children: list[Any], lemma: str) -> bool:
     """``cue_needs_content``: a clause, a quotation, a colon, "accused X of", or "…, X said"."""
+    if lemma == "make":
+        return _can_speak(_subject(tok))  # ``cue_make_clear``: the clause is its content, if a speaker made it
     if any(c.dep_ in _CONTENT_DEPS or _is_clause(c) for c in children):
         return True
     if tok.dep_ in ("ccomp", "parataxis"):

@@ -115,6 +115,9 @@ COMPARISON_VERBS = frozenset("liken compare".split())
 # ``cue_instruction``: telling or asking someone to do something is reported speech ("told her staff to draft a
 # new bill", "asked the moderator to check the figures"); "asked about it" alone is not.
 INSTRUCTION_VERBS = frozenset("tell ask advise".split())
+# ``cue_make_clear``: "made it clear that …", "made plain he wanted …", "made known that …" say something; the
+# adjective is what "make" makes of the clause.
+MADE_CLEAR_ADJECTIVES = frozenset("clear plain known".split())
 
 TITLES = frozenset(
     """mr mrs ms miss mx dr prof professor sir dame lord lady sen senator rep representative gov governor
