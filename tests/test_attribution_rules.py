@@ -515,3 +515,14 @@ def test_cue_make_clear_without_a_clause_or_a_speaker_is_narration():
     assert who("The plows made the road clear by noon.", "road") == (None, "narration")
     assert who("She made it clear.", "clear") == (None, "narration")
     assert who("The storm made it clear that the levees were too low.", "levees") == (None, "narration")
+
+
+def test_subject_role_then_name_the_name_after_a_role_speaks():
+    assert who("“It’s a zoo out there,” quipped coach Bill Tarr.", "zoo") == ("Bill Tarr", "direct")
+    assert who("“It’s a zoo out there,” said coach Bill Tarr.", "zoo") == ("Bill Tarr", "direct")
+
+
+def test_cue_manner_hints_speak_with_a_clause_and_faces_do_not():
+    assert who("The senator Ada Lark hinted that she might run again.", "run again") == ("Ada Lark", "indirect")
+    assert who("Ada Lark hinted at a deal.", "deal") == (None, "narration")
+    assert who("Ada Lark smiled.", "smiled") == (None, "narration")

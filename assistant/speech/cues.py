@@ -481,12 +481,21 @@ def _echo(tok: Any) -> str:
     return ""
 
 
+def _role_then_name(subjects: list[Any]) -> Any | None:
+    """``subject_role_then_name``: in '“…,” quipped coach Bill Tarr.' the parser may give the verb two subjects,
+    the role and the name after it: the name is the subject. Only a lower-case role word right before a name."""
+    for role, name in zip(subjects, subjects[1:]):
+        if role.lower_ in ROLES_AND_TITLES and role.is_lower and name.pos_ == "PROPN" and name.left_edge.i == role.i + 1:
+            return name
+    return None
+
+
 def _subject(tok: Any) -> Any | None:
     """The subject of a speech verb, borrowed from the governing verb for "and criticized", "saying"."""
     for _ in range(3):
-        subj = next((c for c in tok.children if c.dep_ in _SUBJ), None)
-        if subj is not None:
-            return subj
+        subjects = [c for c in tok.children if c.dep_ in _SUBJ]
+        if subjects:
+            return _role_then_name(subjects) or subjects[0]
         if tok.dep_ in ("conj", "xcomp", "advcl", "pcomp") and tok.head is not tok:
             tok = tok.head
             continue

@@ -26,10 +26,12 @@ SPEECH_VERBS = frozenset(
     find show cite learn acknowledge recommend propose condemn praise brand label dub denounce dispute
     defend reference detail discuss talk speak indicate signal rule determine liken compare express voice
     scoff sneer blurt gush marvel chuckle laugh sigh fume huff bristle mutter murmur crow jeer taunt plead beg
-    implore interject chime rave rant protest echo reason volunteer""".split()
+    implore interject chime rave rant protest echo reason volunteer hint tease growl bark""".split()
 )
 """(The last two lines: manner-of-speaking verbs, ``cue_manner``: "“That is a fantasy,” scoffed X". Each still
-needs content, so "she laughed" or "the crowd protested" alone stays narration; so do "liken" and "compare"
+needs content, so "she laughed" or "the crowd protested" alone stays narration. Faces are not in it: "grinned",
+"smiled", "shrugged" tag a quotation now and then ("“Absolutely,” Ruiz beamed"), but as often stand beside one
+someone else said (on PolNeAR dev, "Scott grinned … and invoked the story Kennedy told …: “…”"); so do "liken" and "compare"
 (``cue_comparison``) and "express" and "voice", which speak through a clause: "expressed concern that …".)"""
 # ``thoughts_are_narration``: verbs of thinking, hoping and expecting are the writer's account of a mind, not
 # something the person said ("X hopes that …", "she worries whether …", "he knows …"). They are no cue; "X said
