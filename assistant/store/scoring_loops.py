@@ -99,6 +99,30 @@ def summed(acc: np.ndarray, norm: np.ndarray, docs: np.ndarray, tfs: np.ndarray,
 
 
 @njit(nogil=True, cache=True)
+def _gallop(docs: np.ndarray, lo: int, row: int) -> int:  # pragma: no cover - compiled; tested via add_rows
+    """The first place at or after ``lo`` in the ascending ``docs`` whose posting is ``>= row`` (``len(docs)`` if
+    none), searched in steps doubling from ``lo`` (a few probes near the last row found, not twenty across the
+    list), then by halves."""
+    n = len(docs)
+    if lo < n and docs[lo] < row:  # else docs[lo] is the first posting >= row already
+        step = 1
+        hi = lo + 1
+        while hi < n and docs[hi] < row:  # docs[lo] < row all along
+            lo = hi
+            step <<= 1
+            hi = lo + step
+        hi = min(hi, n)  # docs[hi] >= row, or the end
+        lo += 1
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            if docs[mid] < row:
+                lo = mid + 1
+            else:
+                hi = mid
+    return lo
+
+
+@njit(nogil=True, cache=True)
 def add_rows(scores: np.ndarray, rows: np.ndarray, norm_rows: np.ndarray, docs: np.ndarray, tfs: np.ndarray,
              weight: np.float32) -> None:  # pragma: no cover - compiled; tested through bm25.score_rows
     """Adds ``weight · tf / (tf + norm_rows[i])`` to ``scores[i]`` for each ``rows[i]`` found in the ascending
@@ -113,21 +137,7 @@ def add_rows(scores: np.ndarray, rows: np.ndarray, norm_rows: np.ndarray, docs: 
         if row < previous:
             lo = 0
         previous = row
-        if lo < n and docs[lo] < row:  # else docs[lo] is the first posting >= row already
-            step = 1
-            hi = lo + 1
-            while hi < n and docs[hi] < row:  # docs[lo] < row all along
-                lo = hi
-                step <<= 1
-                hi = lo + step
-            hi = min(hi, n)  # docs[hi] >= row, or the end
-            lo += 1
-            while lo < hi:
-                mid = (lo + hi) >> 1
-                if docs[mid] < row:
-                    lo = mid + 1
-                else:
-                    hi = mid
+        lo = _gallop(docs, lo, row)
         if lo < n and docs[lo] == row:
             tf = np.float32(tfs[lo])
             scores[i] += weight * (tf / (tf + norm_rows[i]))
@@ -187,21 +197,7 @@ def counts_at_rows(out: np.ndarray, rows: np.ndarray, docs: np.ndarray, tfs: np.
     lo = 0
     for i in range(len(rows)):
         row = rows[i]
-        if lo < n and docs[lo] < row:
-            step = 1
-            hi = lo + 1
-            while hi < n and docs[hi] < row:
-                lo = hi
-                step <<= 1
-                hi = lo + step
-            hi = min(hi, n)
-            lo += 1
-            while lo < hi:
-                mid = (lo + hi) >> 1
-                if docs[mid] < row:
-                    lo = mid + 1
-                else:
-                    hi = mid
+        lo = _gallop(docs, lo, row)
         out[i] = tfs[lo] if lo < n and docs[lo] == row else 0
 
 
