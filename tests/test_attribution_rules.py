@@ -526,3 +526,14 @@ def test_cue_manner_hints_speak_with_a_clause_and_faces_do_not():
     assert who("The senator Ada Lark hinted that she might run again.", "run again") == ("Ada Lark", "indirect")
     assert who("Ada Lark hinted at a deal.", "deal") == (None, "narration")
     assert who("Ada Lark smiled.", "smiled") == (None, "narration")
+
+
+def test_cue_reply_back_a_reply_with_back_is_said():
+    assert who("“No,” Ruiz shot back.", "No") == ("Ruiz", "direct")
+    assert who("Mayor Ana Ruiz fired back that the figures were wrong.", "figures") == ("Ana Ruiz", "indirect")
+
+
+def test_cue_reply_back_shooting_back_is_no_speech():
+    assert who("The striker Ana Ruiz shot back into the box.", "box") == (None, "narration")
+    assert who("Police fired back when the gunman opened fire.", "gunman") == (None, "narration")
+    assert who("Troops fired back at the “rebels” near the border.", "rebels") == (None, "narration")

@@ -13,6 +13,7 @@ from typing import Any
 from .lexicon import (
     DATE_WORDS,
     MADE_CLEAR_ADJECTIVES,
+    REPLY_BACK_VERBS,
     INSIDE_MARKS_CUE_FORMS,
     INVERTED_CUE_FORMS,
     INVERTED_ROLE_CUE_FORMS,
@@ -406,9 +407,16 @@ def makes_clear(tok: Any) -> bool:
     return False
 
 
+def replies_back(tok: Any) -> bool:
+    """``cue_reply_back``: "“No,” Ruiz shot back.", "The minister fired back that the figures were wrong": a reply
+    verb with "back". Content is still needed, so "The striker shot back into the box" is no speech."""
+    return tok.lemma_.lower() in REPLY_BACK_VERBS and any(
+        c.lower_ == "back" and c.dep_ in ("advmod", "prt") for c in tok.children)
+
+
 def _verb_cue(text: str, sent: SentInfo, tok: Any) -> Cue | None:
     lemma = tok.lemma_.lower()
-    if (lemma not in SPEECH_VERBS and not puts_it(tok) and not makes_clear(tok)) or tok.pos_ not in ("VERB", "AUX") or tok.dep_ in ("amod", "compound", "acl"):
+    if (lemma not in SPEECH_VERBS and not puts_it(tok) and not makes_clear(tok) and not replies_back(tok)) or tok.pos_ not in ("VERB", "AUX") or tok.dep_ in ("amod", "compound", "acl"):
         return None
     off = chunk_offset(sent)
     children = [c for c in tok.children if sent.start <= c.idx + off < sent.end]  # the parse may cross sentences
@@ -435,6 +443,8 @@ def _verb_cue(text: str, sent: SentInfo, tok: Any) -> Cue | None:
     if tok.dep_ == "xcomp" and tok.head.lemma_.lower() not in SPEECH_VERBS | _GOES_ON:
         return None  # ``thoughts_are_narration``: "is expected to announce", "plans to tell" are not speech yet
     content = _has_content(sent, tok, children, lemma)
+    if lemma in REPLY_BACK_VERBS and not content:
+        return None  # ``cue_reply_back``: "Troops fired back at the “rebels”" is shooting, not a cue without content
     if tok.dep_ == "relcl" and not sent.quotes:
         return None  # "a birther who has repeatedly claimed …": the sentence is about something else
     if tok.dep_ == "xcomp" and tok.head.lemma_ in ("decline", "refuse"):
@@ -532,6 +542,13 @@ def _has_content(sent: SentInfo, tok: Any, children: list[Any], lemma: str) -> b
     """``cue_needs_content``: a clause, a quotation, a colon, "accused X of", or "…, X said"."""
     if lemma == "make":
         return _can_speak(_subject(tok))  # ``cue_make_clear``: the clause is its content, if a speaker made it
+    if lemma in REPLY_BACK_VERBS:  # ``cue_reply_back``: a quotation before it (it tags it) or a real one, or what
+        # was said; not "when the gunman opened fire", nor the scare quotes of 'fired back at the "rebels"'
+        off = chunk_offset(sent)
+        quoted_words = sum(1 for t in sent.tokens if t.is_alpha and any(q.start <= t.idx + off < q.end for q in sent.quotes))
+        return any(q.end <= tok.idx + off for q in sent.quotes) or quoted_words >= 4 or any(
+            c.dep_ == "ccomp" or c.dep_ in ("advcl", "xcomp") and c.lower_ in ("saying", "adding", "arguing", "claiming")
+            for c in children)
     if any(c.dep_ in _CONTENT_DEPS or _is_clause(c) for c in children):
         return True
     if tok.dep_ in ("ccomp", "parataxis"):

@@ -120,6 +120,9 @@ INSTRUCTION_VERBS = frozenset("tell ask advise".split())
 # ``cue_make_clear``: "made it clear that …", "made plain he wanted …", "made known that …" say something; the
 # adjective is what "make" makes of the clause.
 MADE_CLEAR_ADJECTIVES = frozenset("clear plain known".split())
+# ``cue_reply_back``: "“No,” Ruiz shot back", "the minister fired back that …", "hit back at critics, saying …":
+# these verbs with "back" reply; without content ("shot back into the box") they stay narration.
+REPLY_BACK_VERBS = frozenset("shoot fire hit".split())
 
 TITLES = frozenset(
     """mr mrs ms miss mx dr prof professor sir dame lord lady sen senator rep representative gov governor
