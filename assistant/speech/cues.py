@@ -383,6 +383,18 @@ def puts_it(tok: Any) -> bool:
     return all(c in said or said and _put_when(c) for c in preps)
 
 
+_SAYING = ("saying", "adding", "arguing", "claiming")
+"""A participle that carries what was said: "hit back at critics, saying …", "defended the plan, adding …"."""
+
+
+def _clause_on_medium(children: Any) -> bool:
+    """A phrase of where something was said whose noun holds the "that" clause: "said in a statement that …",
+    "made it clear in an email that …" (the parser hangs the clause on the statement, not on the verb)."""
+    return any(prep.dep_ == "prep" and any(o.lemma_.lower() in DOCUMENT_NOUNS | MEDIUM_NOUNS and any(
+        x.dep_ in ("acl", "ccomp", "relcl") and any(m.lower_ == "that" for m in x.children) for x in o.children)
+        for o in prep.children) for prep in children)
+
+
 def makes_clear(tok: Any) -> bool:
     """``cue_make_clear``: "Officials made it clear that the bridge would stay closed", "The mayor made clear she
     would not resign", "Pruitt made it plain he wanted a new goalkeeper": "make" with "clear", "plain" or "known"
@@ -397,12 +409,7 @@ def makes_clear(tok: Any) -> bool:
 
     for adj in tok.children:
         if adj.lower_ in MADE_CLEAR_ADJECTIVES and adj.dep_ in ("ccomp", "oprd", "acomp", "xcomp", "dobj"):
-            if any(clause(c) for c in adj.children):
-                return True
-            medium = [o for p in adj.children if p.dep_ == "prep" for o in p.children
-                      if o.lemma_.lower() in DOCUMENT_NOUNS | MEDIUM_NOUNS]
-            if any(x.dep_ in ("acl", "relcl", "ccomp") and any(m.lower_ == "that" for m in x.children)
-                   for o in medium for x in o.children):
+            if any(clause(c) for c in adj.children) or _clause_on_medium(adj.children):
                 return True
     return False
 
@@ -547,8 +554,7 @@ def _has_content(sent: SentInfo, tok: Any, children: list[Any], lemma: str) -> b
         off = chunk_offset(sent)
         quoted_words = sum(1 for t in sent.tokens if t.is_alpha and any(q.start <= t.idx + off < q.end for q in sent.quotes))
         return any(q.end <= tok.idx + off for q in sent.quotes) or quoted_words >= 4 or any(
-            c.dep_ == "ccomp" or c.dep_ in ("advcl", "xcomp") and c.lower_ in ("saying", "adding", "arguing", "claiming")
-            for c in children)
+            c.dep_ == "ccomp" or c.dep_ in ("advcl", "xcomp") and c.lower_ in _SAYING for c in children)
     if any(c.dep_ in _CONTENT_DEPS or _is_clause(c) for c in children):
         return True
     if tok.dep_ in ("ccomp", "parataxis"):
@@ -582,16 +588,13 @@ def _has_content(sent: SentInfo, tok: Any, children: list[Any], lemma: str) -> b
     if any(c.dep_ == "dobj" and any(x.dep_ in ("acl", "relcl", "ccomp") and any(
             m.dep_ == "mark" and m.lower_ == "that" for m in x.children) for x in c.children) for c in children):
         return True  # ``cue_object_clause``: "told trustees that both schools were …" (the clause hung on the object)
-    for prep in children:  # "said in a statement that …", ``cue_clause_after_medium``: "said in an email that …"
-        if prep.dep_ == "prep" and any(o.lemma_.lower() in DOCUMENT_NOUNS | MEDIUM_NOUNS and any(
-                x.dep_ in ("acl", "ccomp", "relcl") and any(m.lower_ == "that" for m in x.children)
-                for x in o.children) for o in prep.children):
-            return True
+    if _clause_on_medium(children):  # "said in a statement that …", ``cue_clause_after_medium``: "said in an email that …"
+        return True
     if lemma in _ACCUSE and any(c.dep_ == "prep" and c.lower_ in ("of", "for", "over") for c in children):
         return True
     if lemma == "quote" and any(c.lower_ in ("as", "saying") or c.dep_ in ("advcl", "prep") for c in children):
         return True
-    if any(c.dep_ in ("advcl", "xcomp") and c.lower_ in ("saying", "adding", "arguing", "claiming") for c in children):
+    if any(c.dep_ in ("advcl", "xcomp") and c.lower_ in _SAYING for c in children):
         return True
     if tok.dep_ == "ROOT":
         return _content_before(sent, tok)

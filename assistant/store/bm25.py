@@ -391,6 +391,17 @@ def score_all(postings: Postings, query: QueryTerms) -> np.ndarray:
     return scores
 
 
+def _term_at(postings: Postings, key: int, read: dict | None) -> tuple[np.ndarray | None, tuple[np.ndarray, np.ndarray]]:
+    """How a candidate's count of the term ``key`` is looked up: ``(counts, _)`` for a large segment's common term
+    (its count per row, ``Postings.counts``), else ``(None, (docs, tfs))``, its list (from ``read``, the lists this
+    question has read already, by slot, when it is there)."""
+    i = postings.slot(key)  # looked up once for both reads below
+    counts = postings.counts_at(i)
+    if counts is not None:
+        return counts, (np.zeros(0, np.int32), np.zeros(0, np.uint16))
+    return None, (read[i] if read is not None and i in read else postings.posting_at(i))
+
+
 def score_rows(postings: Postings, query: QueryTerms, rows: np.ndarray, read: dict | None = None) -> np.ndarray:
     """BM25 of the given rows only (sorted ascending or not): a search per term and row (compiled:
     store/scoring_loops.py), a lookup for a large segment's common terms (``Postings.counts``); ``read``: lists
@@ -402,15 +413,12 @@ def score_rows(postings: Postings, query: QueryTerms, rows: np.ndarray, read: di
         return scores
     norm = postings.length_norm(query.avgdl)[rows]
     for key, weight in query.weighted:
-        i = postings.slot(key)  # looked up once for both reads below
-        counts = postings.counts_at(i)
+        counts, (docs, tfs) = _term_at(postings, key, read)
         if counts is not None:  # a common term: its count per row
             tf = counts[rows]
             hit = tf > 0
             scores[hit] += weight * _tf_part(tf[hit], norm[hit])
-            continue
-        docs, tfs = read[i] if read is not None and i in read else postings.posting_at(i)
-        if len(docs):
+        elif len(docs):
             scoring_loops.add_rows(scores, rows, norm, docs, tfs, np.float32(weight))
     return scores
 
@@ -439,13 +447,10 @@ def score_rows_and_windows(sentences: Postings, windows: Postings, query: QueryT
     keys = [key for key, _ in query.weighted]
     counts = np.zeros((len(keys), len(need)), dtype=np.uint16)
     for t, key in enumerate(keys):
-        i = sentences.slot(key)
-        dense = sentences.counts_at(i)
+        dense, (docs, tfs) = _term_at(sentences, key, read)
         if dense is not None:  # a common term: its count per row
             counts[t] = dense[need]
-            continue
-        docs, tfs = read[i] if read is not None and i in read else sentences.posting_at(i)
-        if len(docs):
+        elif len(docs):
             scoring_loops.counts_at_rows(counts[t], need, docs, tfs)
     weights = np.array([weight for _, weight in query.weighted], dtype=np.float32)
     window_weights = np.array([window_weight.get(key, 0.0) for key in keys], dtype=np.float32)
