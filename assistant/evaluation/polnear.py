@@ -196,10 +196,10 @@ def _acronym(name: str) -> str:
 
 
 def _appositive_names(gold: str) -> list[str]:
-    """The names a gold source gives after a description of the same person: "A lawyer for the news outlets, David
-    Schulz," and "Her campaign manager, Robby Mook," name Schulz and Mook. Only after a description (its head word
-    and its last word written in lower case): "Stacy Baker of Columbia, South Carolina" is a name and a place,
-    "Matthews, MSNBC's Alex Seitz-Wald and …" a list, and so is "Most voters in Alabama, Georgia and Virginia"."""
+    """The names a gold source gives after a description of the same person: "A lawyer for the two unions, Dana
+    Quill," and "Her campaign manager, Rob Tesh," name Quill and Tesh. Only after a description (its head word and
+    its last word written in lower case): "Stacy Vane of Fargo, North Dakota" is a name and a place, "Petra Hale,
+    Lee Ono and others" a list, and so is "Most voters in Iowa, Ohio and Utah"."""
     parts = [p.strip() for p in gold.split(",") if p.strip()]
     if len(parts) < 2:
         return []

@@ -31,7 +31,8 @@ SPEECH_VERBS = frozenset(
 """(The last two lines: manner-of-speaking verbs, ``cue_manner``: "“That is a fantasy,” scoffed X". Each still
 needs content, so "she laughed" or "the crowd protested" alone stays narration. Faces are not in it: "grinned",
 "smiled", "shrugged" tag a quotation now and then ("“Absolutely,” Ruiz beamed"), but as often stand beside one
-someone else said (on PolNeAR dev, "Scott grinned … and invoked the story Kennedy told …: “…”"); so do "liken" and "compare"
+someone else said ("Vane grinned and retold the story her father used to tell: “…”" is the father's); so do "liken"
+and "compare"
 (``cue_comparison``) and "express" and "voice", which speak through a clause: "expressed concern that …".)"""
 # ``thoughts_are_narration``: verbs of thinking, hoping and expecting are the writer's account of a mind, not
 # something the person said ("X hopes that …", "she worries whether …", "he knows …"). They are no cue; "X said
