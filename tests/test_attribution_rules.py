@@ -537,3 +537,72 @@ def test_cue_reply_back_shooting_back_is_no_speech():
     assert who("The striker Ana Ruiz shot back into the box.", "box") == (None, "narration")
     assert who("Police fired back when the gunman opened fire.", "gunman") == (None, "narration")
     assert who("Troops fired back at the “rebels” near the border.", "rebels") == (None, "narration")
+
+
+def test_subject_next_to_verb_the_pronoun_after_the_comma_speaks():
+    text = "Mayor Tom Reyes spoke to reporters on Monday. People like Scott, he said."
+    assert who(text, "People like Scott") == ("Tom Reyes", "indirect")
+
+
+def test_subject_next_to_verb_a_name_and_its_apposition_stay_one_speaker():
+    text = "Ines Molnar, the chair of the Harbour Trust, vowed not to repeat that mistake."
+    assert who(text, "vowed")[0] == "Ines Molnar"
+
+
+def test_cue_as_said_an_as_clause_of_saying_reports_its_sentence():
+    assert who("As Ruiz pointed out, the levy has not risen since 2019.", "levy") == ("Ruiz", "indirect")
+    assert who("The bridge is unsafe, as engineers have said.", "unsafe")[1] == "indirect"
+    text = "Mayor Ana Ruiz met the board. As she told reporters on Monday, the plant will close in May."
+    assert who(text, "plant will close") == ("Ana Ruiz", "indirect")
+
+
+def test_cue_as_said_times_concessions_and_told_stories_are_narration():
+    assert who("As she spoke, the crowd cheered.", "crowd") == (None, "narration")
+    assert who("As he told the story, the room went quiet.", "room") == (None, "narration")
+    assert who("Just as the brochure says nothing about fees, the website is silent on refunds.", "fees") == \
+        (None, "narration")
+
+
+def test_cue_occasion_frame_what_a_subject_was_in_a_statement_is_said():
+    text = "In a statement issued Tuesday morning, Senator Ana Ruiz was more cautious than her colleagues."
+    assert who(text, "cautious") == ("Ana Ruiz", "indirect")
+    assert who("Speaking to reporters on Monday, Ruiz was upbeat about the talks.", "upbeat") == ("Ruiz", "indirect")
+
+
+def test_cue_occasion_frame_looks_data_and_other_occasions_are_narration():
+    assert who("In the interview, she appeared relaxed.", "relaxed") == (None, "narration")
+    assert who("In a statement released Monday, the figures showed a drop.", "figures") == (None, "narration")
+    assert who("During the hearing, the judge was patient.", "judge") == (None, "narration")
+
+
+def test_headline_name_label_a_name_and_a_colon_head_a_claim():
+    text = "By Staff\n\nMayor Ana Ruiz on the Strike: Talks Must Resume Before Winter.\n\nRuiz met the unions."
+    assert who(text, "Talks Must Resume") == ("Ana Ruiz", "indirect")
+    text = "By Staff\n\nTom Reyes: Voters Are Tired of the Fare Rises.\n\nReyes spoke on Monday."
+    assert who(text, "Voters Are Tired") == ("Tom Reyes", "indirect")
+
+
+def test_headline_name_label_titles_sections_and_corrections_are_narration():
+    for line in ("Ana Ruiz: The Girl Who Built a Bridge.", "The Latest: Council votes to close the library.",
+                 "Correction: An earlier version of this article gave the wrong date."):
+        assert who(f"By Staff\n\n{line}\n\nText follows here.", line[:12]) == (None, "narration")
+
+
+def test_cue_as_said_as_reported_by_credits_the_agent():
+    text = "As reported by the Western Ledger, the former minister was warned of the risk in 2019."
+    assert who(text, "former minister") == ("Western Ledger", "indirect")
+    assert who("In the earlier interviews, it was a different story.", "story") == (None, "narration")
+
+
+def test_cue_person_object_questioning_or_attacking_someone_for_something_is_said():
+    assert who("Senator Ana Ruiz grilled the bank's chief executive on Tuesday.", "grilled") == ("Ana Ruiz", "indirect")
+    assert who("Senator Ana Ruiz pressed the minister on the delays.", "delays") == ("Ana Ruiz", "indirect")
+    assert who("Mayor Tom Reyes mocked the plan as a gimmick.", "gimmick") == ("Tom Reyes", "indirect")
+
+
+def test_cue_person_object_food_charges_scores_and_cabs_are_narration():
+    assert who("Chef Tom Reyes grilled steaks for the crowd.", "steaks") == (None, "narration")
+    assert who("Police pressed charges against the driver.", "charges") == (None, "narration")
+    assert who("The Leafs hammered the Senators 6-1 on Saturday night in Ottawa, their third straight win.",
+               "Senators") == (None, "narration")
+    assert who("Ruiz hailed a cab outside the hall.", "cab") == (None, "narration")

@@ -11,43 +11,49 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .lexicon import (
+    AS_SAID_VERBS,
+    BODY_NOUNS,
+    CENSUS_COMMON_NAMES,
+    COMPANY_NOUNS,
+    COMPARISON_VERBS,
     DATE_WORDS,
-    MADE_CLEAR_ADJECTIVES,
-    REPLY_BACK_VERBS,
+    DOCUMENT_NOUNS,
+    FEMALE_NAMES,
+    INANIMATE_NOUNS,
     INSIDE_MARKS_CUE_FORMS,
+    INSTRUCTION_VERBS,
     INVERTED_CUE_FORMS,
     INVERTED_ROLE_CUE_FORMS,
-    NAME_PARTICLES,
-    PERSON_EVIDENCE_TITLES,
-    REGEX_SPEECH_FORMS,
-    SPOKEN_MEDIUM_NOUNS,
-    ROLE_PARTICIPLES,
-    regex_alternatives,
-    BODY_NOUNS,
-    COMPARISON_VERBS,
-    COMPANY_NOUNS,
-    ORGANISATION_NAME_ENDINGS,
-    PEOPLE_NOUNS,
-    PERSON_NOUN_ENDING,
-    PLACE_WORDS,
-    DOCUMENT_NOUNS,
+    MADE_CLEAR_ADJECTIVES,
+    MALE_NAMES,
     MEDIUM_NOUNS,
     MESSAGE_NOUNS,
-    INANIMATE_NOUNS,
+    NAME_PARTICLES,
+    NOT_SAID_VERBS,
+    OCCASION_FRAME_NOUNS,
+    OCCASION_FRAME_PARTICIPLES,
+    PERSON_OBJECT_VERBS,
     OFFICE_NOUNS,
-    CENSUS_COMMON_NAMES,
-    FEMALE_NAMES,
-    INSTRUCTION_VERBS,
-    MALE_NAMES,
+    ORGANISATION_NAME_ENDINGS,
+    PEOPLE_NOUNS,
+    PERSON_EVIDENCE_TITLES,
+    PERSON_NOUN_ENDING,
+    PLACE_WORDS,
     PRONOUNS_FEMALE,
     PRONOUNS_FIRST,
     PRONOUNS_MALE,
     PRONOUNS_PLURAL,
-    ROLE_NOUNS,
+    REGEX_SPEECH_FORMS,
+    REPLY_BACK_VERBS,
     ROLES_AND_TITLES,
+    ROLE_NOUNS,
+    ROLE_PARTICIPLES,
     SPEECH_ACTS,
     SPEECH_VERBS,
+    SPOKEN_MEDIUM_NOUNS,
+    THOUGHT_VERBS,
     TITLES,
+    regex_alternatives,
 )
 from .names import People, clean_name
 from .quotes import QuoteIndex, QuoteSpan, quoted_chars
@@ -265,12 +271,76 @@ def parsed_cues(text: str, sent: SentInfo) -> list[Cue]:
         cue = _verb_cue(text, sent, tok)
         if cue is not None:
             cues.append(cue)
+    if not any(c.content for c in cues):
+        cues.extend(_occasion_frame_cue(text, sent))
     if not cues and text[sent.start : sent.end].rstrip().endswith(":"):
         cues.extend(_colon_cue(text, sent))
     if not cues and sent.quotes:
         cues.extend(_colon_frame_cue(text, sent))
+    if not cues:
+        cues.extend(_headline_label_cue(text, sent))
     cues.sort(key=lambda c: (not c.content, c.rank, c.pos))
     return cues
+
+
+_HEADLINE_LABEL = re.compile(r"([A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,2})(?: on [^:\n]{3,40})?: +(?=\S)")
+
+
+def _headline_label_cue(text: str, sent: SentInfo) -> list[Cue]:
+    """``headline_name_label``: a headline of a person's name and a colon gives what follows to that person:
+    "Ruiz: Budget Will Not Raise Fares", "Mayor Ana Ruiz on the Strike: Talks Must Resume". Only a line of its own,
+    a name the tagger or the text takes for a person (one word only if tagged so), and a claim with a verb of its
+    own or a quotation: "The Latest: …", "Correction: …", "Ottawa: …" and a profile's "Ana Ruiz: The Girl Who Built a Bridge" are
+    not."""
+    if text[max(0, sent.start - 1) : sent.start] not in ("", "\n") or text[sent.end : text.find("\n", sent.end) % (
+            len(text) + 1)].strip():
+        return []
+    m = _HEADLINE_LABEL.match(text, sent.start, sent.end)
+    if m is None or m.group(1).split()[0] in ("The", "A", "An"):
+        return []
+    off = chunk_offset(sent)
+    label = [t for t in sent.tokens if t.idx + off < m.end(1)]
+    claim = [t for t in sent.tokens if t.idx + off >= m.end()]
+    if not label or label[-1].pos_ != "PROPN" or sum(t.is_alpha for t in claim) < 3:
+        return []
+    if not sent.quotes and not any(t.pos_ in ("VERB", "AUX") and t.dep_ not in ("relcl", "acl", "amod") for t in claim):
+        return []  # a title, not a claim (a headline's quotation is one: "… It’s ‘in Their Heads.’")
+    name = m.group(1)
+    tagged = label[-1].ent_type_ == "PERSON"
+    if not (tagged or len(name.split()) > 1 and looks_person(name)):
+        return []
+    mention = _regex_mention(name, m.start(1))
+    return [Cue(label[-1].idx + off, "say", mention, True, rank=3)] if mention.kind == "person" else []
+
+
+def _occasion_frame_cue(text: str, sent: SentInfo) -> list[Cue]:
+    """``cue_occasion_frame``: "In a statement issued Tuesday, Senator Ana Ruiz was more cautious than her
+    colleagues." and "Speaking to reporters on Monday, Ruiz was upbeat about the talks." report what the subject
+    said there (lexicon ``OCCASION_FRAME_NOUNS``, ``OCCASION_FRAME_PARTICIPLES``): the frame opens the sentence, the
+    subject of the main verb can speak, and the verb is neither a thought nor how someone looked ("In the interview,
+    she appeared relaxed")."""
+    if not sent.tokens:
+        return []
+    opener = sent.tokens[0]
+    root = opener.head
+    while root.dep_ in ("prep", "pobj") and root.head.i != root.i:
+        root = root.head
+    if root.dep_ != "ROOT" or root.lemma_.lower() in THOUGHT_VERBS | NOT_SAID_VERBS:
+        return []
+    if opener.lower_ == "in" and opener.head.i == root.i:
+        occasion = next((c for c in opener.children if c.dep_ == "pobj"), None)
+        if occasion is None or occasion.lemma_.lower() not in OCCASION_FRAME_NOUNS or not occasion.is_lower:
+            return []
+    elif not (opener.lower_ in OCCASION_FRAME_PARTICIPLES and opener.dep_ == "advcl" and opener.head.i == root.i
+              and not any(c.dep_ in _SUBJ for c in opener.children)):
+        return []
+    subj = next((c for c in root.children if c.dep_ in _SUBJ), None)
+    if subj is None or not _usable(sent, subj) or not _can_speak(subj) or subj.lower_ in ("it", "this", "there"):
+        return []  # "In the earlier interviews, it was a different story."
+    mention = _mention(text, sent, subj)
+    if mention.kind not in ("person", "pronoun", "description", "org", "body"):
+        return []
+    return [Cue(subj.idx + chunk_offset(sent), root.lemma_.lower(), mention, True, rank=3)]
 
 
 def _colon_cue(text: str, sent: SentInfo) -> list[Cue]:
@@ -344,7 +414,6 @@ def _colon_label_cue(text: str, sent: SentInfo, frame: list[Any]) -> list[Cue]:
     label = text[sent.start : words[-1].idx + off]
     if len(lead) > 3 or "<" in label or any(w.isupper() and len(w) > 3 for w in label.split()):
         return []  # markup, or a shouted headline before the name: "RED STATES OUTNUMBER … - Jeffrey M. Jones:"
-        return []
     return [Cue(run.idx + off, "say", mention, True, rank=3)]
 
 
@@ -428,7 +497,7 @@ def _verb_cue(text: str, sent: SentInfo, tok: Any) -> Cue | None:
     off = chunk_offset(sent)
     children = [c for c in tok.children if sent.start <= c.idx + off < sent.end]  # the parse may cross sentences
     deps = {c.dep_ for c in children}
-    passive = "auxpass" in deps or "nsubjpass" in deps
+    passive = "auxpass" in deps or "nsubjpass" in deps or tok.tag_ == "VBN" and "agent" in deps  # "as reported by X"
     agent = _passive_agent(sent, children) if passive and lemma != "quote" else None
     if passive and lemma in _PASSIVE_NOT_SPEECH and agent is None:
         return None  # "is said to be", "was told"
@@ -475,10 +544,14 @@ def _name_after_joined_roles(subj: Any) -> Any:
     return name
 
 
+def _passive_agent_of(children: list[Any]) -> Any | None:
+    agent = next((c for c in children if c.dep_ == "agent"), None)
+    return next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+
+
 def _passive_agent(sent: SentInfo, children: list[Any]) -> Any | None:
     """The agent of a passive speech verb ("was told by Coach Roy" → Roy), if it lies in the sentence."""
-    agent = next((c for c in children if c.dep_ == "agent"), None)
-    obj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+    obj = _passive_agent_of(children)
     return obj if obj is not None and _usable(sent, obj) else None
 
 
@@ -507,13 +580,30 @@ def _role_then_name(subjects: list[Any]) -> Any | None:
     return None
 
 
+def _subject_after_comma(subjects: list[Any], verb: Any) -> Any | None:
+    """``subject_next_to_verb``: in "People like Scott, he said." the parser may give "said" two subjects, the
+    content's noun and the pronoun after the comma: the one right after a comma (or an "as") and right before the
+    verb speaks."""
+    first, last = subjects[0], subjects[-1]
+    if last.i > verb.i or last.left_edge.i == 0 or verb.i - last.right_edge.i > 2:
+        return None
+    before = last.doc[last.left_edge.i - 1]
+    if before.lower_ == "as":
+        return last  # "Hawaii, as one of the president's advisers pointed out, rarely gets …"
+    if first.pos_ == "PROPN" or first.ent_type_ == "PERSON":
+        return None  # "Ban Ki-moon, the secretary general, vowed …" is one speaker, the name
+    return last if before.text in ",—–" and last.pos_ in ("PRON", "PROPN") else None
+
+
 def _subject(tok: Any) -> Any | None:
     """The subject of a speech verb, borrowed from the governing verb for "and criticized", "saying"."""
     for _ in range(3):
         subjects = [c for c in tok.children if c.dep_ in _SUBJ]
+        if len(subjects) > 1:
+            return _role_then_name(subjects) or _subject_after_comma(subjects, tok) or subjects[0]
         if subjects:
-            return _role_then_name(subjects) or subjects[0]
-        if tok.dep_ in ("conj", "xcomp", "advcl", "pcomp") and tok.head is not tok:
+            return subjects[0]
+        if tok.dep_ in ("conj", "xcomp", "advcl", "pcomp") and tok.head.i != tok.i:
             tok = tok.head
             continue
         if tok.dep_ == "pobj" or tok.dep_ == "prep":
@@ -559,6 +649,8 @@ def _has_content(sent: SentInfo, tok: Any, children: list[Any], lemma: str) -> b
         return True
     if tok.dep_ in ("ccomp", "parataxis"):
         return True  # "Rent caps, Ms. Park said, are …"
+    if _as_said(tok, children, lemma):
+        return True
     if lemma == "put":
         return True  # ``cue_put_it``: the frame is said of the clause it stands in ("As the mayor put it, …")
     speaker = _can_speak(_subject(tok))
@@ -566,6 +658,8 @@ def _has_content(sent: SentInfo, tok: Any, children: list[Any], lemma: str) -> b
             not _denied_a_player(lemma, children):
         return True  # ``cue_speech_act``: "Trump cited his own endorsements", "vowed not to repeat it"
     objects = any(c.dep_ == "dobj" for c in children)
+    if lemma in PERSON_OBJECT_VERBS:
+        return speaker and _someone_for_something(children, PERSON_OBJECT_VERBS[lemma])
     if speaker and lemma in COMPARISON_VERBS and objects and any(c.dep_ == "prep" and c.lower_ == "to" for c in children):
         return True  # ``cue_comparison``: "Premier Joan Ladd likened the deficit to a leaking roof"
     if speaker and lemma in INSTRUCTION_VERBS and objects and any(
@@ -599,6 +693,41 @@ def _has_content(sent: SentInfo, tok: Any, children: list[Any], lemma: str) -> b
     if tok.dep_ == "ROOT":
         return _content_before(sent, tok)
     return False
+
+
+def _as_said(tok: Any, children: list[Any], lemma: str) -> bool:
+    """``cue_as_said``: "…, as police have said." and "as Comey noted, people involved could still …" frame the
+    clause they stand in: an "as" clause of a verb of saying (lexicon ``AS_SAID_VERBS``) with a subject who can
+    speak and nothing said of its own ("just as the page says nothing about …", "as she told the story" are not;
+    "as she spoke" is a time, "even as he says …" a concession)."""
+    if tok.dep_ != "advcl" or lemma not in AS_SAID_VERBS or not any(c.dep_ == "mark" and c.lower_ == "as" for c in children):
+        return False
+    if any(c.dep_ == "advmod" and c.lower_ == "even" for c in children):
+        return False  # "even as he says his record qualifies him, …": a concession, what he says is elsewhere
+    told = [c for c in children if c.dep_ in ("dobj", "dative")]
+    if lemma == "tell":  # "as he told reporters on Monday, …" is said to them; "as he told the story" is not
+        if len(told) != 1 or not (told[0].pos_ in ("PRON", "PROPN") or _can_speak(told[0]) and told[0].pos_ == "NOUN"
+                                  and told[0].tag_ == "NNS" or told[0].lower_ in ROLE_NOUNS):
+            return False
+    elif told:
+        return False
+    if any(c.dep_ in ("ccomp", "xcomp", "attr") for c in children) or lemma == "point" and not any(
+            c.dep_ == "prt" and c.lower_ == "out" for c in children):
+        return False
+    subj = next((c for c in children if c.dep_ in _SUBJ), None) or _passive_agent_of(children)
+    return subj is not None and _can_speak(subj) and subj.lower_ not in ("it", "this", "that")
+
+
+def _someone_for_something(children: list[Any], preps: frozenset[str]) -> bool:
+    """``cue_person_object``: the object is a person or a body ("grilled Wells Fargo CEO John Stumpf", "pressed the
+    minister"), and, where ``preps`` names any, a phrase says for what ("on the delays", "as a reformer")."""
+    obj = next((c for c in children if c.dep_ == "dobj"), None)
+    if obj is None or obj.ent_type_ not in ("PERSON", "ORG", "NORP", "GPE") and obj.pos_ != "PRON" and not (
+            obj.lower_ in ROLE_NOUNS or obj.tag_ == "NNS" and _PEOPLE_SUFFIX.search(obj.lemma_.lower())):
+        return False
+    if obj.pos_ == "PRON" and obj.lower_ in ("it", "this", "that"):
+        return False
+    return not preps or any(c.dep_ == "prep" and c.lower_ in preps for c in children)
 
 
 def _can_speak(subj: Any | None) -> bool:
@@ -674,6 +803,11 @@ def _mention(text: str, sent: SentInfo, head: Any) -> Mention:
         return Mention(head.text, "none", pos)  # ``document_author_clause``: "a speech on Monday" by no one named
     if low in DATE_WORDS and head.ent_type_ in ("DATE", "TIME"):  # (Theresa May is no date)
         return Mention(head.text, "none", pos)  # ``speaker_not_a_date``: "according to a speech on Monday"
+    if low == "one" and any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children):
+        of = next(c for c in head.children if c.dep_ == "prep" and c.lower_ == "of")
+        member = next((c for c in of.children if c.dep_ == "pobj"), None)
+        if member is not None:  # "one of the mayor's advisers" is an adviser, not the reader's "one"
+            return _mention(text, sent, member)
     if low in PRONOUNS_FIRST or low in ("you", "one"):
         return Mention(head.text, "first_person", pos)  # the writer or the reader, not a source
     if low in PRONOUNS_MALE | PRONOUNS_FEMALE | PRONOUNS_PLURAL | {"it"}:

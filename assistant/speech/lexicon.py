@@ -26,14 +26,17 @@ SPEECH_VERBS = frozenset(
     find show cite learn acknowledge recommend propose condemn praise brand label dub denounce dispute
     defend reference detail discuss talk speak indicate signal rule determine liken compare express voice
     scoff sneer blurt gush marvel chuckle laugh sigh fume huff bristle mutter murmur crow jeer taunt plead beg
-    implore interject chime rave rant protest echo reason volunteer hint tease growl bark""".split()
+    implore interject chime rave rant protest echo reason volunteer hint tease growl bark
+    mock ridicule chide scold rebuke berate lambaste castigate tout grill quiz press rip hammer hail""".split()
 )
 """(The last two lines: manner-of-speaking verbs, ``cue_manner``: "“That is a fantasy,” scoffed X". Each still
 needs content, so "she laughed" or "the crowd protested" alone stays narration. Faces are not in it: "grinned",
 "smiled", "shrugged" tag a quotation now and then ("“Absolutely,” Ruiz beamed"), but as often stand beside one
 someone else said ("Vane grinned and retold the story her father used to tell: “…”" is the father's); so do "liken"
 and "compare"
-(``cue_comparison``) and "express" and "voice", which speak through a clause: "expressed concern that …".)"""
+(``cue_comparison``) and "express" and "voice", which speak through a clause: "expressed concern that …". The
+line after them: verbs of mocking and scolding, speech acts by themselves (``SPEECH_ACTS``), and verbs that are
+speech only when someone is questioned or attacked for something (``PERSON_OBJECT_VERBS``).)"""
 # ``thoughts_are_narration``: verbs of thinking, hoping and expecting are the writer's account of a mind, not
 # something the person said ("X hopes that …", "she worries whether …", "he knows …"). They are no cue; "X said
 # he believes …" stays speech because "said" is the cue.
@@ -52,6 +55,17 @@ SPOKEN_MEDIUM_NOUNS = frozenset("interview conference briefing speech call radio
 """``speaker_not_a_date`` / ``document_author_clause``: occasions of speaking, never a speaker themselves: "according
 to a speech on Monday" names no one (unlike "The email said", a written text that speaks as documents do)."""
 MEDIUM_NOUNS = SPOKEN_MEDIUM_NOUNS | frozenset("email e-mail message post tweet".split())
+# ``cue_occasion_frame``: a sentence opened by where its subject said it reports what the subject said there: "In a
+# statement issued Tuesday, Senator Ruiz was more cautious than her colleagues"; "Speaking to reporters, Ruiz was
+# upbeat". Calls, hearings and broadcasts are left out: "In a hearing, the judge …" is as often about what happened.
+OCCASION_FRAME_NOUNS = frozenset(
+    "statement interview speech letter remarks tweet post op-ed email e-mail testimony address briefing conference memo"
+    .split()
+)
+OCCASION_FRAME_PARTICIPLES = frozenset("speaking writing testifying talking".split())
+# ``cue_occasion_frame``: what a subject looked like or did there is not what was said ("In the interview, she
+# appeared relaxed").
+NOT_SAID_VERBS = frozenset("appear seem look wear sit stand smile arrive walk sleep".split())
 # ``speaker_inanimate``: data, figures, images and pages are no speaker: "The figures show …", "Video from the
 # cell appeared to show …" are narration; one issued by someone named speaks for its issuer ("a photo posted by the
 # fire service shows …" → the fire service), as documents do.
@@ -110,8 +124,20 @@ GROUP_NOUNS = frozenset("group coalition organisation organization alliance asso
 SPEECH_ACTS = frozenset(
     """announce propose urge vow pledge promise cite condemn praise criticize criticise blast slam mention accuse
     blame deny insist argue assert allege warn recommend demand tweet declare testify acknowledge admit concede
-    reiterate threaten denounce dispute defend reference detail discuss""".split()
+    reiterate threaten denounce dispute defend reference detail discuss mock ridicule chide scold rebuke berate
+    lambaste castigate tout""".split()
 )
+# ``cue_person_object``: verbs that are speech only when their object is someone who is questioned or attacked,
+# and (but for "grill" and "quiz") for something: "Sen. Warren grilled the bank's chief", "pressed the minister on
+# the delays", "ripped the premier over the deficit", "hailed the mayor as a reformer". "Grilled steaks",
+# "pressed charges", "the Leafs hammered the Senators 6-1" and "hailed a cab" stay narration.
+PERSON_OBJECT_VERBS: dict[str, frozenset[str]] = {
+    "grill": frozenset(), "quiz": frozenset(),
+    "press": frozenset("on for about over".split()),
+    "rip": frozenset("as for over".split()),
+    "hammer": frozenset("for over about".split()),
+    "hail": frozenset(["as"]),
+}
 # ``cue_comparison``: a person likening one thing to another says so ("Premier Ladd likened the deficit to a
 # leaking roof"); it needs an object and "to" ("compared the two groups over ten years" stays narration).
 COMPARISON_VERBS = frozenset("liken compare".split())
@@ -124,6 +150,13 @@ MADE_CLEAR_ADJECTIVES = frozenset("clear plain known".split())
 # ``cue_reply_back``: "“No,” Ruiz shot back", "the minister fired back that …", "hit back at critics, saying …":
 # these verbs with "back" reply; without content ("shot back into the box") they stay narration.
 REPLY_BACK_VERBS = frozenset("shoot fire hit".split())
+
+# ``cue_as_said``: "as X noted, …" reports the clause it stands in ("But as the senator noted, those voters will
+# give her a second look"); verbs of time or manner ("as she spoke, the crowd cheered") are no such frame.
+AS_SAID_VERBS = frozenset(
+    """say note report write argue explain observe claim acknowledge admit concede suggest predict warn point
+    state testify recall tell""".split()
+)
 
 TITLES = frozenset(
     """mr mrs ms miss mx dr prof professor sir dame lord lady sen senator rep representative gov governor

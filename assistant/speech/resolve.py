@@ -625,6 +625,7 @@ def note_mentions(sent: SentInfo, state: State) -> None:
     if sent.furniture:
         return  # ``page_furniture``: its names are no antecedents
     off = chunk_offset(sent)
+    named_at: dict[int, str] = {}  # the last token of each person's name run → the person's key
     for run, before in name_runs(sent) if sent.tokens else []:
         pos = run[0].idx + off
         if any(q.start <= pos < q.end and q.closed for q in sent.quotes):
@@ -651,15 +652,31 @@ def note_mentions(sent: SentInfo, state: State) -> None:
         weight = 2.0 if dep in ("nsubj", "nsubjpass") else 0.6 if dep in ("pobj", "dobj") else 1.0
         state.timeline.append(Entry(sent.index, pos, person.key, "person", weight))
         _add_form(state, person.key, surface)
+        named_at[run[-1].i] = person.key
+    _note_named_pairs(sent, state, named_at, off)
     for tok in sent.tokens:
         if in_quote(sent, tok.idx + off) or not sent.start <= tok.idx + off < sent.end:
             continue
         if tok.dep_ == "dobj" and tok.lemma_.lower() in DOCUMENT_NOUNS:
             _note_document(state, tok)
-        if tok.tag_ == "NNS" and tok.dep_ in ("nsubj", "nsubjpass"):
+        if tok.tag_ == "NNS" and tok.dep_ in ("nsubj", "nsubjpass") and _animate(tok.lower_):
+            # ``pronoun_animate``: "they" after "The changes have expanded the program" is not the changes
             state.timeline.append(Entry(sent.index, tok.idx + off, tok.text, "group", 1.0, plural=True))
         elif tok.tag_ == "NN" and tok.lower_ in ROLE_NOUNS and any(c.lower_ == "the" for c in tok.children):
             _note_role(sent, state, tok, off)
+
+
+def _note_named_pairs(sent: SentInfo, state: State, named_at: dict[int, str], off: int) -> None:
+    """``pronoun_they_named_pair``: "Senators Ines Molnar and Tom Reyes wrote to the agency. … they say." — "they"
+    is the two (one speaker, "Ines Molnar and Tom Reyes", as "Molnar and Reyes said" is), not the last plural noun."""
+    for i, key in named_at.items():
+        tok = sent.tokens[0].doc[i]
+        if tok.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        others = [named_at[c.i] for c in tok.children if c.dep_ == "conj" and c.i in named_at]
+        if others:
+            keys = " and ".join(dict.fromkeys([key, *others]))
+            state.timeline.append(Entry(sent.index, tok.idx + off, keys, "group", 2.0, plural=True))
 
 
 _POSTING_VERBS = frozenset("post write tweet say share announce publish comment reply".split())
