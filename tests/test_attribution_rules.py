@@ -580,6 +580,8 @@ def test_headline_name_label_a_name_and_a_colon_head_a_claim():
     assert who(text, "Talks Must Resume") == ("Ana Ruiz", "indirect")
     text = "By Staff\n\nTom Reyes: Voters Are Tired of the Fare Rises.\n\nReyes spoke on Monday."
     assert who(text, "Voters Are Tired") == ("Tom Reyes", "indirect")
+    text = "By Staff\n\nReyes: Voters Are Tired of the Fare Rises.\n\nMayor Tom Reyes spoke on Monday."
+    assert who(text, "Voters Are Tired") == ("Tom Reyes", "indirect")
 
 
 def test_headline_name_label_titles_sections_and_corrections_are_narration():
@@ -606,3 +608,26 @@ def test_cue_person_object_food_charges_scores_and_cabs_are_narration():
     assert who("The Leafs hammered the Senators 6-1 on Saturday night in Ottawa, their third straight win.",
                "Senators") == (None, "narration")
     assert who("Ruiz hailed a cab outside the hall.", "cab") == (None, "narration")
+
+
+def test_pronoun_animate_they_is_no_plural_thing():
+    text = ("The ferry levy was created in 1990. The changes have widened it since. "
+            "The levy has outgrown its purpose, they say.")
+    assert who(text, "outgrown")[0] != "The changes"
+
+
+def test_pronoun_they_named_pair_two_named_subjects_are_they():
+    text = "Ines Molnar and Tom Reyes run a bakery in Leeds. The flour price has doubled, they said."
+    assert who(text, "flour price") == ("Ines Molnar and Tom Reyes", "indirect")
+
+
+def test_speaker_animate_at_a_sentence_start_things_are_no_speakers_and_kin_are():
+    text = "Mayor Tom Reyes has promised lower fares. His promises, the Ledger noted, were made twice before."
+    assert who(text, "His promises")[0] != "His promises"
+    assert who("The Herald reported the split. His ex-wife contended that the house was hers.", "ex-wife") == \
+        ("His ex-wife", "indirect")
+    assert who("The bias in the figures shows a drop.", "bias") == (None, "narration")
+
+
+def test_speaker_document_a_persons_written_message_speaks_for_them():
+    assert who("Mayor Tom Reyes’s tweet said the bridge would reopen on Friday.", "bridge") == ("Tom Reyes", "indirect")

@@ -27,6 +27,12 @@ Finding the cue of a sentence (speech/cues.py: ``parsed_cues`` on the spaCy pars
 - ``cue_cross_check``: when the parse gives the verb a far or quoted subject, a name right before the verb
   ("…, Harbour Master Ida Roe said, …"), an appositive ("Lund, a veteran pilot, said") or "said X" wins.
 - ``colon_intro``: "Sanders made the following comment:" introduces the next paragraph.
+- ``cue_as_said``: "…, as police have said", "As reported by the Ledger, …" frame the clause they stand in.
+- ``cue_occasion_frame``: "In a statement issued Tuesday, Ruiz was more cautious …" reports what Ruiz said there.
+- ``headline_name_label``: a line "Ruiz: Budget Will Not Raise Fares" gives the claim to Ruiz.
+- ``cue_person_object``: "grilled the bank's chief", "pressed the minister on the delays" (not "grilled steaks").
+- ``subject_next_to_verb``: of two subjects the parser gives "said" ("People like Scott, he said."), the one after
+  the comma speaks.
 Who the subject is (speech/resolve.py, speech/names.py):
 - ``speaker_name``: one canonical name per person per text, the first longest "First Last" form, titles and roles
   stripped ("Russian President Vladimir Putin", "Mr Putin", "Putin" → "Vladimir Putin"); nicknames, suffixes
@@ -35,7 +41,8 @@ Who the subject is (speech/resolve.py, speech/names.py):
 - ``speaker_pronoun``: he/she/they/it → the most salient compatible antecedent: gender (Mr/Ms, common first names,
   "Morgan said she …" agreement), number, recency, subject and speaker roles; names inside quotations never count;
   an unnamed role ("I asked the mayor … “Absolutely,” he said") and an organisation that spoke ("The company
-  said …; it said …") are antecedents too.
+  said …; it said …") are antecedents too; a plural thing is no antecedent of "they" (``pronoun_animate``), two
+  named subjects are (``pronoun_they_named_pair``).
 - ``speaker_description``: "the Russian leader", "the senator" → the person whose role words match, else the most
   salient compatible speaker.
 - ``speaker_org``: organisations and groups as written, without a leading "The" or adjectives ("The independent
@@ -118,7 +125,7 @@ def attribute_text(text: str) -> AttributedText:
         if sent.furniture:
             continue  # ``page_furniture``: no cue of its own
         mark_inside_cues(text, sent)
-        sent.cues = cross_check(parsed_cues(text, sent), pattern_cues(text, sent)) if sent.tokens \
+        sent.cues = cross_check(parsed_cues(text, sent, people), pattern_cues(text, sent)) if sent.tokens \
             else pattern_cues(text, sent)
         sent.cues += dash_credit(text, sent)
     decide(sents, state)

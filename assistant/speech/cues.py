@@ -24,6 +24,7 @@ from .lexicon import (
     INSTRUCTION_VERBS,
     INVERTED_CUE_FORMS,
     INVERTED_ROLE_CUE_FORMS,
+    KIN_NOUNS,
     MADE_CLEAR_ADJECTIVES,
     MALE_NAMES,
     MEDIUM_NOUNS,
@@ -32,12 +33,12 @@ from .lexicon import (
     NOT_SAID_VERBS,
     OCCASION_FRAME_NOUNS,
     OCCASION_FRAME_PARTICIPLES,
-    PERSON_OBJECT_VERBS,
     OFFICE_NOUNS,
     ORGANISATION_NAME_ENDINGS,
     PEOPLE_NOUNS,
     PERSON_EVIDENCE_TITLES,
     PERSON_NOUN_ENDING,
+    PERSON_OBJECT_VERBS,
     PLACE_WORDS,
     PRONOUNS_FEMALE,
     PRONOUNS_FIRST,
@@ -221,18 +222,12 @@ def is_person_run(run: list[Any], name: str, roles: list[str], people: People | 
 # Cues with spaCy
 
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
-_KIN = frozenset(
-    """father mother dad mom parents parent wife husband son daughter brother sister friend friends colleague
-    colleagues boss grandmother grandfather grandma grandpa uncle aunt cousin neighbor neighbour teacher doctor
-    lawyer partner family""".split()
-)
 _CONTENT_DEPS = ("ccomp", "parataxis")
 _PASSIVE_NOT_SPEECH = frozenset("say report believe think expect tell ask rumor rumour".split())
 _VERDICT_VERBS = frozenset("find rule declare deem judge".split())
 """Verbs whose object with an adjective is a verdict ("found him guilty", "ruled it unlawful"), not speech."""
 _GOES_ON = frozenset("go continue proceed appear seem".split())  # "went on to say", "appeared to suggest"
 _ACCUSE = frozenset("accuse blame criticize criticise warn blast slam charge deny praise thank".split())
-
 
 _INSIDE_CUE = re.compile(
     r"^(?:[A-Z][\w.’'-]+(?: [A-Z][\w.’'-]+)*|he|she|they|He|She|They) (?:\w+ly )?"
@@ -256,7 +251,7 @@ def mark_inside_cues(text: str, sent: SentInfo) -> None:
         sent.quoted = quoted_chars(sent.quotes, sent.start, sent.end)
 
 
-def parsed_cues(text: str, sent: SentInfo) -> list[Cue]:
+def parsed_cues(text: str, sent: SentInfo, people: People | None = None) -> list[Cue]:
     off = chunk_offset(sent)
     cues: list[Cue] = []
     for tok in sent.tokens:
@@ -278,7 +273,7 @@ def parsed_cues(text: str, sent: SentInfo) -> list[Cue]:
     if not cues and sent.quotes:
         cues.extend(_colon_frame_cue(text, sent))
     if not cues:
-        cues.extend(_headline_label_cue(text, sent))
+        cues.extend(_headline_label_cue(text, sent, people))
     cues.sort(key=lambda c: (not c.content, c.rank, c.pos))
     return cues
 
@@ -286,10 +281,11 @@ def parsed_cues(text: str, sent: SentInfo) -> list[Cue]:
 _HEADLINE_LABEL = re.compile(r"([A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,2})(?: on [^:\n]{3,40})?: +(?=\S)")
 
 
-def _headline_label_cue(text: str, sent: SentInfo) -> list[Cue]:
+def _headline_label_cue(text: str, sent: SentInfo, people: People | None = None) -> list[Cue]:
     """``headline_name_label``: a headline of a person's name and a colon gives what follows to that person:
     "Ruiz: Budget Will Not Raise Fares", "Mayor Ana Ruiz on the Strike: Talks Must Resume". Only a line of its own,
-    a name the tagger or the text takes for a person (one word only if tagged so), and a claim with a verb of its
+    a name the tagger or the text takes for a person (one word only if tagged so or the surname of someone the
+    text names in full: "Pence: …" in an article about Mike Pence), and a claim with a verb of its
     own or a quotation: "The Latest: …", "Correction: …", "Ottawa: …" and a profile's "Ana Ruiz: The Girl Who Built a Bridge" are
     not."""
     if text[max(0, sent.start - 1) : sent.start] not in ("", "\n") or text[sent.end : text.find("\n", sent.end) % (
@@ -301,13 +297,15 @@ def _headline_label_cue(text: str, sent: SentInfo) -> list[Cue]:
     off = chunk_offset(sent)
     label = [t for t in sent.tokens if t.idx + off < m.end(1)]
     claim = [t for t in sent.tokens if t.idx + off >= m.end()]
-    if not label or label[-1].pos_ != "PROPN" or sum(t.is_alpha for t in claim) < 3:
+    if not label or sum(t.is_alpha for t in claim) < 3:
         return []
     if not sent.quotes and not any(t.pos_ in ("VERB", "AUX") and t.dep_ not in ("relcl", "acl", "amod") for t in claim):
         return []  # a title, not a claim (a headline's quotation is one: "… It’s ‘in Their Heads.’")
     name = m.group(1)
-    tagged = label[-1].ent_type_ == "PERSON"
-    if not (tagged or len(name.split()) > 1 and looks_person(name)):
+    named = people.lookup(name) if people is not None and len(name.split()) == 1 else None
+    if named is not None and " " in named.full:
+        pass  # the tagger may read a bare surname in a headline as a noun ("Reyes" → "reye")
+    elif label[-1].pos_ != "PROPN" or not (label[-1].ent_type_ == "PERSON" or len(name.split()) > 1 and looks_person(name)):
         return []
     mention = _regex_mention(name, m.start(1))
     return [Cue(label[-1].idx + off, "say", mention, True, rank=3)] if mention.kind == "person" else []
@@ -744,7 +742,7 @@ def _can_speak(subj: Any | None) -> bool:
     low, lemma = subj.lower_, subj.lemma_.lower()
     if subj.tag_ == "NNS" and _PEOPLE_SUFFIX.search(lemma):
         return True  # "voters", "critics", "residents", "analysts", "officials"
-    return bool({low, lemma} & (ROLE_NOUNS | TITLES | BODY_NOUNS | OFFICE_NOUNS | _KIN))
+    return bool({low, lemma} & (ROLE_NOUNS | TITLES | BODY_NOUNS | OFFICE_NOUNS | KIN_NOUNS))
 
 
 _PEOPLE_SUFFIX = re.compile(r"(?:er|or|ist|ian|ant|ent|ic|al)$")
@@ -813,7 +811,7 @@ def _mention(text: str, sent: SentInfo, head: Any) -> Mention:
     if low in PRONOUNS_MALE | PRONOUNS_FEMALE | PRONOUNS_PLURAL | {"it"}:
         return Mention(head.text, "pronoun", pos, (low,), plural=low in PRONOUNS_PLURAL)
     toks = _phrase(head)
-    if any(t.dep_ == "poss" and t.lower_ in ("my", "our") and t.i < head.i for t in toks) and low not in _KIN:
+    if any(t.dep_ == "poss" and t.lower_ in ("my", "our") and t.i < head.i for t in toks) and low not in KIN_NOUNS:
         return Mention(head.text, "first_person", pos)  # "My reaction:" is the writer's; "my father" is a source
     before = text[max(sent.start, toks[0].idx + off - 80) : toks[0].idx + off].rstrip()
     if before.endswith("("):
@@ -862,6 +860,10 @@ def _issued_by(head: Any) -> Any | None:
     return None
 
 
+_WRITTEN_MEDIA = MEDIUM_NOUNS - SPOKEN_MEDIUM_NOUNS
+"""Messages someone writes ("email", "post", "tweet"): the owner's message speaks for the owner, as a document does."""
+
+
 def _body_behind(head: Any) -> Any | None:
     """"A statement from the ministry" → ministry; "Her office" → Her; "a spokesperson for Orrin Airways" →
     Airways; "the company's statement" → company."""
@@ -872,8 +874,8 @@ def _body_behind(head: Any) -> Any | None:
     if issuer is not None:  # ``speaker_inanimate``: "a survey released by the association", "a photo posted by X"
         return issuer
     poss = next((c for c in head.children if c.dep_ == "poss" and c.lower_ not in ("my", "our")), None)
-    if poss is not None and (lemma in DOCUMENT_NOUNS or lemma == "office" and poss.pos_ in ("PRON", "PROPN")):
-        return poss  # "Her office", "the ministry's statement" (not "the council's education office")
+    if poss is not None and (lemma in DOCUMENT_NOUNS | _WRITTEN_MEDIA or lemma == "office" and poss.pos_ in ("PRON", "PROPN")):
+        return poss  # "Her office", "the ministry's statement", "Reyes's tweet" (not "the council's education office")
     for prep in head.rights:
         if prep.dep_ == "prep" and prep.lower_ in ("from", "by", "for", "of"):
             obj = next((c for c in prep.children if c.dep_ == "pobj"), None)

@@ -116,6 +116,13 @@ PEOPLE_NOUNS = frozenset(
     trustee councillor councilor mayor minister senator delegate diplomat negotiator analyst pundit insider
     everyone someone anyone nobody somebody one""".split()
 )
+# ``speaker_kin``: family and close relations: "my father said" is a source (unlike the writer's "my reaction"),
+# and "His ex-wife contended …" is someone.
+KIN_NOUNS = frozenset(
+    """father mother dad mom parents parent wife husband son daughter brother sister friend friends colleague
+    colleagues boss grandmother grandfather grandma grandpa uncle aunt cousin neighbor neighbour teacher doctor
+    lawyer partner family surrogate ally""".split()
+)
 # ``speaker_animate``: nouns for groups of people, which speak as their members do ("the groups that signed the letter said").
 GROUP_NOUNS = frozenset("group coalition organisation organization alliance association crowd audience panel jury".split())
 # Verbs that name a speech act by themselves: an object or a to-infinitive is enough content ("Trump cited his

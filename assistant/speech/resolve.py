@@ -22,6 +22,7 @@ from .lexicon import (
     PERSON_EVIDENCE_TITLES,
     BODY_NOUNS,
     COMPANY_NOUNS,
+    KIN_NOUNS,
     PUBLIC_BODY_WORDS,
     GENERIC_GROUPS,
     GROUP_NOUNS,
@@ -249,11 +250,22 @@ def _stated_age(m: Mention, state: State) -> str | None:
     return person.key if person is not None and person.key in state.people.by_key else None
 
 
+_DETERMINERS = frozenset("the a an another one this that these those his her their its our my your".split())
+"""Words that open a common noun phrase: a capital on them is the sentence's, not a name's ("His promises")."""
+
+
+def _head_word(m: Mention, text: str) -> str:
+    """The word at the mention's head (``pos``): "authors" of "The authors of the report"."""
+    hit = re.match(r"[\w’'-]+", text[m.pos : m.pos + 40])
+    return hit.group(0).lower() if hit else (m.words[-1] if m.words else "")
+
+
 def _animate(word: str) -> bool:
-    """A common noun that can name people (``speaker_animate``)."""
-    word = word.strip(".,;:’'\"")
+    """A common noun that can name people (``speaker_animate``); of "ex-wife", "co-founder", the last part."""
+    word = word.strip(".,;:’'\"").rsplit("-", 1)[-1]
     singular = word[:-3] + "y" if word.endswith("ies") else word[:-1] if word.endswith("s") else word
-    return bool({word, singular} & (PEOPLE_NOUNS | ROLE_NOUNS | TITLES | GENERIC_GROUPS | BODY_NOUNS | GROUP_NOUNS)) \
+    return bool({word, singular} & (PEOPLE_NOUNS | ROLE_NOUNS | TITLES | GENERIC_GROUPS | BODY_NOUNS | GROUP_NOUNS
+                                    | KIN_NOUNS)) \
         or bool(PERSON_NOUN_ENDING.search(word))
 
 
@@ -271,6 +283,9 @@ def resolve(m: Mention, sent: SentInfo, state: State) -> str | None:
         return _resolve_description(m, sent, state)  # "said the 46-year-old" (the parse keeps only "year-old")
     if m.kind == "generic" and m.text.islower() and words and not _animate(words[-1]):
         return None  # ``speaker_animate``: "leaks explain …", "polls suggest …" (things, not sources)
+    if m.kind == "generic" and m.text[1:].islower() and len(words) >= 2 and words[0] in _DETERMINERS and \
+            not _animate(_head_word(m, state.text)):
+        return None  # ``speaker_animate`` at a sentence start: "His promises …", "The bias …" (not "His ex-wife")
     if m.kind == "person" and clean_name(m.text)[0].lower() in state.named_orgs:
         return _resolve_org(m, state)  # ``organisation_by_kind_noun``: "Harbourline said" after "the operator Harbourline"
     if m.kind == "person":
