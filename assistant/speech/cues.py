@@ -288,8 +288,9 @@ def _headline_label_cue(text: str, sent: SentInfo, people: People | None = None)
     text names in full: "Pence: …" in an article about Mike Pence), and a claim with a verb of its
     own or a quotation: "The Latest: …", "Correction: …", "Ottawa: …" and a profile's "Ana Ruiz: The Girl Who Built a Bridge" are
     not."""
-    if text[max(0, sent.start - 1) : sent.start] not in ("", "\n") or text[sent.end : text.find("\n", sent.end) % (
-            len(text) + 1)].strip():
+    line_end = text.find("\n", sent.end)
+    if text[max(0, sent.start - 1) : sent.start] not in ("", "\n") or text[sent.end : line_end if line_end >= 0
+                                                                          else len(text)].strip():
         return []
     m = _HEADLINE_LABEL.match(text, sent.start, sent.end)
     if m is None or m.group(1).split()[0] in ("The", "A", "An"):
@@ -303,9 +304,9 @@ def _headline_label_cue(text: str, sent: SentInfo, people: People | None = None)
         return []  # a title, not a claim (a headline's quotation is one: "… It’s ‘in Their Heads.’")
     name = m.group(1)
     named = people.lookup(name) if people is not None and len(name.split()) == 1 else None
-    if named is not None and " " in named.full:
-        pass  # the tagger may read a bare surname in a headline as a noun ("Reyes" → "reye")
-    elif label[-1].pos_ != "PROPN" or not (label[-1].ent_type_ == "PERSON" or len(name.split()) > 1 and looks_person(name)):
+    known = named is not None and " " in named.full  # the tagger may read a headline's surname as a noun ("reye")
+    tagged = label[-1].pos_ == "PROPN" and (label[-1].ent_type_ == "PERSON" or len(name.split()) > 1 and looks_person(name))
+    if not (known or tagged):
         return []
     mention = _regex_mention(name, m.start(1))
     return [Cue(label[-1].idx + off, "say", mention, True, rank=3)] if mention.kind == "person" else []
