@@ -631,3 +631,42 @@ def test_speaker_animate_at_a_sentence_start_things_are_no_speakers_and_kin_are(
 
 def test_speaker_document_a_persons_written_message_speaks_for_them():
     assert who("Mayor Tom Reyes’s tweet said the bridge would reopen on Friday.", "bridge") == ("Tom Reyes", "indirect")
+
+
+def test_source_frame_names_the_speaker_of_the_quotation_before_it():
+    text = "“The ferry is our only road.” That's the message from Councillor Nadia Brook, who has asked for a second boat."
+    assert who(text, "only road") == ("Nadia Brook", "direct")
+    assert who(text, "That's the message") == ("Nadia Brook", "direct")
+    text = "“Nobody warned us.”\n\nSo says Tom Reyes, who has run the corner shop since 1998."
+    assert who(text, "Nobody warned us") == ("Tom Reyes", "direct")
+
+
+def test_source_frame_a_claim_then_that_is_according_to_a_source():
+    text = "Bus fares in Leeds rose 9 per cent last year. That's according to a new report from the Transit Users Forum."
+    assert who(text, "Bus fares") == ("Transit Users Forum", "indirect")
+
+
+def test_source_frame_views_things_and_unissued_documents_frame_nothing():
+    assert who("The bridge opened in 1932. That is the view of most historians.", "bridge") == (None, "narration")
+    assert who("The plan is dead. This is a message from the past.", "plan is dead") == (None, "narration")
+    assert who("Fares rose 9 per cent. That's according to a new report.", "Fares rose") == (None, "narration")
+
+
+def test_cue_in_the_words_of_names_the_speaker_as_according_to_does():
+    assert who("The levy is “a tax on being poor,” in the words of Councillor Amir Patel.", "levy") == \
+        ("Amir Patel", "direct")
+    assert who("The address can be summed up in the words of Abraham Lincoln.", "summed up") == (None, "narration")
+    assert who("In other words, the levy is a tax.", "levy") == (None, "narration")
+
+
+def test_subject_next_to_verb_an_as_phrase_hung_on_the_subject_speaks():
+    text = "Kelso, as one of the coach's assistants pointed out, has rarely played on grass."
+    assert who(text, "Kelso")[0] != "Kelso"
+    assert who("Ruiz, as the city's mayor, argued the hall should stay open.", "hall") == ("Ruiz", "indirect")
+
+
+def test_description_not_the_told_a_description_is_not_the_person_it_tells():
+    text = "Dana Hart has been in form all season. The coach told Hart that he would start on Saturday."
+    assert who(text, "would start")[0] != "Dana Hart"
+    text = "Senator Ana Ruiz spoke in Leeds. The senator said there were many supporters of Ruiz in the hall."
+    assert who(text, "supporters") == ("Ana Ruiz", "indirect")

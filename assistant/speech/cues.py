@@ -51,9 +51,11 @@ from .lexicon import (
     ROLE_PARTICIPLES,
     SPEECH_ACTS,
     SPEECH_VERBS,
+    SOURCE_FRAME_NOUNS,
     SPOKEN_MEDIUM_NOUNS,
     THOUGHT_VERBS,
     TITLES,
+    animate_noun,
     regex_alternatives,
 )
 from .names import People, clean_name
@@ -252,6 +254,9 @@ def mark_inside_cues(text: str, sent: SentInfo) -> None:
 
 
 def parsed_cues(text: str, sent: SentInfo, people: People | None = None) -> list[Cue]:
+    frame = _source_frame_cue(text, sent)
+    if frame:
+        return frame
     off = chunk_offset(sent)
     cues: list[Cue] = []
     for tok in sent.tokens:
@@ -262,6 +267,10 @@ def parsed_cues(text: str, sent: SentInfo, people: People | None = None) -> list
             obj = next((c for c in tok.doc[tok.i + 1].children if c.dep_ == "pobj"), None)
             if obj is not None and not in_quote(sent, obj.idx + off):
                 cues.append(Cue(pos, "according to", _mention(text, sent, obj), True, rank=1))
+            continue
+        words_of = _in_the_words_of(tok)
+        if words_of is not None and not in_quote(sent, words_of.idx + off):
+            cues.append(Cue(pos, "in the words of", _mention(text, sent, words_of), True, rank=1))
             continue
         cue = _verb_cue(text, sent, tok)
         if cue is not None:
@@ -276,6 +285,56 @@ def parsed_cues(text: str, sent: SentInfo, people: People | None = None) -> list
         cues.extend(_headline_label_cue(text, sent, people))
     cues.sort(key=lambda c: (not c.content, c.rank, c.pos))
     return cues
+
+
+def _in_the_words_of(tok: Any) -> Any | None:
+    """``cue_in_the_words_of``: "The plan is “a disaster,” in the words of Councillor Amir Patel." names the
+    speaker as "according to" does: the object of "of" after "in the words", a phrase set off at the start or after
+    a comma ("in other words" names no one; "summed up in the words of Lincoln" is the writer's phrase)."""
+    if tok.lower_ != "words" or tok.head.lower_ != "in" or not any(c.lower_ == "the" for c in tok.children):
+        return None
+    prep = tok.head
+    if prep.i > prep.sent.start and not prep.doc[prep.i - 1].is_punct:
+        return None
+    of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    return next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+
+
+SOURCE_FRAME = "source frame"
+"""The verb of a ``source_frame`` cue: the sentence names the source of the sentence before it and says nothing."""
+_SOURCE_FRAME = re.compile(
+    r"\s*(?:(?:That|This|Those|Such)(?:['’]s|\s+(?:is|was|were|are|remains|remained))\s+"
+    r"(?:according\s+to|(?:(?:the|a|an|his|her|their|its)\s+)?(?:[\w-]+\s+){0,2}?"
+    rf"(?:{'|'.join(sorted(SOURCE_FRAME_NOUNS))})\s+(?:from|of))|(?:Or\s+)?[Ss]o\s+(?:says|said))\s+(?=\S)"
+)
+_NOUN_PHRASE_DEPS = frozenset("compound det amod poss nummod nmod case punct".split())
+
+
+def _source_frame_cue(text: str, sent: SentInfo) -> list[Cue]:
+    """``source_frame``: a sentence that only names whose words the sentence before it were: "“We need housing
+    now.” That's the message from Councillor Luke Stack.", "So says Marie Bouchard, who runs the snack bar.",
+    "Rents rose 14 per cent. That's according to a report from the housing agency." Its cue has no content of its
+    own (the sieve gives the sentence before to the source, speech/sieve.py ``before_source_frame``)."""
+    m = _SOURCE_FRAME.match(text, sent.start, sent.end)
+    if m is None or not sent.tokens:
+        return []
+    off = chunk_offset(sent)
+    head = next((t for t in sent.tokens if t.idx + off >= m.end()), None)
+    while head is not None and head.dep_ in _NOUN_PHRASE_DEPS and head.head.i != head.i \
+            and head.head.idx + off >= m.end():
+        head = head.head
+    if head is None or head.pos_ not in ("PROPN", "NOUN", "PRON") or in_quote(sent, head.idx + off) \
+            or not (_can_speak(head) or animate_noun(head.lower_)):
+        return []  # "This is a message from the past."
+    mention = _mention(text, sent, head)
+    if mention.kind in ("none", "first_person"):
+        return []
+    return [Cue(head.idx + off, SOURCE_FRAME, mention, False)]
+
+
+def is_source_frame(sent: SentInfo) -> bool:
+    """The sentence only names the source of the one before it (``source_frame``)."""
+    return bool(sent.cues) and sent.cues[0].verb == SOURCE_FRAME
 
 
 _HEADLINE_LABEL = re.compile(r"([A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,2})(?: on [^:\n]{3,40})?: +(?=\S)")
@@ -594,6 +653,17 @@ def _subject_after_comma(subjects: list[Any], verb: Any) -> Any | None:
     return last if before.text in ",—–" and last.pos_ in ("PRON", "PROPN") else None
 
 
+def _as_phrase_before(subj: Any, verb: Any) -> Any | None:
+    """``subject_next_to_verb``: in "Kelso, as one of the coach's assistants pointed out, rarely plays on grass." the
+    parser may hang "as one of …" on "Kelso" and make it the subject of "pointed out": the phrase after ", as" that
+    ends right before the verb speaks."""
+    prep = next((c for c in subj.children if c.dep_ == "prep" and c.lower_ == "as" and c.i > subj.i), None)
+    obj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
+    if obj is None or obj.right_edge.i + 1 != verb.i or prep.doc[prep.i - 1].text not in ",—–(":
+        return None
+    return obj
+
+
 def _subject(tok: Any) -> Any | None:
     """The subject of a speech verb, borrowed from the governing verb for "and criticized", "saying"."""
     for _ in range(3):
@@ -601,7 +671,7 @@ def _subject(tok: Any) -> Any | None:
         if len(subjects) > 1:
             return _role_then_name(subjects) or _subject_after_comma(subjects, tok) or subjects[0]
         if subjects:
-            return subjects[0]
+            return _as_phrase_before(subjects[0], tok) or subjects[0]
         if tok.dep_ in ("conj", "xcomp", "advcl", "pcomp") and tok.head.i != tok.i:
             tok = tok.head
             continue

@@ -90,6 +90,11 @@ COMPANY_NOUNS = frozenset(
 MESSAGE_NOUNS = frozenset("message advice answer reply response verdict warning plea view retort point".split())
 """``colon_frame_message``: what someone says, named as a noun before a colon and a quotation ("Her message was
 simple: “…”"); its owner speaks the quotation."""
+SOURCE_FRAME_NOUNS = frozenset(
+    "message word words promise warning verdict advice plea assessment prediction reaction response answer".split())
+"""``source_frame``: a sentence that only names whose words the one before it were: "That's the message from
+Councillor Luke Stack.", "Those were the words of one witness." (what was said, named as a noun, then "from"/"of");
+a view is a belief, not something said ("That is the view of most historians" frames nothing)."""
 ORGANISATION_KIND_PREFIXES = COMPANY_NOUNS | frozenset(
     "provider utility regulator watchdog body charity giant startup start-up nonprofit non-profit".split())
 """``organisation_kind_prefix``: a noun for a kind of organisation written before its name is no part of it:
@@ -422,3 +427,12 @@ DATE_WORDS = frozenset(
     wednesday thursday friday saturday sunday today tomorrow yesterday""".split()
 )
 """Months, weekdays and relative days: a changed date changes what was said (as a number does)."""
+
+
+def animate_noun(word: str) -> bool:
+    """A common noun that can name people (``speaker_animate``); of "ex-wife", "co-founder", the last part."""
+    word = word.strip(".,;:’'\"").rsplit("-", 1)[-1]
+    singular = word[:-3] + "y" if word.endswith("ies") else word[:-1] if word.endswith("s") else word
+    return bool({word, singular} & (PEOPLE_NOUNS | ROLE_NOUNS | TITLES | GENERIC_GROUPS | BODY_NOUNS | GROUP_NOUNS
+                                    | KIN_NOUNS)) \
+        or bool(PERSON_NOUN_ENDING.search(word))

@@ -22,12 +22,9 @@ from .lexicon import (
     PERSON_EVIDENCE_TITLES,
     BODY_NOUNS,
     COMPANY_NOUNS,
-    KIN_NOUNS,
     PUBLIC_BODY_WORDS,
     GENERIC_GROUPS,
-    GROUP_NOUNS,
     INANIMATE_NOUNS,
-    PEOPLE_NOUNS,
     DOCUMENT_NOUNS,
     MEDIUM_NOUNS,
     FEMALE_ROLES,
@@ -36,12 +33,12 @@ from .lexicon import (
     PRONOUNS_MALE,
     PRONOUNS_PLURAL,
     ROLE_NOUNS,
-    TITLES,
     ROLE_SYNONYMS,
     PLACE_WORDS,
     PERSON_NOUN_ENDING,
     ORGANISATION_NAME_ENDINGS,
     ORGANISATION_KIND_PREFIXES,
+    animate_noun,
 )
 from .names import People, Person, clean_name, drop_role_prefix, gender_of
 
@@ -260,15 +257,6 @@ def _head_word(m: Mention, text: str) -> str:
     return hit.group(0).lower() if hit else (m.words[-1] if m.words else "")
 
 
-def _animate(word: str) -> bool:
-    """A common noun that can name people (``speaker_animate``); of "ex-wife", "co-founder", the last part."""
-    word = word.strip(".,;:’'\"").rsplit("-", 1)[-1]
-    singular = word[:-3] + "y" if word.endswith("ies") else word[:-1] if word.endswith("s") else word
-    return bool({word, singular} & (PEOPLE_NOUNS | ROLE_NOUNS | TITLES | GENERIC_GROUPS | BODY_NOUNS | GROUP_NOUNS
-                                    | KIN_NOUNS)) \
-        or bool(PERSON_NOUN_ENDING.search(word))
-
-
 def resolve(m: Mention, sent: SentInfo, state: State) -> str | None:
     if m.kind in ("first_person", "none"):
         return None
@@ -281,10 +269,10 @@ def resolve(m: Mention, sent: SentInfo, state: State) -> str | None:
         return None  # ``speaker_inanimate``: "Data from the survey show …", "according to federal data"
     if m.kind == "generic" and _is_age(m, state.text):
         return _resolve_description(m, sent, state)  # "said the 46-year-old" (the parse keeps only "year-old")
-    if m.kind == "generic" and m.text.islower() and words and not _animate(words[-1]):
+    if m.kind == "generic" and m.text.islower() and words and not animate_noun(words[-1]):
         return None  # ``speaker_animate``: "leaks explain …", "polls suggest …" (things, not sources)
     if m.kind == "generic" and m.text[1:].islower() and len(words) >= 2 and words[0] in _DETERMINERS and \
-            not _animate(_head_word(m, state.text)):
+            not animate_noun(_head_word(m, state.text)):
         return None  # ``speaker_animate`` at a sentence start: "His promises …", "The bias …" (not "His ex-wife")
     if m.kind == "person" and clean_name(m.text)[0].lower() in state.named_orgs:
         return _resolve_org(m, state)  # ``organisation_by_kind_noun``: "Harbourline said" after "the operator Harbourline"
@@ -513,6 +501,22 @@ def _role_words(words: tuple[str, ...]) -> set[str]:
     return out
 
 
+def _told_in(sent: SentInfo, state: State, pos: int) -> set[str]:
+    """``description_not_the_told``: the people named as a verb's object after a description in its own sentence are
+    others, the ones told or asked: "The coach told Hart that he would start." is not Hart speaking (a name in the
+    reported clause may be the speaker's own: "The Vermont senator said … supporters of Sanders")."""
+    off = chunk_offset(sent)
+    spans = [(t.left_edge.idx + off, t.idx + len(t.text) + off) for t in sent.tokens
+             if t.dep_ in ("dobj", "dative") and t.pos_ == "PROPN" and t.head.pos_ == "VERB" and t.idx + off > pos]
+    told = set()
+    for e in reversed(state.timeline):
+        if e.sent != sent.index:
+            break
+        if e.kind == "person" and any(a <= e.pos < b for a, b in spans):
+            told.add(e.key)
+    return told
+
+
 def _resolve_description(m: Mention, sent: SentInfo, state: State) -> str | None:
     head = m.words[-1] if m.words else ""
     want = "f" if head in FEMALE_ROLES else "m" if head in MALE_ROLES else None
@@ -532,8 +536,9 @@ def _resolve_description(m: Mention, sent: SentInfo, state: State) -> str | None
             scores[person.key] = scores.get(person.key, 0.0) + 2.0 * overlap
             holders.add(person.key)
             matched = True
+    told = _told_in(sent, state, m.pos)
     if not matched and head not in ROLE_NOUNS:
-        people = {k: v for k, v in scores.items() if k in state.people.by_key}  # a person, never a team or a body
+        people = {k: v for k, v in scores.items() if k in state.people.by_key and k not in told}  # never a team
         aged = _holds_age(m, state.text)
         stated = _stated_age(m, state) if aged else None
         if stated is not None:
@@ -558,6 +563,7 @@ def _resolve_description(m: Mention, sent: SentInfo, state: State) -> str | None
     for i, (_, key) in enumerate(reversed(state.speakers[-4:])):
         if key in state.people.by_key:
             scores[key] = scores.get(key, 0.0) + 0.5 * (0.6 ** i)
+    scores = {k: v for k, v in scores.items() if k not in told}
     if holders:
         # ``description_role_decides``: "The mayor said a hearing …" after "Mayor Linda Okafor …" and three sentences
         # of a councillor is the mayor: the role chooses the people; nearness only ranks those who hold it
@@ -674,7 +680,7 @@ def note_mentions(sent: SentInfo, state: State) -> None:
             continue
         if tok.dep_ == "dobj" and tok.lemma_.lower() in DOCUMENT_NOUNS:
             _note_document(state, tok)
-        if tok.tag_ == "NNS" and tok.dep_ in ("nsubj", "nsubjpass") and _animate(tok.lower_):
+        if tok.tag_ == "NNS" and tok.dep_ in ("nsubj", "nsubjpass") and animate_noun(tok.lower_):
             # ``pronoun_animate``: "they" after "The changes have expanded the program" is not the changes
             state.timeline.append(Entry(sent.index, tok.idx + off, tok.text, "group", 1.0, plural=True))
         elif tok.tag_ == "NN" and tok.lower_ in ROLE_NOUNS and any(c.lower_ == "the" for c in tok.children):

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .cues import Mention, SentInfo, chunk_offset, frame_of, in_quote
+from .cues import Mention, SentInfo, chunk_offset, frame_of, in_quote, is_source_frame
 from .names import clean_name
 from .lexicon import ROLE_NOUNS, TITLES
 from .resolve import Entry, State, learn_gender, note_mentions, resolve, resolve_person
@@ -248,6 +248,37 @@ def colon_intro(sent: SentInfo, ctx: Context) -> Decision | None:
     return None
 
 
+def _framed_by_next(sent: SentInfo, ctx: Context) -> str | None:
+    """``source_frame``: the source named by the next sentence when that sentence only names it ("That's the message
+    from X."), in this paragraph or the next."""
+    if sent.own or sent.index + 1 >= len(ctx.sents) or is_source_frame(sent):
+        return None
+    nxt = ctx.sents[sent.index + 1]
+    if not is_source_frame(nxt) or nxt.paragraph - sent.paragraph > 1:
+        return None
+    return nxt.own
+
+
+def source_frame(sent: SentInfo, ctx: Context) -> Decision | None:
+    """``source_frame``: "That's the message from Councillor Luke Stack." after a quotation names its speaker and
+    says nothing itself: it is the quotation's attribution, as a bare "Putin said." after one is."""
+    if not is_source_frame(sent) or sent.index == 0:
+        return None
+    prev = ctx.sents[sent.index - 1]
+    if not sent.own or prev.speaker != sent.own:
+        return None, "narration"
+    return sent.own, prev.attribution
+
+
+def before_source_frame(sent: SentInfo, ctx: Context) -> Decision | None:
+    """``source_frame``: the sentence before "That's according to the housing agency." or "So says Marie
+    Bouchard." is that source's: a quotation directly, a claim indirectly."""
+    speaker = _framed_by_next(sent, ctx)
+    if speaker is None:
+        return None
+    return speaker, "direct" if ctx.has_quote(sent) else "indirect"
+
+
 def direct_cued(sent: SentInfo, ctx: Context) -> Decision | None:
     return (sent.own, "direct") if ctx.has_quote(sent) and sent.own else None
 
@@ -392,6 +423,9 @@ RULES: list[Rule] = [
          "HOST: Welcome back.\n\nLEE: Thank you.\n\nHOST: Let’s start with the budget.\n\nLEE: It is short."),
     Rule("colon_block", colon_block, "Ms Lee added:\n\nThe plan has no money behind it."),
     Rule("colon_intro", colon_intro, "Limbaugh added:"),
+    Rule("source_frame", source_frame, "“We need housing now.” That's the message from Councillor Luke Stack."),
+    Rule("before_source_frame", before_source_frame,
+         "“We need housing now.” That's the message from Councillor Luke Stack."),
     Rule("direct_cued", direct_cued, "“We will build it,” Mayor Ana Ruiz said."),
     Rule("direct_group", direct_group, "“We will build it. It will take two years,” Mayor Ana Ruiz said."),
     Rule("direct_cue_after", direct_cue_after, "“We will build it.” Putin said."),
