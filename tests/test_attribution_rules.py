@@ -670,3 +670,41 @@ def test_description_not_the_told_a_description_is_not_the_person_it_tells():
     assert who(text, "would start")[0] != "Dana Hart"
     text = "Senator Ana Ruiz spoke in Leeds. The senator said there were many supporters of Ruiz in the hall."
     assert who(text, "supporters") == ("Ana Ruiz", "indirect")
+
+
+def test_cue_clause_after_place_a_that_clause_hung_on_where_it_was_said():
+    text = "Crown attorney Lisa Tam told reporters outside the courthouse that justice had been served."
+    assert who(text, "justice") == ("Lisa Tam", "indirect")
+    assert who("Lisa Tam told reporters about the house that she built in 1990.", "house") == (None, "narration")
+
+
+def test_cue_call_object_a_call_with_an_object_says_nothing():
+    assert who("The referee called a penalty on Doughty for tripping.", "penalty") == (None, "narration")
+    assert who("The union called a strike for Monday.", "strike") == (None, "narration")
+    assert who("Mayor Ana Ruiz called on the province to pay for the bridge.", "province") == ("Ana Ruiz", "indirect")
+
+
+def test_speaker_body_based_the_ottawa_based_company_is_the_business_named_before():
+    text = "Norvik Shipping will cut 200 jobs. The Oslo-based company said the cuts were painful."
+    assert who(text, "painful") == ("Norvik Shipping", "indirect")
+
+
+def test_speaker_as_written_an_age_with_no_one_named_keeps_its_number():
+    assert who("The 44-year-old told the court she had no memory of the crash.", "no memory") == \
+        ("The 44-year-old", "indirect")
+    text = "The mayor spoke for an hour. She said the plan worked. “It works,” the mayor said."
+    assert who(text, "plan worked")[0] == who(text, "It works")[0] == "The mayor"
+
+
+def test_subject_across_sentences_a_name_hung_on_the_sentence_before_still_speaks():
+    text = ("Petrol prices in Queanbeyan hit $2.35 a litre this week.\n\n"
+            "Motorists at the Crawford Street servo on Thursday were not impressed.\n\n"
+            "Mia Tran, 33, nurse: \"I'm filling up half a tank at a time now and praying.\"\n\n"
+            "Les Hobbs, 68, retiree: \"It's daylight robbery, plain and simple.\"\n\n"
+            "Motoring body NRMAX said prices were likely to ease by early next month.")
+    assert who(text, "likely to ease") == ("NRMAX", "indirect")
+
+
+def test_pronoun_named_group_the_and_a_plural_name_are_they():
+    text = "Rock band The Weeping Elms cancelled their tour. They said the van had been stolen in Leeds."
+    assert who(text, "van had been stolen") == ("The Weeping Elms", "indirect")

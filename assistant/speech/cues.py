@@ -516,10 +516,22 @@ _SAYING = ("saying", "adding", "arguing", "claiming")
 
 def _clause_on_medium(children: Any) -> bool:
     """A phrase of where something was said whose noun holds the "that" clause: "said in a statement that …",
-    "made it clear in an email that …" (the parser hangs the clause on the statement, not on the verb)."""
-    return any(prep.dep_ == "prep" and any(o.lemma_.lower() in DOCUMENT_NOUNS | MEDIUM_NOUNS and any(
-        x.dep_ in ("acl", "ccomp", "relcl") and any(m.lower_ == "that" for m in x.children) for x in o.children)
-        for o in prep.children) for prep in children)
+    "made it clear in an email that …" (the parser hangs the clause on the statement, not on the verb);
+    ``cue_clause_after_place``: any noun, when "that" opens a clause with a subject of its own ("told reporters
+    outside the courthouse that justice had been served"; in "said outside the house that he built" it is a
+    relative pronoun, no "that" of a reported clause)."""
+    return any(prep.dep_ == "prep" and any(any(
+        x.dep_ in ("acl", "ccomp", "relcl") and _reported_that(x, o.lemma_.lower() in DOCUMENT_NOUNS | MEDIUM_NOUNS)
+        for x in o.children) for o in prep.children) for prep in children)
+
+
+def _reported_that(clause: Any, medium: bool) -> bool:
+    """The clause hung on a noun is a reported "that" clause: on a medium any "that"; elsewhere "that" as its
+    conjunction and a subject of its own."""
+    if medium:
+        return any(m.lower_ == "that" for m in clause.children)
+    return any(m.lower_ == "that" and m.dep_ == "mark" for m in clause.children) and \
+        any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in clause.children)
 
 
 def makes_clear(tok: Any) -> bool:
@@ -563,6 +575,8 @@ def _verb_cue(text: str, sent: SentInfo, tok: Any) -> Cue | None:
     if subj is not None and not _usable(sent, subj):
         # the parser took a word of the quotation (or of another sentence) for the speaker: try another subject
         subj = next((c for c in tok.children if c.dep_ in _SUBJ and _usable(sent, c)), None)
+    if subj is None and tok.dep_ == "ROOT":
+        subj = _subject_hung_outside(sent, tok)
     if subj is None:
         return None
     subj = _name_after_joined_roles(subj)
@@ -611,6 +625,18 @@ def _passive_agent(sent: SentInfo, children: list[Any]) -> Any | None:
     """The agent of a passive speech verb ("was told by Coach Roy" → Roy), if it lies in the sentence."""
     obj = _passive_agent_of(children)
     return obj if obj is not None and _usable(sent, obj) else None
+
+
+def _subject_hung_outside(sent: SentInfo, verb: Any) -> Any | None:
+    """``subject_across_sentences``: where the parser ran two of our sentences together, "Motoring body QMotor said
+    prices would ease." may come out with "QMotor" hung on a word of the sentence before and "said" with no
+    subject: the noun right before the verb whose head lies outside this sentence is its subject."""
+    off = chunk_offset(sent)
+    before = verb.doc[verb.i - 1] if verb.i > 0 else None
+    if before is None or before.pos_ not in ("PROPN", "NOUN", "PRON") or not _usable(sent, before):
+        return None
+    head = before.head
+    return before if not sent.start <= head.idx + off < sent.end else None
 
 
 def _usable(sent: SentInfo, tok: Any) -> bool:
@@ -739,8 +765,9 @@ def _has_content(sent: SentInfo, tok: Any, children: list[Any], lemma: str) -> b
         return True  # "The campaign called the charges unsubstantiated"
     if lemma in ("speak", "talk") and any(c.dep_ == "prep" and c.lower_ in ("of", "about") for c in children):
         return True  # "Lund spoke of the harbour’s history"
-    if lemma == "call" and any(c.dep_ == "prep" and c.lower_ in ("for", "on") for c in children):
-        return True  # "called for a recount", "called on Republicans to …" (not "called in to a town hall")
+    if lemma == "call" and not objects and any(c.dep_ == "prep" and c.lower_ in ("for", "on") for c in children):
+        return True  # "called for a recount", "called on Republicans to …" (not "called in to a town hall", nor
+        # ``cue_call_object``: "The referee called a penalty on Doughty for tripping", a call with an object)
     if lemma in ("point", "cite") and any(c.dep_ == "prep" and c.lower_ == "to" and speaker or c.dep_ == "prt" and
                                           c.lower_ == "out" for c in children):
         return True  # "pointed out that …", "pointed to the vote as …"
@@ -958,6 +985,14 @@ def _body_behind(head: Any) -> Any | None:
     return None
 
 
+def _names_only_a_base(toks: list[Any]) -> bool:
+    """``speaker_body_based``: the only names in the phrase are where a body is based ("The Ottawa-based company",
+    "the Seattle-headquartered firm"): it describes the body, as "the company" does, and names none."""
+    names = [t for t in toks if t.pos_ == "PROPN"]
+    return bool(names) and all(t.i + 2 < len(t.doc) and t.doc[t.i + 1].text == "-" and t.doc[t.i + 2].is_lower
+                               for t in names)
+
+
 def _classify(text: str, head: Any, toks: list[Any], surface: str, words: tuple[str, ...], plural: bool,
               pos: int, off: int, end: int) -> Mention:
     """``speaker_*``: person, group of people, description of a person, organisation or generic source."""
@@ -976,6 +1011,8 @@ def _classify(text: str, head: Any, toks: list[Any], surface: str, words: tuple[
     the = bool(words) and words[0] == "the" and head.text.islower() and not plural
     if the and head.lemma_.lower() in DOCUMENT_NOUNS:
         return Mention(surface, "document", pos, words, end=end)  # "The white paper said"
+    if the and (low in BODY_NOUNS or low in COMPANY_NOUNS) and _names_only_a_base(toks):
+        return Mention(surface, "body", pos, words, end=end)  # ``speaker_body_based``: "The Ottawa-based company"
     if head.pos_ == "PROPN" or head.ent_type_ in ("ORG", "NORP", "GPE") or any(
             t.pos_ == "PROPN" and not (t.lower_ in DATE_WORDS and t.ent_type_ in ("DATE", "TIME")) for t in toks):  # ``speaker_not_a_date``
         return Mention(surface, "org", pos, words, plural=plural, end=end)

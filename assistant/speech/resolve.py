@@ -221,6 +221,20 @@ def _holds_age(m: Mention, text: str) -> bool:
     return _is_age(m, text) or any(a.group(0) in m.text for a in _AGE.finditer(text, start, m.pos + 1))
 
 
+_AGE_PHRASE = re.compile(r"(?:\b(?:[Tt]he|[Aa]n?) )?\d{1,3}-year-old")
+
+
+def _age_phrase(m: Mention, text: str) -> str:
+    """``speaker_as_written`` for an age: "The 44-year-old told the court …" with no one named is "The 44-year-old",
+    not the "year-old" the parse keeps."""
+    if re.search(r"\d", m.text):
+        return m.text
+    hit = None
+    for hit in _AGE_PHRASE.finditer(text, max(0, m.pos - 20), m.pos + len(m.text) + 1):
+        pass
+    return hit.group(0) if hit is not None else m.text
+
+
 _AGE_NAME = r"[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){0,3}"
 
 
@@ -551,7 +565,7 @@ def _resolve_description(m: Mention, sent: SentInfo, state: State) -> str | None
             best = max(people, key=people.get)  # type: ignore[arg-type]
             _add_form(state, best, m.text)
             return best
-        return as_written(m.text)  # "the chef" with no one named near: as written
+        return as_written(_age_phrase(m, state.text) if aged else m.text)  # "the chef" with no one named near
     if not matched and _named_inside(m):
         # ``description_unheld_role``: "The Ohio governor said …" in a text where no one is named Ohio governor is
         # someone the text does not name, not the person it talks of most; the named qualifier makes it specific
@@ -658,6 +672,11 @@ def note_mentions(sent: SentInfo, state: State) -> None:
             surface = f"{doc[run[0].i - 1].text} {surface}"  # "Russian President Vladimir Putin"
         if _platform(run[-1]):
             continue
+        group = _named_group(run)
+        if group is not None:
+            weight = 2.0 if run[-1].dep_ in ("nsubj", "nsubjpass") else 0.6
+            state.timeline.append(Entry(sent.index, pos, group, "group", weight, plural=True))
+            continue
         person = state.people.lookup(name, gender_of(None, before + roles)) if name else None
         if person is None:
             if any(t.ent_type_ in ("ORG", "NORP") for t in run) or name.lower() in state.named_orgs or \
@@ -685,6 +704,18 @@ def note_mentions(sent: SentInfo, state: State) -> None:
             state.timeline.append(Entry(sent.index, tok.idx + off, tok.text, "group", 1.0, plural=True))
         elif tok.tag_ == "NN" and tok.lower_ in ROLE_NOUNS and any(c.lower_ == "the" for c in tok.children):
             _note_role(sent, state, tok, off)
+
+
+def _named_group(run: list[Any]) -> str | None:
+    """``pronoun_named_group``: "The" and a name in the plural name a group, the antecedent of "they": "Folk duo The
+    Larkspur Sisters cancelled their tour. … they said" is the band ("The Weeping Elms", "The Harbour Boys")."""
+    words = [t for t in run if t.lower_ != "the"]
+    doc = run[0].doc
+    the = run[0].text == "The" or run[0].i > 0 and doc[run[0].i - 1].text == "The"
+    if not the or not words or words[-1].tag_ != "NNPS" and not (words[-1].pos_ == "PROPN" and
+                                                                  words[-1].text.endswith("s") and len(words) >= 2):
+        return None
+    return "The " + " ".join(t.text for t in words)
 
 
 def _note_named_pairs(sent: SentInfo, state: State, named_at: dict[int, str], off: int) -> None:
@@ -730,7 +761,7 @@ def _note_role(sent: SentInfo, state: State, tok: Any, off: int) -> None:
     if match:
         state.timeline.append(Entry(sent.index, tok.idx + off, max(match, key=lambda p: p.count).key, "person", weight))
     elif tok.dep_ in ("dobj", "pobj", "nsubj", "nsubjpass"):
-        state.timeline.append(Entry(sent.index, tok.idx + off, " ".join(words), "role", weight))
+        state.timeline.append(Entry(sent.index, tok.idx + off, as_written(" ".join(words)), "role", weight))
 
 
 def _org_key(surface: str) -> str:
