@@ -708,3 +708,15 @@ def test_subject_across_sentences_a_name_hung_on_the_sentence_before_still_speak
 def test_pronoun_named_group_the_and_a_plural_name_are_they():
     text = "Rock band The Weeping Elms cancelled their tour. They said the van had been stolen in Leeds."
     assert who(text, "van had been stolen") == ("The Weeping Elms", "indirect")
+
+
+def test_speaker_reader_one_a_name_ending_in_one_is_no_reader():
+    text = "Hydro One said Tuesday that 40,000 customers were without power. It said crews were working."
+    assert who(text, "40,000") == ("Hydro One", "indirect")
+    assert who(text, "crews") == ("Hydro One", "indirect")
+
+
+def test_speaker_police_force_police_is_the_force_named_before():
+    text = "Leeds police say a cyclist was struck near Kirkgate. He was taken to hospital, police said."
+    assert who(text, "hospital") == ("Leeds police", "indirect")
+    assert who("Police said the driver was 34.", "driver") == ("Police", "indirect")

@@ -904,8 +904,8 @@ def _mention(text: str, sent: SentInfo, head: Any) -> Mention:
         member = next((c for c in of.children if c.dep_ == "pobj"), None)
         if member is not None:  # "one of the mayor's advisers" is an adviser, not the reader's "one"
             return _mention(text, sent, member)
-    if low in PRONOUNS_FIRST or low in ("you", "one"):
-        return Mention(head.text, "first_person", pos)  # the writer or the reader, not a source
+    if low in PRONOUNS_FIRST or low == "you" or low == "one" and not any(c.dep_ == "compound" for c in head.children):
+        return Mention(head.text, "first_person", pos)  # the writer or the reader, not a source ("Hydro One" is)
     if low in PRONOUNS_MALE | PRONOUNS_FEMALE | PRONOUNS_PLURAL | {"it"}:
         return Mention(head.text, "pronoun", pos, (low,), plural=low in PRONOUNS_PLURAL)
     toks = _phrase(head)

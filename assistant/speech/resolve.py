@@ -279,6 +279,10 @@ def resolve(m: Mention, sent: SentInfo, state: State) -> str | None:
         return None  # "each", "most of whom", "'s": not a source
     if m.kind in ("generic", "description") and len(words) == 1 and words[0] in GENERIC_GROUPS:
         return None  # ``speaker_generic_group``: "Some said …", "Analysts said …"
+    if [w for w in words if w != "the"] == ["police"]:
+        force = _named_police(state, m.pos)
+        if force is not None:
+            return force
     if m.kind not in ("person", "persons", "pronoun") and words and _inanimate(words[-1]):
         return None  # ``speaker_inanimate``: "Data from the survey show …", "according to federal data"
     if m.kind == "generic" and _is_age(m, state.text):
@@ -307,6 +311,15 @@ def resolve(m: Mention, sent: SentInfo, state: State) -> str | None:
     if m.words and m.words[-1] in DOCUMENT_NOUNS:  # "a Harbour Authority study": "the study" later is this one
         state.documents[m.words[-1]] = key
     return key
+
+
+def _named_police(state: State, pos: int) -> str | None:
+    """``speaker_police_force``: "police said" after "Toronto police say …" or "Halifax Regional Police said …" is
+    that force, one speaker, not a second one named "Police": the latest police force named before it."""
+    for e in reversed(state.timeline[-60:]):
+        if e.kind == "group" and e.pos < pos and "police" in e.key.lower().split() and e.key.lower() != "police":
+            return e.key
+    return None
 
 
 def _named_inside(m: Mention) -> bool:
