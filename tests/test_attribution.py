@@ -505,7 +505,7 @@ def test_it_and_role_antecedents() -> None:
     result = attribute_text(text)
     assert find(result, "It declined to comment").attribution == "narration"
     assert find(result, "the plant would reopen").speaker == "The company"
-    assert find(result, "Absolutely").speaker == "the mayor"
+    assert find(result, "Absolutely").speaker == "The mayor"
 
 
 def test_names_with_surname_first_and_titles_in_the_middle() -> None:

@@ -720,3 +720,16 @@ def test_speaker_police_force_police_is_the_force_named_before():
     text = "Leeds police say a cyclist was struck near Kirkgate. He was taken to hospital, police said."
     assert who(text, "hospital") == ("Leeds police", "indirect")
     assert who("Police said the driver was 34.", "driver") == ("Police", "indirect")
+
+
+def test_subject_joined_roles_any_second_role_and_people_nouns():
+    assert who("Councillor and advocate Rhys Evans told the paper the shelter would close.", "shelter")[0] == \
+        "Rhys Evans"
+    assert who("Longtime resident and former nurse Edna Pryce, 84, said she had never seen such a storm.",
+               "storm")[0] == "Edna Pryce"
+    assert who("Residents and councillor Rhys Evans said the library would close.", "library")[0] != "Rhys Evans"
+
+
+def test_narration_filters_a_first_line_ending_in_a_colon_is_no_headline():
+    text = "Finance Minister Ana Ruiz posted on X:\n\n“Today we delivered on our promise to families.”"
+    assert who(text, "delivered") == ("Ana Ruiz", "direct")

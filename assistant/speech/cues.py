@@ -608,12 +608,23 @@ def _name_after_joined_roles(subj: Any) -> Any:
     """``subject_joined_roles``: in "Councillor and parent Jan Kowalski told the paper …" the two roles are one
     person's, the name's: the parser makes the first role the subject and the name its conjunct. Only a bare role
     (no "the": "The mayor and Jan Kowalski" are two people) whose conjunct is a name after a lower-case role."""
-    if subj.lower_ not in ROLES_AND_TITLES or any(c.dep_ in ("det", "poss") for c in subj.children):
+    if not (subj.lower_ in ROLES_AND_TITLES or animate_noun(subj.lower_)) or subj.tag_ in ("NNS", "NNPS") or \
+            any(c.dep_ in ("det", "poss") for c in subj.children):
+        return subj  # ("Longtime resident and former teacher Mary O'Neil said" counts: a resident is someone)
+    conj = next((c for c in subj.children if c.dep_ == "conj"), None)
+    cc = next((c for c in subj.children if c.dep_ == "cc"), None)
+    if conj is None or cc is None:
         return subj
-    name = next((c for c in subj.children if c.dep_ == "conj" and c.ent_type_ == "PERSON"), None)
-    if name is None or not any(c.dep_ == "compound" and c.pos_ == "NOUN" and c.is_lower for c in name.children):
+    run = []  # the name in the conjunct, wherever the parser hangs it ("advocate" tagged as a verb, the name its object)
+    for t in conj.subtree:
+        if t.pos_ == "PROPN" and t.ent_type_ == "PERSON" and (not run or t.i == run[-1].i + 1):
+            run.append(t)
+        elif run:
+            break
+    between = subj.doc[cc.i + 1 : run[0].i] if run else []  # the second role, whatever the tagger calls it
+    if not between or not all(t.is_lower and t.is_alpha and t.dep_ != "det" for t in between):
         return subj
-    return name
+    return run[-1]
 
 
 def _passive_agent_of(children: list[Any]) -> Any | None:

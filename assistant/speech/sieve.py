@@ -74,7 +74,8 @@ def _is_headline(text: str, sent: SentInfo, sents: list[SentInfo]) -> bool:
     if not words:
         return False
     capital = sum(1 for w in words if w[0].isupper()) / len(words)
-    return capital >= 0.75 or (body[-1:] not in ".!?”\"’" and len(sents) > 1 and not sent.quotes)
+    return capital >= 0.75 or (body[-1:] not in ".!?”\"’:" and len(sents) > 1 and not sent.quotes)  # "X posted:"
+    # opens a block quotation, no headline
 
 
 def _named(speaker: str | None) -> bool:
