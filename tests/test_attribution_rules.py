@@ -733,3 +733,11 @@ def test_subject_joined_roles_any_second_role_and_people_nouns():
 def test_narration_filters_a_first_line_ending_in_a_colon_is_no_headline():
     text = "Finance Minister Ana Ruiz posted on X:\n\n“Today we delivered on our promise to families.”"
     assert who(text, "delivered") == ("Ana Ruiz", "direct")
+
+
+def test_speaker_lower_case_noun_the_cheerful_baker_is_no_surname():
+    text = ("Ben Marsh, a baker in Dunmore, has watched costs climb. "
+            "“People still want a loaf,” the cheerful baker said.")
+    assert who(text, "a loaf") == ("Ben Marsh", "direct")
+    text = "Vantor Steel, a steelmaker in Leeds, cut 200 jobs. The company said demand had fallen."
+    assert who(text, "demand") == ("Vantor Steel", "indirect")

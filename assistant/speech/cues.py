@@ -1004,6 +1004,12 @@ def _names_only_a_base(toks: list[Any]) -> bool:
                                for t in names)
 
 
+def _name_token(tok: Any) -> bool:
+    """``speaker_lower_case_noun``: a proper noun, unless a plain lower-case word the tagger took for a surname:
+    "the affable baker said" (not "according to ouest-france.fr")."""
+    return tok.pos_ == "PROPN" and not (tok.is_lower and tok.is_alpha)
+
+
 def _classify(text: str, head: Any, toks: list[Any], surface: str, words: tuple[str, ...], plural: bool,
               pos: int, off: int, end: int) -> Mention:
     """``speaker_*``: person, group of people, description of a person, organisation or generic source."""
@@ -1024,8 +1030,9 @@ def _classify(text: str, head: Any, toks: list[Any], surface: str, words: tuple[
         return Mention(surface, "document", pos, words, end=end)  # "The white paper said"
     if the and (low in BODY_NOUNS or low in COMPANY_NOUNS) and _names_only_a_base(toks):
         return Mention(surface, "body", pos, words, end=end)  # ``speaker_body_based``: "The Ottawa-based company"
-    if head.pos_ == "PROPN" or head.ent_type_ in ("ORG", "NORP", "GPE") or any(
-            t.pos_ == "PROPN" and not (t.lower_ in DATE_WORDS and t.ent_type_ in ("DATE", "TIME")) for t in toks):  # ``speaker_not_a_date``
+    if _name_token(head) or head.ent_type_ in ("ORG", "NORP", "GPE") or any(
+            _name_token(t) and not (t.lower_ in DATE_WORDS and t.ent_type_ in ("DATE", "TIME"))
+            for t in toks):  # ``speaker_not_a_date``
         return Mention(surface, "org", pos, words, plural=plural, end=end)
     if the and (low in BODY_NOUNS or low in COMPANY_NOUNS):
         return Mention(surface, "body", pos, words, end=end)  # "The company said", "the steelmaker said"
