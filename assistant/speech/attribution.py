@@ -32,7 +32,15 @@ Finding the cue of a sentence (speech/cues.py: ``parsed_cues`` on the spaCy pars
 - ``headline_name_label``: a line "Ruiz: Budget Will Not Raise Fares" gives the claim to Ruiz.
 - ``cue_person_object``: "grilled the bank's chief", "pressed the minister on the delays" (not "grilled steaks").
 - ``subject_next_to_verb``: of two subjects the parser gives "said" ("People like Scott, he said."), the one after
-  the comma speaks.
+  the comma speaks; an as-phrase hung on the subject ("Ruiz, as the city's mayor, argued") does not hide it.
+- ``source_frame`` / ``before_source_frame``: "That's the message from X", "So says X", "That's according to X"
+  give the frame and the sentence before it to X.
+- ``cue_in_the_words_of``: "In the words of X, …" at a start or after punctuation.
+- ``cue_clause_after_place``: "told reporters outside the courthouse that justice had been served" keeps its
+  clause; ``cue_call_object``: "called a penalty", "called a strike" are no speech ("called on the province to
+  pay" is).
+- ``subject_across_sentences``: where the parser ran two sentences together and left "said" without a subject,
+  the noun right before the verb, hung on the sentence before, is its subject.
 Who the subject is (speech/resolve.py, speech/names.py):
 - ``speaker_name``: one canonical name per person per text, the first longest "First Last" form, titles and roles
   stripped ("Russian President Vladimir Putin", "Mr Putin", "Putin" → "Vladimir Putin"); nicknames, suffixes
@@ -45,6 +53,11 @@ Who the subject is (speech/resolve.py, speech/names.py):
   named subjects are (``pronoun_they_named_pair``).
 - ``speaker_description``: "the Russian leader", "the senator" → the person whose role words match, else the most
   salient compatible speaker.
+- ``speaker_body_based``: "The Ottawa-based company" is a body, not a person; ``speaker_police_force``: "police
+  said" → the force named before; ``speaker_lower_case_noun``: "the cheerful baker" is a description, no name;
+  ``description_not_the_told``: a name told something after a description is not the description's person;
+  ``pronoun_named_group``: "The Larkspur Sisters said … they" is a plural group; ``subject_joined_roles``:
+  "Councillor and advocate X" is X; ages and roles stay as written ("The mayor").
 - ``speaker_org``: organisations and groups as written, without a leading "The" or adjectives ("The independent
   Board of Harbour Pilots" → "Board of Harbour Pilots"; later "The Courier" folds into "Harbour Courier"); generic sources ("officials", "a source") as written.
 - ``speaker_parenthesis``: "Marcia Price (D-Newport News) said" → Marcia Price.
