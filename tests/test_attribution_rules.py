@@ -741,3 +741,19 @@ def test_speaker_lower_case_noun_the_cheerful_baker_is_no_surname():
     assert who(text, "a loaf") == ("Ben Marsh", "direct")
     text = "Vantor Steel, a steelmaker in Leeds, cut 200 jobs. The company said demand had fallen."
     assert who(text, "demand") == ("Vantor Steel", "indirect")
+
+
+def test_paragraph_starts_no_parsed_sentence_runs_across_a_paragraph_break():
+    from assistant.speech.nlp import parse_chunks
+
+    text = ("WATCH: Parents react to the rink closing\n\n"
+            "The town's recreation manager, Lise Caron, said staff were pricing a temporary rink.\n\n"
+            "Photo by Dana Kerr/The Herald\n\nFire Chief Omar Reyes said the blaze began in a shed.")
+    paragraphs, pos = [], 0
+    for paragraph in text.split("\n\n"):
+        paragraphs.append((pos, pos + len(paragraph)))
+        pos += len(paragraph) + 2
+    (offset, doc), = parse_chunks(text, paragraphs)
+    assert offset == 0
+    assert not [s.text for s in doc.sents if "\n\n" in s.text.strip()]
+    assert {"The town's", "Fire Chief"} <= {s.text[:10] for s in doc.sents}
