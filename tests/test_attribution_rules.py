@@ -757,3 +757,16 @@ def test_paragraph_starts_no_parsed_sentence_runs_across_a_paragraph_break():
     assert offset == 0
     assert not [s.text for s in doc.sents if "\n\n" in s.text.strip()]
     assert {"The town's", "Fire Chief"} <= {s.text[:10] for s in doc.sents}
+
+
+def test_description_other_role_a_titled_person_is_not_the_player_described():
+    text = ("Ruth Okafor scored twice as Leeds beat Hull 3-1.\n\n"
+            "\"We were patient,\" said manager Colin Baird. \"Ruth was everywhere.\"\n\n"
+            "The 24-year-old striker said the goals had been a long time coming.")
+    assert who(text, "long time coming") == ("Ruth Okafor", "indirect")
+
+
+def test_bare_cue_no_object_a_verb_with_a_thing_for_object_is_no_cue_after_a_quote():
+    text = "\"We kept pushing,\" said captain Ella Voss. Hull added a late penalty."
+    assert who(text, "penalty") == (None, "narration")
+    assert who("\"We will be back.\" Voss said.", "back") == ("Voss", "direct")

@@ -32,7 +32,9 @@ from .lexicon import (
     PRONOUNS_FEMALE,
     PRONOUNS_MALE,
     PRONOUNS_PLURAL,
+    KIN_NOUNS,
     ROLE_NOUNS,
+    ROLES_AND_TITLES,
     ROLE_SYNONYMS,
     PLACE_WORDS,
     PERSON_NOUN_ENDING,
@@ -544,6 +546,14 @@ def _told_in(sent: SentInfo, state: State, pos: int) -> set[str]:
     return told
 
 
+def _holds_other_role(person: Person, head: str) -> bool:
+    """``description_other_role``: does the person hold a title or role ("coach", "defenceman") while the description's
+    head is another occupation noun ("winger", "teacher"; kin words such as "father" fit anyone)?"""
+    if not head.isalpha() or head in KIN_NOUNS or head in person.roles or not PERSON_NOUN_ENDING.search(head):
+        return False
+    return any(r in ROLES_AND_TITLES or len(r) > 5 and r.endswith("man") for r in person.roles)  # "defenceman"
+
+
 def _resolve_description(m: Mention, sent: SentInfo, state: State) -> str | None:
     head = m.words[-1] if m.words else ""
     want = "f" if head in FEMALE_ROLES else "m" if head in MALE_ROLES else None
@@ -572,6 +582,10 @@ def _resolve_description(m: Mention, sent: SentInfo, state: State) -> str | None
             _add_form(state, stated, m.text)
             return stated
         if aged and people:
+            # ``description_other_role``: "The 26-year-old winger said …" is not the "coach Jean-Paul Ouellet"
+            # quoted just before: a person the text gave a title is not someone described by another occupation
+            people = {k: v for k, v in people.items() if not _holds_other_role(state.people.by_key[k], head)} \
+                or people
             # ``speaker_description_person``: "the 26-year-old" points back to the person the text has just been
             # about (the nearest compatible mention), as role words do. Only an age: "the narrator" or "the chef"
             # is as often someone new (measured on PolNeAR train: other nouns took the wrong person)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from .cues import Mention, SentInfo, chunk_offset, frame_of, in_quote, is_source_frame
 from .names import clean_name
-from .lexicon import ROLE_NOUNS, TITLES
+from .lexicon import ROLE_NOUNS, TITLES, animate_noun
 from .resolve import Entry, State, learn_gender, note_mentions, resolve, resolve_person
 
 Decision = tuple  # (speaker or None, "direct" | "indirect" | "narration")
@@ -182,9 +182,13 @@ def _pure_quote(text: str, sent: SentInfo) -> bool:
 
 
 def _is_bare_cue(text: str, sent: SentInfo) -> bool:
-    """"Putin said." / "he added." with nothing else reported."""
+    """"Putin said." / "he added." with nothing else reported; ``bare_cue_no_object``: a verb with a thing as its
+    object is an act, not a cue ("The Moose added a late empty-net goal." after a quote; "he told reporters." stays
+    a cue)."""
     words = re.findall(r"[\w’'-]+", frame_of(text, sent))
-    return 2 <= len(words) <= 7
+    return 2 <= len(words) <= 7 and not any(
+        t.dep_ == "dobj" and t.pos_ == "NOUN" and not animate_noun(t.lower_) and not in_quote(sent, t.idx + chunk_offset(sent))
+        for t in sent.tokens)
 
 
 def _speaker_after(sent: SentInfo, sents: list[SentInfo], text: str, groups: dict[int, int]) -> str | None:
