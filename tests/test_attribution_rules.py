@@ -770,3 +770,23 @@ def test_bare_cue_no_object_a_verb_with_a_thing_for_object_is_no_cue_after_a_quo
     text = "\"We kept pushing,\" said captain Ella Voss. Hull added a late penalty."
     assert who(text, "penalty") == (None, "narration")
     assert who("\"We will be back.\" Voss said.", "back") == ("Voss", "direct")
+
+
+def test_organisation_local_number_a_union_branch_keeps_its_number():
+    text = ("Bus drivers in Tamworth walked off the job on Monday.\n\n"
+            "Amalgamated Transit Union Local 279 said the talks had broken down over pensions.\n\n"
+            "\"We gave them every chance,\" the union said.")
+    assert who(text, "broken down") == ("Amalgamated Transit Union Local 279", "indirect")
+    assert who(text, "every chance") == ("Amalgamated Transit Union Local 279", "direct")
+
+
+def test_union_of_workers_an_association_named_for_its_workers_is_the_union():
+    text = ("The Kelowna Nurses' Association opposed the cuts on Tuesday.\n\n"
+            "The union said staffing on night shifts was already thin.")
+    assert who(text, "staffing") == ("Kelowna Nurses' Association", "indirect")
+
+
+def test_name_plural_possessive_the_mark_inside_a_name_joins_it():
+    text = ("Members of the Elmwood Farmers’ Federation met on Monday. "
+            "The federation said the drought had cost its members a third of the harvest.")
+    assert who(text, "drought") == ("Elmwood Farmers’ Federation", "indirect")

@@ -55,6 +55,7 @@ from .lexicon import (
     SPOKEN_MEDIUM_NOUNS,
     THOUGHT_VERBS,
     TITLES,
+    UNION_BRANCH_WORDS,
     animate_noun,
     regex_alternatives,
 )
@@ -164,6 +165,9 @@ def name_runs(sent: SentInfo) -> list[tuple[list[Any], list[str]]]:
         if tok is not None and current and _surname_particle(tokens, k):
             current.append(tok)  # ``name_particles``: "Anna van der Berg"
             continue
+        if tok is not None and current and _plural_possessive_joined(current[-1], tok, tokens[k + 1]):
+            current.append(tok)  # ``name_plural_possessive``: "Alberta Teachers' Association" is one name
+            continue
         if tok is not None and current and _hyphen_joined(current[-1], tok):
             current.append(tok)  # "Park Geun-hye", "Crouse-Mays"
             continue
@@ -179,6 +183,13 @@ def name_runs(sent: SentInfo) -> list[tuple[list[Any], list[str]]]:
             runs.append((current, before))
             current = []
     return runs
+
+
+def _plural_possessive_joined(prev: Any, tok: Any, nxt: Any) -> bool:
+    """``name_plural_possessive``: the bare mark of a plural possessive inside a name joins its parts ("Ontario
+    Nurses’ Association", "Elementary Teachers' Federation"); "Teachers's" or a mark before a lower-case word do not."""
+    return tok.text in ("'", "’") and not prev.whitespace_ and prev.text.endswith("s") and nxt is not None \
+        and nxt.pos_ == "PROPN" and nxt.text[:1].isupper()
 
 
 def _hyphen_joined(prev: Any, tok: Any) -> bool:
@@ -1089,7 +1100,9 @@ def _phrase(head: Any) -> list[Any]:
         toks.extend(x for x in t.subtree)
     toks.append(head)
     for t in head.rights:
-        if t.dep_ in ("flat", "compound") or (t.dep_ == "prep" and t.lower_ in ("of", "on", "for")
+        if t.dep_ == "nummod" and t.i == head.i + 1 and head.text in UNION_BRANCH_WORDS:
+            toks.append(t)  # ``organisation_local_number``: "Amalgamated Transit Union Local 279", not "… Local"
+        elif t.dep_ in ("flat", "compound") or (t.dep_ == "prep" and t.lower_ in ("of", "on", "for")
                                                and _name_goes_on(head, t) and len(list(t.subtree)) <= 6):
             cut = _parenthesis_at(t)
             toks.extend(x for x in t.subtree if x.i < cut)

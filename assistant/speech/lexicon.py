@@ -130,6 +130,8 @@ KIN_NOUNS = frozenset(
 )
 # ``speaker_animate``: nouns for groups of people, which speak as their members do ("the groups that signed the letter said").
 GROUP_NOUNS = frozenset("group coalition organisation organization alliance association crowd audience panel jury".split())
+# ``organisation_local_number``: a union's branch is named by its number ("UFCW Local 1518", "Lodge 712").
+UNION_BRANCH_WORDS = frozenset("Local Lodge".split())
 # Verbs that name a speech act by themselves: an object or a to-infinitive is enough content ("Trump cited his
 # endorsements", "she vowed not to raise fares again", "the senator proposes allowing parents to deduct …").
 # All other speech verbs need a clause, a quotation or a colon ("added a goal" stays narration).

@@ -36,6 +36,7 @@ from .lexicon import (
     ROLE_NOUNS,
     ROLES_AND_TITLES,
     ROLE_SYNONYMS,
+    UNION_BRANCH_WORDS,
     PLACE_WORDS,
     PERSON_NOUN_ENDING,
     ORGANISATION_NAME_ENDINGS,
@@ -358,10 +359,23 @@ def _resolve_document(m: Mention, state: State) -> str | None:
 def name_head(name: str) -> str:
     """``body_by_name_head``: the word a description of an organisation repeats, lower-cased: the last word of
     its name ("Federal Competition Office" → office), or the word before its first "of", "for", "to" or "on"
-    ("Coalition for Safer Streets" → coalition, "Bank of Canada" → bank), so that "the coalition said" finds it."""
+    ("Coalition for Safer Streets" → coalition, "Bank of Canada" → bank), so that "the coalition said" finds it.
+    A union's branch is no head: "Amalgamated Transit Union Local 279" → union (``organisation_local_number``)."""
     words = name.split()
+    if len(words) >= 3 and words[-2] in UNION_BRANCH_WORDS and words[-1].isdigit():
+        words = words[:-2]
     cut = next((i for i, w in enumerate(words) if i and w.lower() in ("of", "for", "to", "on")), len(words))
     return words[cut - 1].lower()
+
+
+_WORKERS_ASSOCIATION = re.compile(r"[a-z]s['’]\s+(?:Association|Federation)\b")
+
+
+def _names_as(name: str, head: str) -> bool:
+    """Does "the <head>" describe the organisation ``name``? By its name's head (``body_by_name_head``), and
+    ``union_of_workers``: an association named for its workers is a union ("The Alberta Teachers' Association has
+    filed a grievance. The union says …")."""
+    return name_head(name) == head or head == "union" and _WORKERS_ASSOCIATION.search(name) is not None
 
 
 def _resolve_body(m: Mention, sent: SentInfo, state: State) -> str:
@@ -370,7 +384,7 @@ def _resolve_body(m: Mention, sent: SentInfo, state: State) -> str:
     head = m.words[-1] if m.words else ""
     recent = [e for e in reversed(state.timeline[-60:]) if e.kind == "group" and not e.plural and e.pos < m.pos
               and e.key[:1].isupper()]
-    best = next((e for e in recent if name_head(e.key) == head), None)
+    best = next((e for e in recent if _names_as(e.key, head)), None)
     if best is None and head in COMPANY_NOUNS:  # ``speaker_body_kind``: "the firm" → the organisation most talked of
         counts: dict[str, int] = {}
         named = [e for e in reversed(state.timeline[-60:]) if e.kind == "group" and e.pos < m.pos and e.key[:1].isupper()
