@@ -10,7 +10,8 @@ Quotation marks (speech/quotes.py): ``quote_pairs_double``, ``quote_two_apostrop
 ``quote_reversed_opener`` (”What …), ``quote_apostrophes_ignored`` (parents’, it’s, ’90s),
 ``quote_unclosed_stays_in_paragraph``, ``quote_stray_closer``.
 
-Finding the cue of a sentence (speech/cues.py: ``parsed_cues`` on the spaCy parse, ``pattern_cues`` without it):
+Finding the cue of a sentence (speech/cues.py: ``parsed_cues`` on the spaCy parse, ``pattern_cues`` without it;
+speech/nlp.py ``paragraph_starts``: no parsed sentence runs across a paragraph break):
 - ``cue_verb``: a speech verb (said, told, added, argued, stated, alleged, claimed, warned, denied, …) outside the
   quotation, with its subject as the speaker: "X said: “…”", "“…”, X said", "“…” said X", "“…,” X said, “…”".
 - ``cue_needs_content``: a cue counts only with content: a clause ("said he had", "said that"), a quotation, a
@@ -57,7 +58,10 @@ Who the subject is (speech/resolve.py, speech/names.py):
   said" → the force named before; ``speaker_lower_case_noun``: "the cheerful baker" is a description, no name;
   ``description_not_the_told``: a name told something after a description is not the description's person;
   ``pronoun_named_group``: "The Larkspur Sisters said … they" is a plural group; ``subject_joined_roles``:
-  "Councillor and advocate X" is X; ages and roles stay as written ("The mayor").
+  "Councillor and advocate X" is X; ages and roles stay as written ("The mayor"); ``description_other_role``:
+  "the 26-year-old winger" is not the coach or captain named before it; ``union_of_workers``: "the union" is the
+  "Alberta Teachers' Association" named before; ``organisation_local_number``: "Amalgamated Transit Union Local
+  279" keeps its number and is "the union"; ``name_plural_possessive``: "Ontario Nurses’ Association" is one name.
 - ``speaker_org``: organisations and groups as written, without a leading "The" or adjectives ("The independent
   Board of Harbour Pilots" → "Board of Harbour Pilots"; later "The Courier" folds into "Harbour Courier"); generic sources ("officials", "a source") as written.
 - ``speaker_parenthesis``: "Marcia Price (D-Newport News) said" → Marcia Price.
@@ -70,7 +74,8 @@ decides a sentence wins, and the sentence records its name):
   mark after an unclosed one, takes the cue found anywhere in it.
 - ``direct_cue_after``: a quotation followed in its paragraph by the sentence holding the cue ("she said", a dash
   credit). A bare "Putin said." after a sentence that ends in a quotation credits that quotation, and the bare cue
-  sentence is "direct" too: a reader takes the stray full stop for the comma of "“…”, Putin said.".
+  sentence is "direct" too: a reader takes the stray full stop for the comma of "“…”, Putin said."
+  (``bare_cue_no_object``: "Hull added a late penalty." is no bare cue: its object is a thing).
 - ``direct_after_subject``: a pure quotation right after a narration sentence whose main subject is a person the
   text names is that person's ("Mayor Ana Ruiz has backed the plan since March.\n\n“It is the only way.”").
 - ``direct_floating``: a quotation with no cue continues the previous speaker of this or the previous paragraph.
