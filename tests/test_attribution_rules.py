@@ -790,3 +790,40 @@ def test_name_plural_possessive_the_mark_inside_a_name_joins_it():
     text = ("Members of the Elmwood Farmers’ Federation met on Monday. "
             "The federation said the drought had cost its members a third of the harvest.")
     assert who(text, "drought") == ("Elmwood Farmers’ Federation", "indirect")
+
+
+def test_union_of_workers_a_police_association_is_the_union():
+    text = ("The Dunmore Police Association asked for 40 more officers on Friday.\n\n"
+            "The union said its members were exhausted.")
+    assert who(text, "exhausted") == ("Dunmore Police Association", "indirect")
+
+
+def test_description_title_abbreviation_the_councillor_is_coun_and_the_ceo_the_chief_executive():
+    text = ("Coun. Leah Brandvold, who chairs the finance committee, said the city could not afford it.\n\n"
+            "Police Chief Dan Osei disagreed.\n\n"
+            "\"Every dollar we give the police is a dollar we take from buses,\" the councillor said.")
+    assert who(text, "Every dollar") == ("Leah Brandvold", "direct")
+    text = ("Board chair Sandra Pike said the ward would close. Chief executive Martin Greeley said patients would "
+            "go to Clarenville. The CEO said an ambulance would stay in town.")
+    assert who(text, "ambulance") == ("Martin Greeley", "indirect")
+
+
+def test_of_phrase_before_comma_a_relative_clause_is_no_part_of_the_source():
+    text = "A spokesperson for Nordale Foods, which makes two of the brands, said the company was co-operating."
+    assert who(text, "co-operating") == ("A spokesperson for Nordale Foods", "indirect")
+    text = "His former partner at Lenox, Lawrence Cummings, called him a master of impossible deals."
+    assert who(text, "impossible deals")[0] != "Lenox"
+
+
+def test_organisation_name_through_of_it_is_the_whole_university():
+    text = ("The University of Northern Alberta will raise tuition by seven per cent next fall.\n\n"
+            "In a statement, it said rising costs left it no choice.")
+    assert who(text, "rising costs") == ("University of Northern Alberta", "indirect")
+
+
+def test_speaker_body_based_a_trade_noun_beside_its_base_is_the_business():
+    text = ("Carrow Resources Ltd. says a pipe failure at its Lac Noir mine released water into a creek. "
+            "The Vancouver-based miner said the spill was contained within six hours.")
+    assert who(text, "six hours") == ("Carrow Resources Ltd.", "indirect")
+    text = "Ron Baird, 58, has worked underground for 30 years. The 58-year-old miner said the shaft was unsafe."
+    assert who(text, "unsafe") == ("Ron Baird", "indirect")

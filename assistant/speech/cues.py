@@ -12,6 +12,7 @@ from typing import Any
 
 from .lexicon import (
     AS_SAID_VERBS,
+    BASED_TRADE_NOUNS,
     BODY_NOUNS,
     CENSUS_COMMON_NAMES,
     COMPANY_NOUNS,
@@ -1039,7 +1040,7 @@ def _classify(text: str, head: Any, toks: list[Any], surface: str, words: tuple[
     the = bool(words) and words[0] == "the" and head.text.islower() and not plural
     if the and head.lemma_.lower() in DOCUMENT_NOUNS:
         return Mention(surface, "document", pos, words, end=end)  # "The white paper said"
-    if the and (low in BODY_NOUNS or low in COMPANY_NOUNS) and _names_only_a_base(toks):
+    if the and (low in BODY_NOUNS or low in COMPANY_NOUNS or low in BASED_TRADE_NOUNS) and _names_only_a_base(toks):
         return Mention(surface, "body", pos, words, end=end)  # ``speaker_body_based``: "The Ottawa-based company"
     if _name_token(head) or head.ent_type_ in ("ORG", "NORP", "GPE") or any(
             _name_token(t) and not (t.lower_ in DATE_WORDS and t.ent_type_ in ("DATE", "TIME"))
@@ -1081,11 +1082,16 @@ def _left_len(tok: Any) -> int:
 
 
 def _with_of_phrase(head: Any, toks: list[Any]) -> list[Any]:
-    """"A spokeswoman for Hillary Clinton", "the Commission on Presidential Debates" (up to 6 more tokens)."""
+    """"A spokeswoman for Hillary Clinton", "the Commission on Presidential Debates" (up to 6 more tokens);
+    ``of_phrase_before_comma``: a relative clause after a comma is no part of it ("A spokesperson for Nordale Foods,
+    which makes two of the brands, said")."""
     for t in head.rights:
         if t.dep_ == "prep" and t.lower_ in ("for", "of", "on", "at") and t.i == toks[-1].i + 1:
-            sub = list(t.subtree)
-            if len(sub) <= 6 and all(x.text not in ",;" for x in sub):
+            whole = list(t.subtree)
+            sub = list(itertools.takewhile(lambda x: x.text not in ",;", whole))
+            after = whole[len(sub) + 1] if len(sub) + 1 < len(whole) else None
+            if 2 <= len(sub) <= 6 and (len(sub) == len(whole) or after is not None and after.dep_ != "appos" and
+                                       after.lower_ in ("which", "who", "whose", "that")):
                 return toks + sub
         break
     return toks

@@ -87,6 +87,10 @@ COMPANY_NOUNS = frozenset(
     "company firm business carrier airline retailer insurer lender maker manufacturer operator steelmaker automaker"
     " carmaker developer publisher broadcaster supplier distributor chain brand".split()
 )
+BASED_TRADE_NOUNS = frozenset("miner producer grocer railway railroad exporter shipper brewer refiner telco".split())
+"""``speaker_body_based``: nouns of a trade that stand for a business only beside where it is based ("The
+Vancouver-based miner said" after "Carrow Resources Ltd. says …"); alone they may be a person ("the 58-year-old
+miner")."""
 MESSAGE_NOUNS = frozenset("message advice answer reply response verdict warning plea view retort point".split())
 """``colon_frame_message``: what someone says, named as a noun before a colon and a quotation ("Her message was
 simple: “…”"); its owner speaks the quotation."""
@@ -201,7 +205,8 @@ ROLE_NOUNS = frozenset(
     businesswoman billionaire mogul actor actress singer star player coach founder author writer professor
     economist analyst lawyer attorney prosecutor sheriff general admiral officer diplomat pundit host anchor
     journalist reporter democrat republican incumbent challenger frontrunner contender politician strongman
-    owner executive manager head boss activist adviser advisor aide woman man""".split()
+    owner executive manager head boss activist adviser advisor aide woman man councillor councilor alderman
+    trustee""".split()
 )
 # A person's role or title word ("councillor", "dr"): one union, read where a word may stand for a person.
 ROLES_AND_TITLES = ROLE_NOUNS | TITLES
@@ -224,6 +229,12 @@ ROLE_SYNONYMS: dict[str, frozenset[str]] = {
     "coach": frozenset({"coach", "manager"}),  # a football club's manager is its coach: "the coach also praised …"
     "spokesperson": frozenset({"spokesperson", "spokeswoman", "spokesman"}),
     "trustee": frozenset({"trustee", "councillor"}),
+    # ``description_title_abbreviation``: "the councillor said" after "Coun. Leah Brandvold", "the CEO" after
+    # "Chief executive Martin Greeley": the description names the role the title abbreviates or spells out
+    "councillor": frozenset({"councillor", "councilor", "coun", "councilman", "councilwoman", "alderman", "ald"}),
+    "councilor": frozenset({"councillor", "councilor", "coun", "councilman", "councilwoman", "alderman", "ald"}),
+    "alderman": frozenset({"alderman", "ald", "councillor", "councilor"}),
+    "ceo": frozenset({"ceo", "executive"}),
 }
 
 ORGANISATION_NAME_ENDINGS = frozenset(

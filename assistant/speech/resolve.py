@@ -21,6 +21,7 @@ from .cues import (
 from .lexicon import (
     PERSON_EVIDENCE_TITLES,
     BODY_NOUNS,
+    BASED_TRADE_NOUNS,
     COMPANY_NOUNS,
     PUBLIC_BODY_WORDS,
     GENERIC_GROUPS,
@@ -368,13 +369,13 @@ def name_head(name: str) -> str:
     return words[cut - 1].lower()
 
 
-_WORKERS_ASSOCIATION = re.compile(r"[a-z]s['’]\s+(?:Association|Federation)\b")
+_WORKERS_ASSOCIATION = re.compile(r"(?:[a-z]s['’]?|\bPolice|\bFaculty)\s+(?:Association|Federation|Guild|Brotherhood)\b")
 
 
 def _names_as(name: str, head: str) -> bool:
     """Does "the <head>" describe the organisation ``name``? By its name's head (``body_by_name_head``), and
     ``union_of_workers``: an association named for its workers is a union ("The Alberta Teachers' Association has
-    filed a grievance. The union says …")."""
+    filed a grievance. The union says …"; "Winnipeg Police Association", "Nurses Guild")."""
     return name_head(name) == head or head == "union" and _WORKERS_ASSOCIATION.search(name) is not None
 
 
@@ -385,7 +386,8 @@ def _resolve_body(m: Mention, sent: SentInfo, state: State) -> str:
     recent = [e for e in reversed(state.timeline[-60:]) if e.kind == "group" and not e.plural and e.pos < m.pos
               and e.key[:1].isupper()]
     best = next((e for e in recent if _names_as(e.key, head)), None)
-    if best is None and head in COMPANY_NOUNS:  # ``speaker_body_kind``: "the firm" → the organisation most talked of
+    if best is None and (head in COMPANY_NOUNS or head in BASED_TRADE_NOUNS):
+        # ``speaker_body_kind``: "the firm", "the Vancouver-based miner" → the business most talked of
         counts: dict[str, int] = {}
         named = [e for e in reversed(state.timeline[-60:]) if e.kind == "group" and e.pos < m.pos and e.key[:1].isupper()
                  and (not e.plural or len(e.key.split()) >= 2)]  # "Tallow Foods" is one business, "Democrats" many
@@ -702,10 +704,19 @@ def note_mentions(sent: SentInfo, state: State) -> None:
         return  # ``page_furniture``: its names are no antecedents
     off = chunk_offset(sent)
     named_at: dict[int, str] = {}  # the last token of each person's name run → the person's key
+    inside_org = -1  # the end of the organisation name already noted whole
     for run, before in name_runs(sent) if sent.tokens else []:
         pos = run[0].idx + off
         if any(q.start <= pos < q.end and q.closed for q in sent.quotes):
             continue  # names inside a quotation are not antecedents (an unclosed stray mark does not hide them)
+        if run[0].i < inside_org:
+            continue
+        whole = _organisation_through_of(run)
+        if whole is not None:
+            inside_org = whole[-1].i + 1
+            surface = state.text[whole[0].idx + off : whole[-1].idx + len(whole[-1].text) + off]
+            state.timeline.append(Entry(sent.index, pos, _org_key(surface), "group", 0.7))
+            continue
         surface = state.text[pos : run[-1].idx + len(run[-1].text) + off]
         name, roles = clean_name(surface)
         doc = run[0].doc
@@ -745,6 +756,21 @@ def note_mentions(sent: SentInfo, state: State) -> None:
             state.timeline.append(Entry(sent.index, tok.idx + off, tok.text, "group", 1.0, plural=True))
         elif tok.tag_ == "NN" and tok.lower_ in ROLE_NOUNS and any(c.lower_ == "the" for c in tok.children):
             _note_role(sent, state, tok, off)
+
+
+def _organisation_through_of(run: list[Any]) -> list[Any] | None:
+    """``organisation_name_through_of``: "The University of Northern Alberta will raise tuition. … it said" is the
+    university, not "University": an organisation the parser tagged whole goes on through its "of" into the next
+    capitalised run (the tokens of the entity from the run on), and is noted once."""
+    doc = run[0].doc
+    ent = next((e for e in doc.ents if e.start <= run[0].i < e.end), None)
+    if ent is None or ent.label_ != "ORG" or ent.end <= run[-1].i + 1:
+        return None
+    rest = doc[run[-1].i + 1 : ent.end]
+    if not rest or rest[0].lower_ not in ("of", "for", "on") or not all(
+            t.text[:1].isupper() or t.lower_ in ("of", "and", "the", "for", "on", "&") for t in rest):
+        return None
+    return list(run) + list(rest)
 
 
 def _named_group(run: list[Any]) -> str | None:
