@@ -827,3 +827,17 @@ def test_speaker_body_based_a_trade_noun_beside_its_base_is_the_business():
     assert who(text, "six hours") == ("Carrow Resources Ltd.", "indirect")
     text = "Ron Baird, 58, has worked underground for 30 years. The 58-year-old miner said the shaft was unsafe."
     assert who(text, "unsafe") == ("Ron Baird", "indirect")
+
+
+def test_description_not_the_told_the_patient_of_a_passive_tell_is_not_the_speaker():
+    text = ("Justice Amrita Sandhu read her decision on Tuesday.\n\n"
+            "Muir was told by the judge that he would stay on the registry for life.")
+    assert who(text, "registry") == ("Amrita Sandhu", "indirect")
+    text = "Gerald Muir, 61, stood in the dock. Muir was told by the judge that he would stay on the registry."
+    assert who(text, "registry")[0] != "Gerald Muir"
+
+
+def test_person_of_place_a_name_then_of_and_a_town_is_the_person():
+    assert who("Grain grower Jan de Vries of Lacombe said costs had risen every year.", "costs") == \
+        ("Jan de Vries", "indirect")
+    assert who("The Bank of Canada said rates would hold.", "rates") == ("Bank of Canada", "indirect")

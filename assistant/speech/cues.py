@@ -1134,6 +1134,9 @@ def _name_goes_on(head: Any, prep: Any) -> bool:
         return True
     if head.pos_ != "PROPN" or head.ent_type_ in ("PERSON", "GPE") or not head.text[:1].isupper():
         return False
+    name = head.doc[head.left_edge.i : head.i + 1]
+    if looks_person(name.text) or any(t.text in NAME_PARTICLES for t in name):
+        return False  # ``person_of_place``: "Grain grower Jan de Vries of Lacombe said" is de Vries, not "… of Lacombe"
     cut = _parenthesis_at(prep)
     words = [x for x in prep.subtree if prep.i < x.i < cut and x.is_alpha]
     return bool(words) and all(w.text[:1].isupper() or w.lower_ in ("of", "and", "the", "for", "on") for w in words)

@@ -235,6 +235,7 @@ ROLE_SYNONYMS: dict[str, frozenset[str]] = {
     "councilor": frozenset({"councillor", "councilor", "coun", "councilman", "councilwoman", "alderman", "ald"}),
     "alderman": frozenset({"alderman", "ald", "councillor", "councilor"}),
     "ceo": frozenset({"ceo", "executive"}),
+    "judge": frozenset({"judge", "justice"}),  # "the judge said" after "Justice Amrita Sandhu"
 }
 
 ORGANISATION_NAME_ENDINGS = frozenset(

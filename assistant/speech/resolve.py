@@ -548,11 +548,13 @@ def _role_words(words: tuple[str, ...]) -> set[str]:
 
 def _told_in(sent: SentInfo, state: State, pos: int) -> set[str]:
     """``description_not_the_told``: the people named as a verb's object after a description in its own sentence are
-    others, the ones told or asked: "The coach told Hart that he would start." is not Hart speaking (a name in the
+    others, the ones told or asked: "The coach told Hart that he would start." is not Hart speaking, nor is Muir in
+    "Muir was told by the judge that …" (a name in the
     reported clause may be the speaker's own: "The Vermont senator said … supporters of Sanders")."""
     off = chunk_offset(sent)
     spans = [(t.left_edge.idx + off, t.idx + len(t.text) + off) for t in sent.tokens
-             if t.dep_ in ("dobj", "dative") and t.pos_ == "PROPN" and t.head.pos_ == "VERB" and t.idx + off > pos]
+             if t.pos_ == "PROPN" and t.head.pos_ == "VERB" and (t.dep_ in ("dobj", "dative") and t.idx + off > pos
+                                                                or t.dep_ == "nsubjpass" and _has_agent(t.head))]
     told = set()
     for e in reversed(state.timeline):
         if e.sent != sent.index:
@@ -560,6 +562,11 @@ def _told_in(sent: SentInfo, state: State, pos: int) -> set[str]:
         if e.kind == "person" and any(a <= e.pos < b for a, b in spans):
             told.add(e.key)
     return told
+
+
+def _has_agent(verb: Any) -> bool:
+    """``description_not_the_told``, passive: in "Muir was told by the judge that …" Muir is the one told."""
+    return any(c.dep_ == "agent" for c in verb.children)
 
 
 def _holds_other_role(person: Person, head: str) -> bool:
