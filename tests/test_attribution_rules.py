@@ -841,3 +841,8 @@ def test_person_of_place_a_name_then_of_and_a_town_is_the_person():
     assert who("Grain grower Jan de Vries of Lacombe said costs had risen every year.", "costs") == \
         ("Jan de Vries", "indirect")
     assert who("The Bank of Canada said rates would hold.", "rates") == ("Bank of Canada", "indirect")
+
+
+def test_person_by_elected_title_an_mla_before_a_rare_first_name_is_a_person():
+    text = "Cariboo North MLA Eulalie Vantreight was blunt: \"This budget forgets the north.\""
+    assert who(text, "forgets") == ("Eulalie Vantreight", "direct")

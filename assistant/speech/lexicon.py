@@ -348,10 +348,12 @@ HONORIFICS = frozenset("mr mrs ms mx miss dr prof sen rep gov pres gen lt col ca
 # before it (names.clean_name).
 NAME_PARTICLES = frozenset("van von der den de del della di da du dos das ter ten bin ibn".split())
 PERSON_EVIDENCE_TITLES = frozenset(
-    "mr mrs ms miss dr sen rep gov president senator governor coun const cst cpl sgt det insp supt".split()
+    """mr mrs ms miss dr sen rep gov president senator governor coun const cst cpl sgt det insp supt
+    mp mpp mla mna mha mayor councillor councilor alderman""".split()
 )
 """Titles that make the name after them a person whatever the tagger says, with the abbreviated ranks and offices
-of Canadian news ("Const. Rajiv Dhillon", "Coun. Margaret Oyelaran", "Cpl. Janelle Tran")."""
+of Canadian news ("Const. Rajiv Dhillon", "Coun. Margaret Oyelaran", "Cpl. Janelle Tran") and its elected offices
+(``person_by_elected_title``: "Gulf Islands MLA Rosalind Achebe was blunt: “…”", "Mayor Ingrid Solheim")."""
 # Participles that stand before a role ("the ousted chairman"), so that the role still names a person.
 ROLE_PARTICIPLES = frozenset("fired ousted embattled retired acting outgoing incoming disgraced jailed".split())
 # Verbs that make a first line a headline, not a name ("Putin says …").
