@@ -846,3 +846,25 @@ def test_person_of_place_a_name_then_of_and_a_town_is_the_person():
 def test_person_by_elected_title_an_mla_before_a_rare_first_name_is_a_person():
     text = "Cariboo North MLA Eulalie Vantreight was blunt: \"This budget forgets the north.\""
     assert who(text, "forgets") == ("Eulalie Vantreight", "direct")
+
+
+def test_letter_signed_the_writer_of_a_letter_speaks_its_sentences():
+    text = ("Letters to the editor\n\n"
+            "Re: Library cuts Sunday hours (May 2)\n\n"
+            "Closing on Sundays punishes working families. The board says it has no money, but it found money for a logo.\n\n"
+            "Hanna Lindqvist, Brantwood\n\n"
+            "Re: Potholes\n\n"
+            "My street has not been paved since 1998.\n\n"
+            "Owen Tack, Paris")
+    assert who(text, "punishes") == ("Hanna Lindqvist", "indirect")
+    assert who(text, "The board says") == ("The board", "indirect")  # a cue of its own keeps its speaker
+    assert who(text, "paved") == ("Owen Tack", "indirect")
+    assert who(text, "Re: Potholes") == (None, "narration")
+    assert who(text, "Owen Tack, Paris") == (None, "narration")
+
+
+def test_letter_signed_an_article_with_a_name_line_is_no_letter():
+    text = ("Closing on Sundays will cut costs, the library board said.\n\n"
+            "The branches will open on Saturdays instead.\n\n"
+            "Hanna Lindqvist, Brantwood")
+    assert who(text, "Saturdays") == (None, "narration")

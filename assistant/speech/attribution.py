@@ -81,6 +81,8 @@ decides a sentence wins, and the sentence records its name):
 - ``direct_floating``: a quotation with no cue continues the previous speaker of this or the previous paragraph.
 - ``transcript_label``: "WALLACE: Let's start …" gives its paragraph to the labelled speaker.
 - ``indirect_cued``: reported speech without marks ("X said he…", "according to X", "X told NBC that…").
+- ``letter_signed``: in a text marked as a letter to the editor ("LETTER: …", "Letters to the editor"), the
+  sentences before a signature line ("Gordon Baptiste, Surrey") with no speaker of their own are the signer's.
 - ``narration_filters``: headlines, bylines, author bio lines, "Editor's note", "Follow X on Twitter" are
   narration; short scare quotes (“fake news”) in a sentence without a cue are not quotations.
 """

@@ -44,6 +44,7 @@ class Context:
     members: dict[int, list[int]]  # group root → its sentences that have a cue of their own, in order
     block: tuple[str, int] | None = None  # ``colon_intro``: (speaker, paragraph) of a block quotation
     quoted: dict[int, bool] = field(default_factory=dict)
+    signers: dict[int, str] | None = None  # ``letter_signed``: sentence index → the letter's signer
 
     def has_quote(self, sent: SentInfo) -> bool:
         """A real quotation in the sentence (not a scare quote), or a cue misplaced inside marks."""
@@ -417,6 +418,44 @@ def bare_cue_after_quote(sent: SentInfo, ctx: Context) -> Decision | None:
     return None
 
 
+_LETTER_MARK = re.compile(r"^\W*(?:LETTERS?\b|Letters?(?: to the [Ee]ditor)?\s*[:—–-]|Letters to the [Ee]ditor\b|"
+                          r"(?:Dear|To the) [Ee]ditor\b)")
+"""``letter_signed``: what marks a text as a letter to the editor: its title or its first paragraph ("LETTER: …",
+"Letters to the editor", "Dear Editor,")."""
+
+
+def letter_signers(text: str, sents: list[SentInfo]) -> dict[int, str]:
+    """``letter_signed``: in a text marked as a letter (``_LETTER_MARK``), each sentence before a signature line (a
+    paragraph that is only a name and a place or affiliation, "Gordon Baptiste, Surrey") → that name: the writer of
+    a letter speaks its sentences. A letters page holds several letters, each closed by its own signature."""
+    if not sents or not _LETTER_MARK.match(text.lstrip()) and not _LETTER_MARK.match(text[sents[0].start : sents[0].end]):
+        return {}
+    signers: dict[int, str] = {}
+    pending: list[int] = []
+    for sent in sents:
+        alone = (sent.index == 0 or sents[sent.index - 1].paragraph != sent.paragraph) and \
+            (sent.index + 1 == len(sents) or sents[sent.index + 1].paragraph != sent.paragraph)
+        match = _CREDIT_LINE.match(text[sent.start : sent.end].strip()) if alone and not sent.quotes else None
+        line = text[sent.start : sent.end].strip()
+        if match is not None and pending and not line.endswith(".") and not match.group("name").isupper():
+            for k in pending:
+                signers[k] = match.group("name")
+            pending = []
+        else:
+            pending.append(sent.index)
+    return signers
+
+
+def letter_signed(sent: SentInfo, ctx: Context) -> Decision | None:
+    """``letter_signed``: a sentence of a letter that no earlier rule gave a speaker is its signer's."""
+    if ctx.signers is None:
+        ctx.signers = letter_signers(ctx.text, ctx.sents)
+    name = ctx.signers.get(sent.index)
+    if name is None or sent.furniture or re.match(r"\W*Re\b", ctx.text[sent.start : sent.end]):
+        return None  # "Re: Bus fares (March 3)" names the article a letter answers
+    return resolve_person(Mention(name, "person", sent.start), ctx.state), "indirect"
+
+
 def narration(sent: SentInfo, ctx: Context) -> Decision | None:  # noqa: ARG001 - the rule that always decides
     return None, "narration"
 
@@ -443,6 +482,8 @@ RULES: list[Rule] = [
     Rule("quotation_unattributed", quotation_unattributed, "“Nobody knows,” reads a sign on the door."),
     Rule("indirect_cued", indirect_cued, "Mayor Jane Doe said the bridge would close."),
     Rule("bare_cue_after_quote", bare_cue_after_quote, "“We will build it.” Putin said."),
+    Rule("letter_signed", letter_signed,
+         "LETTER: Tolls are unfair\n\nCommuters pay for a bridge the region uses.\n\nGordon Baptiste, Surrey"),
     Rule("narration", narration, "The bridge opened in 1932."),
 ]
 """The sieve, in order: the first rule that decides a sentence wins."""
