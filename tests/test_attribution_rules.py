@@ -868,3 +868,11 @@ def test_letter_signed_an_article_with_a_name_line_is_no_letter():
             "The branches will open on Saturdays instead.\n\n"
             "Hanna Lindqvist, Brantwood")
     assert who(text, "Saturdays") == (None, "narration")
+
+
+def test_speaker_team_the_team_is_the_plural_team_name_before_it():
+    text = ("The Regina Roughriders released quarterback Dale Okonkwo on Monday. "
+            "The team said it would sign a replacement this week.")
+    assert who(text, "replacement") == ("The Regina Roughriders", "indirect")
+    text = "The Liberals won the riding. The team said the campaign had worked."
+    assert who(text, "campaign had worked")[0] != "The Liberals"

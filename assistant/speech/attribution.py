@@ -61,7 +61,11 @@ Who the subject is (speech/resolve.py, speech/names.py):
   "Councillor and advocate X" is X; ages and roles stay as written ("The mayor"); ``description_other_role``:
   "the 26-year-old winger" is not the coach or captain named before it; ``union_of_workers``: "the union" is the
   "Alberta Teachers' Association" named before; ``organisation_local_number``: "Amalgamated Transit Union Local
-  279" keeps its number and is "the union"; ``name_plural_possessive``: "Ontario Nurses’ Association" is one name.
+  279" keeps its number and is "the union"; ``name_plural_possessive``: "Ontario Nurses’ Association" is one name;
+  ``speaker_team``: "the team said" is the team named just before ("The Calgary Stampeders");
+  ``description_title_abbreviation``: "the councillor" is "Coun. X", "the CEO" the chief executive, "the judge"
+  Justice X; ``organisation_name_through_of``: "it" after "The University of Northern Alberta" is the whole name;
+  ``person_of_place``: "Jan de Vries of Lacombe" is de Vries; ``person_by_elected_title``: "MLA X", "Mayor X".
 - ``speaker_org``: organisations and groups as written, without a leading "The" or adjectives ("The independent
   Board of Harbour Pilots" → "Board of Harbour Pilots"; later "The Courier" folds into "Harbour Courier"); generic sources ("officials", "a source") as written.
 - ``speaker_parenthesis``: "Marcia Price (D-Newport News) said" → Marcia Price.

@@ -87,6 +87,10 @@ COMPANY_NOUNS = frozenset(
     "company firm business carrier airline retailer insurer lender maker manufacturer operator steelmaker automaker"
     " carmaker developer publisher broadcaster supplier distributor chain brand".split()
 )
+TEAM_NOUNS = frozenset("team club".split())
+TEAM_NAME_ENDINGS = frozenset("FC United City Club Athletic Rovers Wanderers".split())
+"""``speaker_team``: "the team said" / "the club said" is the sports team named just before: a plural name ("The
+Calgary Stampeders", "Toronto Maple Leafs") or one ending in a club word ("Northfield United", "Leeds FC")."""
 BASED_TRADE_NOUNS = frozenset("miner producer grocer railway railroad exporter shipper brewer refiner telco".split())
 """``speaker_body_based``: nouns of a trade that stand for a business only beside where it is based ("The
 Vancouver-based miner said" after "Carrow Resources Ltd. says …"); alone they may be a person ("the 58-year-old

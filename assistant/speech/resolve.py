@@ -23,6 +23,8 @@ from .lexicon import (
     BODY_NOUNS,
     BASED_TRADE_NOUNS,
     COMPANY_NOUNS,
+    TEAM_NAME_ENDINGS,
+    TEAM_NOUNS,
     PUBLIC_BODY_WORDS,
     GENERIC_GROUPS,
     INANIMATE_NOUNS,
@@ -399,6 +401,12 @@ def _resolve_body(m: Mention, sent: SentInfo, state: State) -> str:
         if counts:
             top = max(counts.values())
             best = next(e for e in named if counts.get(e.key) == top)  # the most recent of the most mentioned
+    if best is None and head in TEAM_NOUNS:
+        # ``speaker_team``: "The Calgary Stampeders fired their coach. The team said …" is the team named just before
+        best = next((e for e in reversed(state.timeline[-30:]) if e.kind == "group" and e.pos < m.pos
+                     and e.sent >= sent.index - 5 and e.key[:1].isupper() and len(_org_words(e.key)) >= 2
+                     and e.key not in state.people.by_key
+                     and (e.plural or e.key.split()[-1] in TEAM_NAME_ENDINGS)), None)
     if best is None:
         return as_written(m.text)
     _add_form(state, best.key, m.text)
