@@ -311,11 +311,15 @@ _CREDIT_LINE = re.compile(
 manager, Brightway Builders" (up to two comma-separated parts: a role, an organisation)."""
 
 
+def _paragraph_alone(sent: SentInfo, sents: list[SentInfo]) -> bool:
+    """Is the sentence a paragraph of its own?"""
+    return (sent.index == 0 or sents[sent.index - 1].paragraph != sent.paragraph) and \
+        (sent.index + 1 == len(sents) or sents[sent.index + 1].paragraph != sent.paragraph)
+
+
 def credit_line_name(text: str, sent: SentInfo, sents: list[SentInfo]) -> str | None:
     """The name on a credit line that is a paragraph of its own right after a paragraph that is only quotation."""
-    alone = (sent.index == 0 or sents[sent.index - 1].paragraph != sent.paragraph) and \
-        (sent.index + 1 == len(sents) or sents[sent.index + 1].paragraph != sent.paragraph)
-    if not alone or sent.index == 0 or sent.quotes:
+    if not _paragraph_alone(sent, sents) or sent.index == 0 or sent.quotes:
         return None
     before = sents[sent.index - 1]
     if not before.quotes or not _pure_quote(text, before):
@@ -433,10 +437,8 @@ def letter_signers(text: str, sents: list[SentInfo]) -> dict[int, str]:
     signers: dict[int, str] = {}
     pending: list[int] = []
     for sent in sents:
-        alone = (sent.index == 0 or sents[sent.index - 1].paragraph != sent.paragraph) and \
-            (sent.index + 1 == len(sents) or sents[sent.index + 1].paragraph != sent.paragraph)
-        match = _CREDIT_LINE.match(text[sent.start : sent.end].strip()) if alone and not sent.quotes else None
         line = text[sent.start : sent.end].strip()
+        match = _CREDIT_LINE.match(line) if _paragraph_alone(sent, sents) and not sent.quotes else None
         if match is not None and pending and not line.endswith(".") and not match.group("name").isupper():
             for k in pending:
                 signers[k] = match.group("name")
