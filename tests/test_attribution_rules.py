@@ -540,8 +540,8 @@ def test_cue_reply_back_shooting_back_is_no_speech():
 
 
 def test_subject_next_to_verb_the_pronoun_after_the_comma_speaks():
-    text = "Mayor Tom Reyes spoke to reporters on Monday. People like Scott, he said."
-    assert who(text, "People like Scott") == ("Tom Reyes", "indirect")
+    text = "Mayor Tom Reyes spoke to reporters on Monday. People like Okafor, he said."
+    assert who(text, "People like Okafor") == ("Tom Reyes", "indirect")
 
 
 def test_subject_next_to_verb_a_name_and_its_apposition_stay_one_speaker():
@@ -593,7 +593,7 @@ def test_headline_name_label_titles_sections_and_corrections_are_narration():
 def test_cue_as_said_as_reported_by_credits_the_agent():
     text = "As reported by the Western Ledger, the former minister was warned of the risk in 2019."
     assert who(text, "former minister") == ("Western Ledger", "indirect")
-    assert who("In the earlier interviews, it was a different story.", "story") == (None, "narration")
+    assert who("In the later rounds, it was a different matter.", "matter") == (None, "narration")
 
 
 def test_cue_person_object_questioning_or_attacking_someone_for_something_is_said():

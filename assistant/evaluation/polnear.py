@@ -212,7 +212,7 @@ def _appositive_names(gold: str) -> list[str]:
 
 def same_speaker(ours: str | None, gold: str | None) -> bool:
     """Last names agree, or one is the acronym of the other ("The HPA" / "Harbour Pilots Authority"), or ours is
-    the name the gold gives in apposition to a description ("The state's campaign chairman, Phil Lovas,")."""
+    the name the gold gives in apposition to a description ("The county's party chairwoman, Ida Brandt,")."""
     if not ours or not gold:
         return False
     a, b = last_name(ours), last_name(gold)

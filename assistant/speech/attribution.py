@@ -18,7 +18,7 @@ speech/nlp.py ``paragraph_starts``: no parsed sentence runs across a paragraph b
   colon, "accused X of …", or content before it ("…, X said"). "added a goal", "the index added 0.4 per cent",
   "reported receiving" and "is said to be" stay narration.
 - ``cue_speech_act``: verbs that name a speech act need only an object ("cited his endorsements", "vowed not to
-  repeat it", "called the charges unsubstantiated", "spoke of the legacy").
+  repeat it", "called the claims baseless", "spoke of the legacy").
 - ``cue_negated``: "did not answer my calls", "it declined to comment" are narration; a speech verb inside
   a relative clause ("a birther who has claimed …") does not make the sentence speech.
 - ``cue_according_to``: "according to X" → X.   ``cue_passive_quoted``: "X was quoted as saying …" → X.
@@ -27,12 +27,12 @@ speech/nlp.py ``paragraph_starts``: no parsed sentence runs across a paragraph b
 - ``cue_inside_marks``: misplaced marks around the cue itself (`… to blame, “Putin said through a translator”.`).
 - ``cue_cross_check``: when the parse gives the verb a far or quoted subject, a name right before the verb
   ("…, Harbour Master Ida Roe said, …"), an appositive ("Lund, a veteran pilot, said") or "said X" wins.
-- ``colon_intro``: "Sanders made the following comment:" introduces the next paragraph.
+- ``colon_intro``: "Okafor made the following comment:" introduces the next paragraph.
 - ``cue_as_said``: "…, as police have said", "As reported by the Ledger, …" frame the clause they stand in.
 - ``cue_occasion_frame``: "In a statement issued Tuesday, Ruiz was more cautious …" reports what Ruiz said there.
 - ``headline_name_label``: a line "Ruiz: Budget Will Not Raise Fares" gives the claim to Ruiz.
 - ``cue_person_object``: "grilled the bank's chief", "pressed the minister on the delays" (not "grilled steaks").
-- ``subject_next_to_verb``: of two subjects the parser gives "said" ("People like Scott, he said."), the one after
+- ``subject_next_to_verb``: of two subjects the parser gives "said" ("People like Okafor, he said."), the one after
   the comma speaks; an as-phrase hung on the subject ("Ruiz, as the city's mayor, argued") does not hide it.
 - ``source_frame`` / ``before_source_frame``: "That's the message from X", "So says X", "That's according to X"
   give the frame and the sentence before it to X.

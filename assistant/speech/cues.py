@@ -406,7 +406,7 @@ def _occasion_frame_cue(text: str, sent: SentInfo) -> list[Cue]:
         return []
     subj = next((c for c in root.children if c.dep_ in _SUBJ), None)
     if subj is None or not _usable(sent, subj) or not _can_speak(subj) or subj.lower_ in ("it", "this", "there"):
-        return []  # "In the earlier interviews, it was a different story."
+        return []  # "In the later rounds, it was a different matter."
     mention = _mention(text, sent, subj)
     if mention.kind not in ("person", "pronoun", "description", "org", "body"):
         return []
@@ -414,7 +414,7 @@ def _occasion_frame_cue(text: str, sent: SentInfo) -> list[Cue]:
 
 
 def _colon_cue(text: str, sent: SentInfo) -> list[Cue]:
-    """``colon_intro``: "Sanders made the following comment:" introduces the next paragraph's quotation."""
+    """``colon_intro``: "Okafor made the following comment:" introduces the next paragraph's quotation."""
     root = next((t for t in sent.tokens if t.dep_ == "ROOT"), None)
     subj = next((c for c in root.children if c.dep_ in _SUBJ), None) if root is not None else None
     if subj is None or in_quote(sent, subj.idx + chunk_offset(sent)):
@@ -688,7 +688,7 @@ def _role_then_name(subjects: list[Any]) -> Any | None:
 
 
 def _subject_after_comma(subjects: list[Any], verb: Any) -> Any | None:
-    """``subject_next_to_verb``: in "People like Scott, he said." the parser may give "said" two subjects, the
+    """``subject_next_to_verb``: in "People like Okafor, he said." the parser may give "said" two subjects, the
     content's noun and the pronoun after the comma: the one right after a comma (or an "as") and right before the
     verb speaks."""
     first, last = subjects[0], subjects[-1]
@@ -774,7 +774,7 @@ def _has_content(sent: SentInfo, tok: Any, children: list[Any], lemma: str) -> b
     speaker = _can_speak(_subject(tok))
     if speaker and lemma in SPEECH_ACTS and any(c.dep_ in ("dobj", "xcomp") for c in children) and \
             not _denied_a_player(lemma, children):
-        return True  # ``cue_speech_act``: "Trump cited his own endorsements", "vowed not to repeat it"
+        return True  # ``cue_speech_act``: "Ruiz cited her own endorsements", "vowed not to repeat it"
     objects = any(c.dep_ == "dobj" for c in children)
     if lemma in PERSON_OBJECT_VERBS:
         return speaker and _someone_for_something(children, PERSON_OBJECT_VERBS[lemma])
@@ -785,7 +785,7 @@ def _has_content(sent: SentInfo, tok: Any, children: list[Any], lemma: str) -> b
         return True  # ``cue_instruction``: "Ms. Obi told her staff to draft a new bill"
     if speaker and lemma == "call" and any(c.dep_ in ("oprd", "xcomp", "ccomp") for c in children) and \
             any(c.dep_ == "dobj" for c in children):
-        return True  # "The campaign called the charges unsubstantiated"
+        return True  # "The campaign called the claims baseless"
     if lemma in ("speak", "talk") and any(c.dep_ == "prep" and c.lower_ in ("of", "about") for c in children):
         return True  # "Lund spoke of the harbour’s history"
     if lemma == "call" and not objects and any(c.dep_ == "prep" and c.lower_ in ("for", "on") for c in children):
@@ -1002,7 +1002,7 @@ def _body_behind(head: Any) -> Any | None:
             obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
             if obj is None or lemma not in DOCUMENT_NOUNS and (obj.ent_type_ == "PERSON" or looks_person(
                     " ".join(t.text for t in obj.subtree))):
-                continue  # "a spokeswoman for Hillary Clinton" is not Clinton speaking
+                continue  # "a spokeswoman for Mayor Ana Ruiz" is not Ruiz speaking
             if obj.pos_ in ("PROPN", "PRON") or obj.ent_type_ or obj.lemma_.lower() in BODY_NOUNS:
                 return obj
     return None
@@ -1082,7 +1082,7 @@ def _left_len(tok: Any) -> int:
 
 
 def _with_of_phrase(head: Any, toks: list[Any]) -> list[Any]:
-    """"A spokeswoman for Hillary Clinton", "the Commission on Presidential Debates" (up to 6 more tokens);
+    """"A spokeswoman for Mayor Ana Ruiz", "the Commission on Harbour Safety" (up to 6 more tokens);
     ``of_phrase_before_comma``: a relative clause after a comma is no part of it ("A spokesperson for Nordale Foods,
     which makes two of the brands, said")."""
     for t in head.rights:

@@ -140,7 +140,7 @@ KIN_NOUNS = frozenset(
 GROUP_NOUNS = frozenset("group coalition organisation organization alliance association crowd audience panel jury".split())
 # ``organisation_local_number``: a union's branch is named by its number ("UFCW Local 1518", "Lodge 712").
 UNION_BRANCH_WORDS = frozenset("Local Lodge".split())
-# Verbs that name a speech act by themselves: an object or a to-infinitive is enough content ("Trump cited his
+# Verbs that name a speech act by themselves: an object or a to-infinitive is enough content ("Ruiz cited her
 # endorsements", "she vowed not to raise fares again", "the senator proposes allowing parents to deduct …").
 # All other speech verbs need a clause, a quotation or a colon ("added a goal" stays narration).
 SPEECH_ACTS = frozenset(
