@@ -1112,7 +1112,7 @@ def _phrase(head: Any) -> list[Any]:
                                                and _name_goes_on(head, t) and len(list(t.subtree)) <= 6):
             cut = _parenthesis_at(t)
             toks.extend(x for x in t.subtree if x.i < cut)
-    entity = next((e for e in head.doc.ents if e.start <= head.i < e.end), None) if head.ent_type_ == "ORG" else None
+    entity = entity_of(head) if head.ent_type_ == "ORG" else None
     if entity is not None and entity.end - head.i <= 7:  # ``organisation_entity_span``: "Alliance to Reclaim Our Schools"
         toks.extend(itertools.takewhile(lambda x: x.is_alpha or x.text in ("&", "-"), head.doc[head.i + 1 : entity.end]))
     toks = sorted(set(toks), key=lambda t: t.i)
@@ -1124,6 +1124,13 @@ def _phrase(head: Any) -> list[Any]:
     while end + 1 < len(toks) and toks[end + 1].i == toks[end].i + 1:
         end += 1
     return toks[start : end + 1]
+
+
+def entity_of(tok: Any) -> Any | None:
+    """The named-entity span the tagger put ``tok`` in, or None."""
+    if not tok.ent_type_:
+        return None
+    return next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
 
 
 def _name_goes_on(head: Any, prep: Any) -> bool:

@@ -218,6 +218,7 @@ FEMALE_ROLES = frozenset(
     "spokeswoman chairwoman congresswoman businesswoman actress queen princess councilwoman woman".split()
 )
 MALE_ROLES = frozenset("spokesman chairman congressman businessman king prince councilman man".split())
+_COUNCILLOR = frozenset({"councillor", "councilor", "coun", "councilman", "councilwoman", "alderman", "ald"})
 # Role words that stand for each other: "the Russian leader" matches "Russian President Vladimir Putin".
 ROLE_SYNONYMS: dict[str, frozenset[str]] = {
     "leader": frozenset({"president", "premier", "chancellor", "minister", "king", "queen", "leader", "head"}),
@@ -235,8 +236,8 @@ ROLE_SYNONYMS: dict[str, frozenset[str]] = {
     "trustee": frozenset({"trustee", "councillor"}),
     # ``description_title_abbreviation``: "the councillor said" after "Coun. Leah Brandvold", "the CEO" after
     # "Chief executive Martin Greeley": the description names the role the title abbreviates or spells out
-    "councillor": frozenset({"councillor", "councilor", "coun", "councilman", "councilwoman", "alderman", "ald"}),
-    "councilor": frozenset({"councillor", "councilor", "coun", "councilman", "councilwoman", "alderman", "ald"}),
+    "councillor": _COUNCILLOR,
+    "councilor": _COUNCILLOR,
     "alderman": frozenset({"alderman", "ald", "councillor", "councilor"}),
     "ceo": frozenset({"ceo", "executive"}),
     "judge": frozenset({"judge", "justice"}),  # "the judge said" after "Justice Amrita Sandhu"

@@ -14,6 +14,7 @@ from .cues import (
     Mention,
     SentInfo,
     chunk_offset,
+    entity_of,
     in_quote,
     is_person_run,
     name_runs,
@@ -778,7 +779,7 @@ def _organisation_through_of(run: list[Any]) -> list[Any] | None:
     university, not "University": an organisation the parser tagged whole goes on through its "of" into the next
     capitalised run (the tokens of the entity from the run on), and is noted once."""
     doc = run[0].doc
-    ent = next((e for e in doc.ents if e.start <= run[0].i < e.end), None)
+    ent = entity_of(run[0])
     if ent is None or ent.label_ != "ORG" or ent.end <= run[-1].i + 1:
         return None
     rest = doc[run[-1].i + 1 : ent.end]

@@ -325,11 +325,18 @@ def credit_line_name(text: str, sent: SentInfo, sents: list[SentInfo]) -> str | 
     if not before.quotes or not _pure_quote(text, before):
         return None
     line = text[sent.start : sent.end].strip()
+    name = _line_name(line)
+    marked = line[:1] in "—–―-" or "(@" in line or "," in line  # a dash, a handle or an affiliation says "credit"
+    return name if marked else None
+
+
+def _line_name(line: str) -> str | None:
+    """The name a line holds when it holds only a name and what describes it (``_CREDIT_LINE``); "REGIONAL
+    WORRIES." and "Rising Tensions." are section headings."""
     m = _CREDIT_LINE.match(line)
     if m is None or m.group("name").isupper() or line.endswith("."):
-        return None  # "REGIONAL WORRIES." and "Rising Tensions." are section headings
-    marked = line[:1] in "—–―-" or "(@" in line or "," in line  # a dash, a handle or an affiliation says "credit"
-    return m.group("name") if marked else None
+        return None
+    return m.group("name")
 
 
 def credit_line(sent: SentInfo, ctx: Context) -> Decision | None:
@@ -437,11 +444,11 @@ def letter_signers(text: str, sents: list[SentInfo]) -> dict[int, str]:
     signers: dict[int, str] = {}
     pending: list[int] = []
     for sent in sents:
-        line = text[sent.start : sent.end].strip()
-        match = _CREDIT_LINE.match(line) if _paragraph_alone(sent, sents) and not sent.quotes else None
-        if match is not None and pending and not line.endswith(".") and not match.group("name").isupper():
+        name = _line_name(text[sent.start : sent.end].strip()) if _paragraph_alone(sent, sents) and not sent.quotes \
+            else None
+        if name is not None and pending:
             for k in pending:
-                signers[k] = match.group("name")
+                signers[k] = name
             pending = []
         else:
             pending.append(sent.index)
