@@ -470,7 +470,7 @@ def test_colon_name_label_a_name_before_the_colon_speaks_the_quotation():
 
 
 def test_colon_name_label_a_headline_or_a_label_is_no_name():
-    assert who("Trump Addresses Munich Attack: ‘This Cannot Continue.’", "Continue")[0] is None
+    assert who("Okafor Addresses Harbour Fire: ‘This Cannot Continue.’", "Continue")[0] is None
     assert who("RED STATES OUTNUMBER BLUE STATES - Jeffrey M. Jones: “More states lean one way.”", "lean")[0] \
         is None
     assert who("Update: “The road is open.”", "road") == (None, "narration")

@@ -479,7 +479,7 @@ def _colon_label_cue(text: str, sent: SentInfo, frame: list[Any]) -> list[Cue]:
     mention = _mention(text, sent, run)
     size = len(clean_name(mention.text)[0].split())
     if mention.kind not in ("person", "org") or size > 3 or size == 1 and run.ent_type_ != "PERSON":
-        return []  # a headline: "Elizabeth Warren Hammers Wells Fargo CEO: ‘…’", "Trump Addresses Munich Attack: …"
+        return []  # a headline: "Senator Hammers Bank CEO: ‘…’", "Premier Addresses Flood Crisis: …"
     lead = text[sent.start : run.left_edge.idx + off].split()
     label = text[sent.start : words[-1].idx + off]
     if len(lead) > 3 or "<" in label or any(w.isupper() and len(w) > 3 for w in label.split()):

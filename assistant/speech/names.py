@@ -94,7 +94,7 @@ def clean_name(surface: str) -> tuple[str, list[str]]:
         words[-1] = _POSSESSIVE.sub("", words[-1])
     stop = next((k for k, w in enumerate(words) if k > 0 and w.lower() in HEADLINE_VERBS), None)
     if stop is not None:
-        words = words[:stop]  # a title-case headline run: "Obama Says African-American Museum …" → "Obama"
+        words = words[:stop]  # a title-case headline run: "Ruiz Says Harbour Museum …" → "Ruiz"
     roles: list[str] = []
     while len(words) > 1 and words[0].lower() in _FUNCTION_WORDS:
         words.pop(0)  # "But Trump", "When Putin" (a sentence-initial word tagged as part of the name)
