@@ -876,3 +876,62 @@ def test_speaker_team_the_team_is_the_plural_team_name_before_it():
     assert who(text, "replacement") == ("The Regina Roughriders", "indirect")
     text = "The Liberals won the riding. The team said the campaign had worked."
     assert who(text, "campaign had worked")[0] != "The Liberals"
+
+
+def test_title_local_office_trustee_reeve_and_warden_are_titles():
+    text = ("The board voted 7-2 for the ban.\n\n"
+            "Trustee Min-jun Park, one of the two who voted against, said the division should have waited.")
+    assert who(text, "should have waited") == ("Min-jun Park", "indirect")
+    assert who("Reeve Ed Mulder said the township agreed.", "township") == ("Ed Mulder", "indirect")
+
+
+def test_organisation_acronym_expansion_the_acronym_spells_the_whole_name():
+    text = ("In a statement, Fisheries, Oceans and Coast Guard Canada (FOCGC) said the closure would last a month.\n\n"
+            "FOCGC said patrols would continue.")
+    assert who(text, "closure would last") == ("Fisheries, Oceans and Coast Guard Canada", "indirect")
+    assert who(text, "patrols would continue") == ("Fisheries, Oceans and Coast Guard Canada", "indirect")
+    text = "The Prairie Bakery and Confectionery Workers (PBCW) Local 12 said its members voted to strike."
+    assert who(text, "voted to strike") == ("Prairie Bakery and Confectionery Workers Local 12", "indirect")
+
+
+def test_organisation_acronym_expansion_needs_the_letters_to_match():
+    text = "Dana Roe (NDP) said the plan would fail."
+    assert who(text, "plan would fail") == ("Dana Roe", "indirect")
+
+
+def test_organisation_civic_of_the_city_of_a_place_is_one_body():
+    text = ("The Town of Canmore said the bridge would reopen on Friday.\n\n"
+            "The town said crews had worked through the night.")
+    assert who(text, "bridge would reopen") == ("Town of Canmore", "indirect")
+    assert who(text, "crews had worked") == ("Town of Canmore", "indirect")
+
+
+def test_body_by_name_head_the_service_and_the_college():
+    text = ("The Yukon Avalanche Service said the risk was high.\n\n"
+            "“Stay off the slopes,” the service said.\n\n"
+            "Northshore College will cut 40 programs. The college said enrolment had fallen by half.")
+    assert who(text, "Stay off the slopes") == ("Yukon Avalanche Service", "direct")
+    assert who(text, "enrolment had fallen") == ("Northshore College", "indirect")
+
+
+def test_acronym_then_one_word_is_one_name():
+    text = "NB Power warned customers to expect outages through the weekend."
+    assert who(text, "expect outages") == ("NB Power", "indirect")
+    text = "RCMP Sgt. Dana Lee said the road was closed."
+    assert who(text, "road was closed") == ("Dana Lee", "indirect")
+
+
+def test_company_not_union_the_company_is_the_employer():
+    text = ("Workers at Corvane Foods walked off the job on Monday. Teamsters Local 987 said the offer was too low. "
+            "The union said members would picket in shifts. Corvane Foods said its offer was fair. "
+            "The company said the plant would keep running.")
+    assert who(text, "members would picket") == ("Teamsters Local 987", "indirect")
+    assert who(text, "plant would keep running") == ("Corvane Foods", "indirect")
+
+
+def test_description_public_agency_the_agency_is_the_government_body_named_before():
+    text = ("Health Canada recalled two brands of infant cereal on Friday.\n\n"
+            "The agency said no illnesses had been reported.")
+    assert who(text, "no illnesses") == ("Health Canada", "indirect")
+    text = "Corvid Labs Inc. lost its appeal. The agency said the ruling would stand."
+    assert who(text, "ruling would stand")[0] != "Corvid Labs Inc."

@@ -65,7 +65,11 @@ Who the subject is (speech/resolve.py, speech/names.py):
   ``speaker_team``: "the team said" is the team named just before ("The Calgary Stampeders");
   ``description_title_abbreviation``: "the councillor" is "Coun. X", "the CEO" the chief executive, "the judge"
   Justice X; ``organisation_name_through_of``: "it" after "The University of Northern Alberta" is the whole name;
-  ``person_of_place``: "Jan de Vries of Lacombe" is de Vries; ``person_by_elected_title``: "MLA X", "Mayor X".
+  ``person_of_place``: "Jan de Vries of Lacombe" is de Vries; ``person_by_elected_title``: "MLA X", "Mayor X";
+  ``description_public_agency``: "the agency" after "Health Canada"; ``company_not_union``: "the company" is never
+  the union; ``title_local_office``: "Trustee X", "Reeve X" are people.
+- ``organisation_acronym_expansion``: "Immigration, Refugees and Citizenship Canada (IRCC)" is one name, as its
+  acronym spells it; ``organisation_civic_of``: "The City of Ottawa"; ``acronym_then_one_word``: "OC Transpo".
 - ``speaker_org``: organisations and groups as written, without a leading "The" or adjectives ("The independent
   Board of Harbour Pilots" → "Board of Harbour Pilots"; later "The Courier" folds into "Harbour Courier"); generic sources ("officials", "a source") as written.
 - ``speaker_parenthesis``: "Marcia Price (D-Newport News) said" → Marcia Price.

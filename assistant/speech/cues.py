@@ -15,6 +15,7 @@ from .lexicon import (
     BASED_TRADE_NOUNS,
     BODY_NOUNS,
     CENSUS_COMMON_NAMES,
+    CIVIC_NAME_HEADS,
     COMPANY_NOUNS,
     COMPARISON_VERBS,
     DATE_WORDS,
@@ -1137,8 +1138,8 @@ def _name_goes_on(head: Any, prep: Any) -> bool:
     """``organisation_name_with_preposition``: "the Coalition for Safer Streets", "the Bank of Canada": an
     organisation's name goes on through "of", "on" or "for" when the parser tagged it an organisation, or when the
     head is a capitalised name word (not a person's) and every word after the preposition is capitalised too."""
-    if head.ent_type_ == "ORG":
-        return True
+    if head.ent_type_ == "ORG" or head.text in CIVIC_NAME_HEADS and head.i > 0 and head.doc[head.i - 1].lower_ == "the":
+        return True  # ``organisation_civic_of``: "The City of Ottawa"
     if head.pos_ != "PROPN" or head.ent_type_ in ("PERSON", "GPE") or not head.text[:1].isupper():
         return False
     name = head.doc[head.left_edge.i : head.i + 1]

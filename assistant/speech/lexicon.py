@@ -79,8 +79,11 @@ OFFICE_NOUNS = frozenset(["office"])
 BODY_NOUNS = frozenset(
     """company firm group agency office ministry department authority council government club team party union
     bank board committee commission court university hospital school police newspaper network magazine station campaign
-    association coalition alliance federation institute foundation society organization organisation league""".split()
+    association coalition alliance federation institute foundation society organization organisation league
+    service college city town""".split()
 )
+"""``body_by_name_head`` also reads "the service" (BC Wildfire Service), "the college" (Red River College) and "the
+city" / "the town" (``organisation_civic_of``: the City of Ottawa) as the body named before them."""
 # ``speaker_body_kind``: nouns that describe a business of any name ("the firm said" after "Norvik Shipping will
 # sell …"): they resolve to the organisation the text talks about most, where no organisation's name ends in them.
 COMPANY_NOUNS = frozenset(
@@ -140,6 +143,21 @@ KIN_NOUNS = frozenset(
 GROUP_NOUNS = frozenset("group coalition organisation organization alliance association crowd audience panel jury".split())
 # ``organisation_local_number``: a union's branch is named by its number ("UFCW Local 1518", "Lodge 712").
 UNION_BRANCH_WORDS = frozenset("Local Lodge".split())
+COMPANY_NAME_ENDINGS = frozenset("inc corp corporation co ltd llc plc limited holdings".split())
+"""The legal endings of a company's name ("Carrow Resources Ltd."): such a body is no government agency."""
+PUBLIC_AGENCY_NOUNS = frozenset("agency department ministry".split())
+PUBLIC_AGENCY_WORDS = frozenset(
+    """Canada Health Environment Wildfire Service Services Agency Department Ministry Bureau Administration Commission
+    Authority Office Federal National Statistics Parks Revenue Transport Fisheries""".split()
+)
+"""``description_public_agency``: "the agency", "the department" and "the ministry" describe a government body
+whose name need not hold the word ("Health Canada issued a recall … The agency said", "Immigration, Refugees and
+Citizenship Canada said … the department said"): the latest body named in the last few sentences with one of these
+words in its name, or an acronym ("the FBI"), never a company, a union or a person."""
+CIVIC_NAME_HEADS = frozenset("City Town Village Township Municipality County District Region Province Government".split())
+"""``organisation_civic_of``: a capitalised word for a government before "of" and a place is one body's name,
+"The City of Ottawa said" (not "City"), "the Town of Canmore", "the Government of Nunavut", although the tagger
+labels the whole a place."""
 # Verbs that name a speech act by themselves: an object or a to-infinitive is enough content ("Ruiz cited her
 # endorsements", "she vowed not to raise fares again", "the senator proposes allowing parents to deduct …").
 # All other speech verbs need a clause, a quotation or a colon ("added a goal" stays narration).
@@ -188,9 +206,13 @@ TITLES = frozenset(
     congressman congresswoman councilman councilwoman councillor councilor detective officer inspector
     superintendent deputy assistant acting former fired late then first lady senators representatives reps
     governors presidents ministers candidate nominee
-    coun const cst cpl insp supt det ald alderman mp mpp mla"""
+    coun const cst cpl insp supt det ald alderman mp mpp mla trustee reeve warden ag"""
     .split()
 )
+"""Words written before a person's name as their title. ``title_local_office``: the elected offices of Canadian
+school boards and rural councils are titles too ("Trustee Sung-min Park said", "Reeve Ed Mulder", "Warden Ana
+Brun": a hyphenated first name in no list is no reason to keep "Trustee" as part of the name); "AG" (attorney
+general) is one before a surname ("AG Mukasey"), where another acronym is part of the name ("OC Transpo")."""
 TITLE_ABBREVIATIONS = frozenset(
     "col lt sgt capt cmdr maj hon supt det insp coun const cst cpl ald msgr atty pvt brig amb asst mme".split()
 )

@@ -6,7 +6,7 @@ The rules are named in the docstring of ``assistant/attribution.py`` and tested 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .cues import (
@@ -21,9 +21,13 @@ from .cues import (
 )
 from .lexicon import (
     PERSON_EVIDENCE_TITLES,
+    TITLES,
     BODY_NOUNS,
     BASED_TRADE_NOUNS,
+    COMPANY_NAME_ENDINGS,
     COMPANY_NOUNS,
+    PUBLIC_AGENCY_NOUNS,
+    PUBLIC_AGENCY_WORDS,
     TEAM_NAME_ENDINGS,
     TEAM_NOUNS,
     PUBLIC_BODY_WORDS,
@@ -47,7 +51,16 @@ from .lexicon import (
     ORGANISATION_KIND_PREFIXES,
     animate_noun,
 )
-from .names import People, Person, clean_name, drop_role_prefix, gender_of
+from .names import (
+    People,
+    Person,
+    acronym_expansion,
+    acronym_name_at,
+    clean_name,
+    drop_role_prefix,
+    gender_of,
+    spelled_acronym,
+)
 
 
 @dataclass
@@ -299,6 +312,14 @@ def resolve(m: Mention, sent: SentInfo, state: State) -> str | None:
     if m.kind == "generic" and m.text[1:].islower() and len(words) >= 2 and words[0] in _DETERMINERS and \
             not animate_noun(_head_word(m, state.text)):
         return None  # ``speaker_animate`` at a sentence start: "His promises …", "The bias …" (not "His ex-wife")
+    if m.kind in ("person", "org"):
+        start = state.text.rfind(m.text, 0, m.pos + len(m.text))
+        name_start = start + 4 if start >= 0 and state.text.startswith(("The ", "the "), start) else start
+        spelled = acronym_name_at(state.text, name_start) if start >= 0 else None
+        expanded = spelled[2] if spelled is not None else \
+            acronym_expansion(state.text, start, start + len(m.text)) if start >= 0 else None
+        if expanded is not None:  # ``organisation_acronym_expansion``: "Immigration, Refugees and Citizenship Canada (IRCC)"
+            return _resolve_org(replace(m, text=expanded, kind="org"), state)
     if m.kind == "person" and clean_name(m.text)[0].lower() in state.named_orgs:
         return _resolve_org(m, state)  # ``organisation_by_kind_noun``: "Harbourline said" after "the operator Harbourline"
     if m.kind == "person":
@@ -378,8 +399,33 @@ _WORKERS_ASSOCIATION = re.compile(r"(?:[a-z]s['’]?|\bPolice|\bFaculty)\s+(?:As
 def _names_as(name: str, head: str) -> bool:
     """Does "the <head>" describe the organisation ``name``? By its name's head (``body_by_name_head``), and
     ``union_of_workers``: an association named for its workers is a union ("The Alberta Teachers' Association has
-    filed a grievance. The union says …"; "Winnipeg Police Association", "Nurses Guild")."""
-    return name_head(name) == head or head == "union" and _WORKERS_ASSOCIATION.search(name) is not None
+    filed a grievance. The union says …"; "Winnipeg Police Association", "Nurses Guild"), and so is one named for
+    workers or with a branch number ("United Warehouse and Logistics Workers Local 117", ``company_not_union``)."""
+    return name_head(name) == head or head == "union" and _union_name(name)
+
+
+_UNION_NAME_WORDS = frozenset("Workers Employees Teamsters Guild Brotherhood".split()) | UNION_BRANCH_WORDS
+
+
+def _union_name(name: str) -> bool:
+    """``company_not_union``: a workers' organisation is never "the company", the employer it bargains with ("The
+    United Warehouse Workers Local 117 said … The company said it has contingency plans" is the grocer)."""
+    return bool(set(name.split()) & _UNION_NAME_WORDS) or _WORKERS_ASSOCIATION.search(name) is not None
+
+
+PUBLIC_AGENCY_REACH = 3
+"""Sentences back within which "the agency" looks for the government body it describes (the body is named in the
+sentence before or in the lead paragraph; further back, "the agency" is as often one the text has not named)."""
+
+
+def _public_agency(name: str, state: State) -> bool:
+    """``description_public_agency``: is ``name`` a government body "the agency" may describe?"""
+    words = name.split()
+    if name in state.people.by_key or _union_name(name) or words[-1].lower().rstrip(".") in COMPANY_NAME_ENDINGS or \
+            not words[-1][:1].isupper():  # "A Government Accountability Office report" is a document
+        return False
+    return bool(set(w.strip(",") for w in words) & PUBLIC_AGENCY_WORDS) or \
+        len(words) == 1 and name.isupper() and 2 <= len(name) <= 5
 
 
 def _resolve_body(m: Mention, sent: SentInfo, state: State) -> str:
@@ -397,11 +443,14 @@ def _resolve_body(m: Mention, sent: SentInfo, state: State) -> str:
         for e in named:
             if e.key in state.people.by_key:
                 continue  # a company is never a person: "the company said" after three sentences of a union leader
-            if not {w.lower() for w in e.key.split()} & (BODY_NOUNS | PUBLIC_BODY_WORDS):  # not a public body
+            if not {w.lower() for w in e.key.split()} & (BODY_NOUNS | PUBLIC_BODY_WORDS) and not _union_name(e.key):
                 counts[e.key] = counts.get(e.key, 0) + 1
         if counts:
             top = max(counts.values())
             best = next(e for e in named if counts.get(e.key) == top)  # the most recent of the most mentioned
+    if best is None and head in PUBLIC_AGENCY_NOUNS:
+        best = next((e for e in recent if e.sent >= sent.index - PUBLIC_AGENCY_REACH and _public_agency(e.key, state)),
+                    None)
     if best is None and head in TEAM_NOUNS:
         # ``speaker_team``: "The Calgary Stampeders fired their coach. The team said …" is the team named just before
         best = next((e for e in reversed(state.timeline[-30:]) if e.kind == "group" and e.pos < m.pos
@@ -660,7 +709,10 @@ def _most_mentioned(state: State, n: int = 50) -> list[Person]:
 
 
 def _org_words(name: str) -> list[str]:
-    return [w for w in re.findall(r"[\w’'&.-]+", name) if w.lower() not in ("the",)]
+    """The words of an organisation's name, a comma inside it kept ("Immigration, Refugees and Citizenship
+    Canada")."""
+    words = [w for w in re.findall(r"[\w’'&.,-]+", name) if w.lower() not in ("the",)]
+    return [w.rstrip(",") if k == len(words) - 1 else w for k, w in enumerate(words) if w != ","]
 
 
 def drop_kind_prefix(words: list[str], sentence_initial: bool) -> list[str]:
@@ -682,6 +734,16 @@ def _sentence_initial(text: str, pos: int) -> bool:
     return re.search(r"(?:^|[.!?:]\s|\n)[\s\"“‘'(]*$", text[:pos]) is not None
 
 
+def _titled_person(words: list[str]) -> bool:
+    """``title_local_office``: a title and a name of two or three words that the tagger took for an organisation
+    is a person: "Trustee Min-jun Park, one of the two who voted against, said …" (not "Premier Tech", one word
+    after the title, nor "Chief Justice Commission", an organisation's ending)."""
+    rest = words[1:]
+    return words[0].rstrip(".").lower() in TITLES and 2 <= len(rest) <= 3 and \
+        all(w[:1].isupper() and w[1:2].islower() for w in rest) and \
+        rest[-1].lower().rstrip(".") not in ORGANISATION_NAME_ENDINGS and not is_organisation_name(" ".join(rest))
+
+
 def _resolve_org(m: Mention, state: State) -> str:
     """``speaker_org``: orgs without a leading "The"; a shorter later form folds into an earlier longer one."""
     words = _org_words(m.text)
@@ -692,6 +754,8 @@ def _resolve_org(m: Mention, state: State) -> str:
         words = drop_kind_prefix(words, _sentence_initial(state.text, state.text.rfind(first, 0, m.pos + 1)))
     if m.kind == "generic" or not words or not words[0][:1].isupper():
         return as_written(m.text)
+    if _titled_person(words):
+        return resolve_person(m, state)
     cleaned = clean_name(m.text)[0]
     if len(cleaned.split()) <= 3 and state.people.lookup(cleaned) is not None:
         return resolve_person(m, state)  # also "Police chief Wendell Ames" tagged as an organisation  # a known person's surname the parser did not tag as a person
@@ -721,6 +785,7 @@ def note_mentions(sent: SentInfo, state: State) -> None:
     off = chunk_offset(sent)
     named_at: dict[int, str] = {}  # the last token of each person's name run → the person's key
     inside_org = -1  # the end of the organisation name already noted whole
+    noted_to = -1  # the same, as a character offset, for a name its acronym spells
     for run, before in name_runs(sent) if sent.tokens else []:
         pos = run[0].idx + off
         if any(q.start <= pos < q.end and q.closed for q in sent.quotes):
@@ -733,7 +798,15 @@ def note_mentions(sent: SentInfo, state: State) -> None:
             surface = state.text[whole[0].idx + off : whole[-1].idx + len(whole[-1].text) + off]
             state.timeline.append(Entry(sent.index, pos, _org_key(surface), "group", 0.7))
             continue
-        surface = state.text[pos : run[-1].idx + len(run[-1].text) + off]
+        end = run[-1].idx + len(run[-1].text) + off
+        if pos < noted_to or spelled_acronym(state.text, pos, end):
+            continue  # ``organisation_acronym_expansion``: "(IRCC)" after the name it spells is that body again
+        spelled = acronym_name_at(state.text, pos)
+        if spelled is not None:
+            noted_to = spelled[1]
+            state.timeline.append(Entry(sent.index, pos, _org_key(spelled[2]), "group", 0.7))
+            continue
+        surface = state.text[pos:end]
         name, roles = clean_name(surface)
         doc = run[0].doc
         if run[0].i > 0 and doc[run[0].i - 1].text[:1].isupper() and doc[run[0].i - 1].pos_ == "ADJ":
