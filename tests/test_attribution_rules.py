@@ -935,3 +935,11 @@ def test_description_public_agency_the_agency_is_the_government_body_named_befor
     assert who(text, "no illnesses") == ("Health Canada", "indirect")
     text = "Corvid Labs Inc. lost its appeal. The agency said the ruling would stand."
     assert who(text, "ruling would stand")[0] != "Corvid Labs Inc."
+
+
+def test_organisation_acronym_expansion_a_long_run_of_capitals_ends_at_once():
+    from assistant.speech.names import acronym_expansion, acronym_name_at
+
+    headline = " ".join(["TRUMP SAYS HE WILL WIN EVERY STATE AND MORE"] * 12) + " (ABCDEFG is not spelled)"
+    assert acronym_name_at(headline, 0) is None  # matched word by word: a split-every-way pattern never returned
+    assert acronym_expansion(headline, 0, 40) is None

@@ -45,6 +45,8 @@ def test_header_is_skipped_but_offsets_index_the_full_text() -> None:
         ("He said “it is over”. Then he left.", ["He said “it is over”.", "Then he left."]),
         ("He said “it is over.” Then he left.", ["He said “it is over.”", "Then he left."]),
         ("She met J. K. Rowling at 9 a.m. on Monday.", None),
+        ("It hit 35 C. “Stay inside,” she said.", ["It hit 35 C.", "“Stay inside,” she said."]),  # temperature_unit
+        ("Highs near -4 F. Winds calm.", ["Highs near -4 F.", "Winds calm."]),
         ("Growth was 3.5 per cent. Prices rose.", ["Growth was 3.5 per cent.", "Prices rose."]),
         ("He wears No. 5 for the club.", None),
         ("His niece, state Del. Marcia Price, spoke.", None),

@@ -12,7 +12,8 @@ Sentence boundaries are found by small rules (measured against pysbd on the trap
 - a run of ``.``, ``!``, ``?`` or ``…`` plus any closing quotes/brackets (``.”``, ``”.``, ``?)``) followed by white
   space and something that can start a sentence (capital, digit, opening quote or bracket);
 - a missing space: ``idea.I don’t``, ``he said.Evidence`` (a lower-case word, a full stop, then a capitalised word);
-- not after a title (``Mr.``, ``Dr.``, ``Sen.``), an initial (``J. K. Rowling``), ``No. 5``, ``Jan. 5``;
+- not after a title (``Mr.``, ``Dr.``, ``Sen.``), an initial (``J. K. Rowling``), ``No. 5``, ``Jan. 5``; a
+  temperature's unit is no initial (``above 35 C. “We saw …``);
 - after ambiguous abbreviations (``U.S.``, ``a.m.``, ``Inc.``, ``etc.``) only when the next word usually starts a
   sentence (``The``, ``He``, ``But``…) or the text ends;
 - never inside ``?” he said`` (the next word is lower case) or a decimal (``3.5``).
@@ -182,6 +183,8 @@ def _abbreviation_blocks(text: str, punct_start: int, rest: str) -> bool:
     opener = next_word.lower() in _OPENERS
     if "." in word:  # U.S., a.m., Ph.D, e.g
         return not opener
+    if len(word) == 1 and word in "CF" and re.search(r"\d\s?[CF]$", window):
+        return False  # ``temperature_unit``: "temperatures above 35 C. “We saw …”" (degrees, not an initial)
     if len(word) == 1 and word.isupper():
         return True  # an initial: J. K. Rowling
     if bare in _NEVER_END:
