@@ -943,3 +943,10 @@ def test_organisation_acronym_expansion_a_long_run_of_capitals_ends_at_once():
     headline = " ".join(["TRUMP SAYS HE WILL WIN EVERY STATE AND MORE"] * 12) + " (ABCDEFG is not spelled)"
     assert acronym_name_at(headline, 0) is None  # matched word by word: a split-every-way pattern never returned
     assert acronym_expansion(headline, 0, 40) is None
+
+
+def test_document_bulletin_a_notice_a_body_posts_speaks_for_it():
+    text = ("The Prairie Nurses Union said talks had stalled.\n\n"
+            "A bargaining update posted by the union on Friday says the employer also proposed cutting sick days.")
+    assert who(text, "proposed cutting") == ("Prairie Nurses Union", "indirect")
+    assert who("A bulletin on the fridge says wages are low.", "wages are low") == (None, "narration")

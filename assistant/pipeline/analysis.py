@@ -30,7 +30,7 @@ from .. import settings
 from ..errors import AssistantError, printable
 from ..schema import Document, Progress
 
-ANALYSIS_VERSION = "2026-12-04.5"
+ANALYSIS_VERSION = "2026-12-04.6"
 """The version of what turns a text into sentences and speakers (splitter and attribution rules).
 
 A stored analysis is reused by ``build`` and ``add`` only under the same version. Bump it whenever a change to

@@ -47,8 +47,11 @@ THOUGHT_VERBS = frozenset(
 # ``speaker_document``: documents speak for whoever issued them ("A statement from the ministry said …").
 DOCUMENT_NOUNS = frozenset(
     "statement report paper study survey letter memo release filing document analysis video ad book article poll"
-    .split()
+    " bulletin newsletter notice advisory update".split()
 )
+"""Written or recorded texts, which speak only for whoever issued them. ``document_bulletin``: the notices a body
+posts are documents too: "A bargaining update posted by the union says the company proposed …" is the union's,
+and never "the company" from inside what it says."""
 # ``cue_clause_after_medium``: where or how something was said, when the parser hangs the "that" clause on it
 # ("said in an email that crews were working", "told reporters at a news conference that …").
 SPOKEN_MEDIUM_NOUNS = frozenset("interview conference briefing speech call radio television podcast hearing".split())
