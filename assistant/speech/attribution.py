@@ -69,7 +69,8 @@ Who the subject is (speech/resolve.py, speech/names.py):
   ``description_public_agency``: "the agency" after "Health Canada"; ``company_not_union``: "the company" is never
   the union; ``title_local_office``: "Trustee X", "Reeve X" are people.
 - ``organisation_acronym_expansion``: "Immigration, Refugees and Citizenship Canada (IRCC)" is one name, as its
-  acronym spells it; ``organisation_civic_of``: "The City of Ottawa"; ``acronym_then_one_word``: "OC Transpo".
+  acronym spells it; ``organisation_civic_of``: "The City of Ottawa"; ``acronym_then_one_word``: "OC Transpo";
+  ``document_bulletin``: "A bargaining update posted by the union says …" is the union's.
 - ``speaker_org``: organisations and groups as written, without a leading "The" or adjectives ("The independent
   Board of Harbour Pilots" → "Board of Harbour Pilots"; later "The Courier" folds into "Harbour Courier"); generic sources ("officials", "a source") as written.
 - ``speaker_parenthesis``: "Marcia Price (D-Newport News) said" → Marcia Price.
