@@ -146,8 +146,9 @@ KIN_NOUNS = frozenset(
 GROUP_NOUNS = frozenset("group coalition organisation organization alliance association crowd audience panel jury".split())
 # ``organisation_local_number``: a union's branch is named by its number ("UFCW Local 1518", "Lodge 712").
 UNION_BRANCH_WORDS = frozenset("Local Lodge".split())
-COMPANY_NAME_ENDINGS = frozenset("inc corp corporation co ltd llc plc limited holdings".split())
-"""The legal endings of a company's name ("Carrow Resources Ltd."): such a body is no government agency."""
+UNION_NAME_WORDS = frozenset("Workers Employees Teamsters Guild Brotherhood".split()) | UNION_BRANCH_WORDS
+"""``company_not_union``: words that make a name a workers' organisation's ("United Warehouse and Logistics Workers
+Local 117"), which is "the union" and never "the company"."""
 PUBLIC_AGENCY_NOUNS = frozenset("agency department ministry".split())
 PUBLIC_AGENCY_WORDS = frozenset(
     """Canada Health Environment Wildfire Service Services Agency Department Ministry Bureau Administration Commission
@@ -268,8 +269,11 @@ ROLE_SYNONYMS: dict[str, frozenset[str]] = {
     "judge": frozenset({"judge", "justice"}),  # "the judge said" after "Justice Amrita Sandhu"
 }
 
-ORGANISATION_NAME_ENDINGS = frozenset(
-    """energy inc corp corporation co ltd llc plc holdings group foods motors airlines airways media news times post
+COMPANY_NAME_ENDINGS = frozenset("inc corp corporation co ltd llc plc limited holdings".split())
+"""The legal endings of a company's name ("Carrow Resources Ltd."): such a body is no government agency
+(``description_public_agency``)."""
+ORGANISATION_NAME_ENDINGS = COMPANY_NAME_ENDINGS | frozenset(
+    """energy group foods motors airlines airways media news times post
     press network council union party association committee commission agency institute foundation society bank
     board authority ministry department office club league steel oil gas power mining shipping logistics systems
     technologies pharmaceuticals telecom capital partners industries""".split()

@@ -309,18 +309,20 @@ def is_description(speaker: str) -> bool:
     return len(words) >= 2 and words[0].lower() in _DESCRIPTION_OPENERS and not words[1][:1].isupper()
 
 
-_ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Za-z]{1,7})\)")
 _ACRONYM_BEFORE = re.compile(r"([A-Z][\w’'&,\s-]{3,120}?)\s*\(([A-Z][A-Za-z]{1,7})\)\s+$")
 _NAME_CONNECTORS = frozenset("and of the for on & de du des la et".split())
+_NAME_THEN_ACRONYM = re.compile(
+    r"(?:(?:[A-Z][\w’'&-]*|and|of|&|the|for|on)(?![\w’'&-])|,|\s)+?(?=\s*\(([A-Z][A-Za-z]{1,7})\))")
+"""Whole words only (no split inside a word), so that a long run of capitals cannot make the match backtrack."""
+_BRANCH_AFTER = re.compile(r"\)\s+((?:Local|Lodge)\s+\d+)\b")
 
 
 def _acronym_start(text: str, end: int, acronym: str) -> int | None:
     """Where the name ending at ``end`` begins whose capitalised words (or their hyphenated parts) spell
     ``acronym``, walking back over connectors and commas; None when no run of the text spells it."""
-    words = list(re.finditer(r"[\w’'&-]+|,", text[max(0, end - 160) : end]))
     base = max(0, end - 160)
     parts, firsts = "", ""  # the initials with and without the parts of hyphenated words ("Thompson-Nicola")
-    for hit in reversed(words):
+    for hit in reversed(list(re.finditer(r"[\w’'&-]+|,", text[base:end]))):
         word = hit.group(0)
         if word == "," or word.lower() in _NAME_CONNECTORS:
             continue
@@ -335,17 +337,34 @@ def _acronym_start(text: str, end: int, acronym: str) -> int | None:
     return None
 
 
-def acronym_expansion(text: str, start: int, end: int) -> str | None:
+def acronym_name_at(text: str, pos: int) -> tuple[int, int, str] | None:
     """``organisation_acronym_expansion``: an organisation's name is the run of words its acronym in parentheses
     spells. The parse cuts such names at a comma or an "and": "Immigration, Refugees and Citizenship Canada (IRCC)
-    said" is not "Citizenship Canada", and a branch written after the acronym keeps the name before it: "The United
-    Warehouse and Logistics Workers (UWLW) Local 117 said" is "United Warehouse and Logistics Workers Local 117".
-    ``start``/``end`` bound the mention as the parse found it; None when no acronym is beside it."""
-    after = _ACRONYM_AFTER.match(text, end)
-    if after is not None:
-        begin = _acronym_start(text, end, after.group(1))
-        if begin is not None and begin < start:
-            return " ".join(text[begin:end].split())
+    said" is not "Citizenship Canada". Here: the whole name around a mention that starts at ``pos`` and whose words
+    run on to such an acronym (a leading "The" aside), with a branch written after the acronym ("… Workers (UWLW)
+    Local 117"), as (start, end, name); None when the words from ``pos`` reach no acronym that spells them."""
+    hit = _NAME_THEN_ACRONYM.match(text, pos)
+    if hit is None:
+        return None
+    name_end = len(text[: hit.end()].rstrip(" ,"))
+    begin = _acronym_start(text, name_end, hit.group(1))
+    if begin is None or begin > pos and text[pos:begin].strip().lower() != "the":
+        return None
+    name, end = " ".join(text[begin:name_end].split()), name_end
+    branch = _BRANCH_AFTER.match(text, text.index(")", name_end))
+    if branch is not None:
+        name, end = f"{name} {branch.group(1)}", branch.end(1)
+    return begin, end, name
+
+
+def acronym_expansion(text: str, start: int, end: int) -> str | None:
+    """``organisation_acronym_expansion`` for the mention ``text[start:end]`` as the parse found it: the name
+    ``acronym_name_at`` finds from it, or, for a branch written after the acronym ("The United Warehouse and
+    Logistics Workers (UWLW) Local 117 said", where the parse keeps "Local 117"), the spelled name before it and the
+    branch. None when no acronym is beside it."""
+    spelled = acronym_name_at(text, start)
+    if spelled is not None:
+        return spelled[2]
     before = _ACRONYM_BEFORE.search(text[max(0, start - 160) : start])
     if before is not None and text[start:start + 1].isupper():
         name_end = max(0, start - 160) + before.end(1)
@@ -362,27 +381,3 @@ def spelled_acronym(text: str, start: int, end: int) -> bool:
     if not (re.fullmatch(r"[A-Z][A-Za-z]{1,7}", acronym) and text[start - 1 : start] == "(" and text[end : end + 1] == ")"):
         return False
     return _acronym_start(text, len(text[: start - 1].rstrip()), acronym) is not None
-
-
-_NAME_THEN_ACRONYM = re.compile(
-    r"(?:(?:[A-Z][\w’'&-]*|and|of|&|the|for|on)(?![\w’'&-])|,|\s)+?(?=\s*\(([A-Z][A-Za-z]{1,7})\))")
-"""Whole words only (no split inside a word), so that a long run of capitals cannot make the match backtrack."""
-_BRANCH_AFTER = re.compile(r"\)\s+((?:Local|Lodge)\s+\d+)\b")
-
-
-def acronym_name_at(text: str, pos: int) -> tuple[int, int, str] | None:
-    """``organisation_acronym_expansion`` for antecedents: the whole name that starts at or before ``pos`` and runs
-    on to an acronym in parentheses that spells it (with a branch written after it: "… Workers (UWLW) Local 117"),
-    as (start, end, name); None when the words from ``pos`` reach no such acronym."""
-    hit = _NAME_THEN_ACRONYM.match(text, pos)
-    if hit is None:
-        return None
-    name_end = len(text[: hit.end()].rstrip(" ,"))
-    begin = _acronym_start(text, name_end, hit.group(1))
-    if begin is None or begin > pos:
-        return None
-    name, end = " ".join(text[begin:name_end].split()), name_end
-    branch = _BRANCH_AFTER.match(text, text.index(")", name_end))
-    if branch is not None:
-        name, end = f"{name} {branch.group(1)}", branch.end(1)
-    return begin, end, name

@@ -45,6 +45,7 @@ from .lexicon import (
     ROLES_AND_TITLES,
     ROLE_SYNONYMS,
     UNION_BRANCH_WORDS,
+    UNION_NAME_WORDS,
     PLACE_WORDS,
     PERSON_NOUN_ENDING,
     ORGANISATION_NAME_ENDINGS,
@@ -314,10 +315,7 @@ def resolve(m: Mention, sent: SentInfo, state: State) -> str | None:
         return None  # ``speaker_animate`` at a sentence start: "His promises …", "The bias …" (not "His ex-wife")
     if m.kind in ("person", "org"):
         start = state.text.rfind(m.text, 0, m.pos + len(m.text))
-        name_start = start + 4 if start >= 0 and state.text.startswith(("The ", "the "), start) else start
-        spelled = acronym_name_at(state.text, name_start) if start >= 0 else None
-        expanded = spelled[2] if spelled is not None else \
-            acronym_expansion(state.text, start, start + len(m.text)) if start >= 0 else None
+        expanded = acronym_expansion(state.text, start, start + len(m.text)) if start >= 0 else None
         if expanded is not None:  # ``organisation_acronym_expansion``: "Immigration, Refugees and Citizenship Canada (IRCC)"
             return _resolve_org(replace(m, text=expanded, kind="org"), state)
     if m.kind == "person" and clean_name(m.text)[0].lower() in state.named_orgs:
@@ -404,13 +402,10 @@ def _names_as(name: str, head: str) -> bool:
     return name_head(name) == head or head == "union" and _union_name(name)
 
 
-_UNION_NAME_WORDS = frozenset("Workers Employees Teamsters Guild Brotherhood".split()) | UNION_BRANCH_WORDS
-
-
 def _union_name(name: str) -> bool:
     """``company_not_union``: a workers' organisation is never "the company", the employer it bargains with ("The
     United Warehouse Workers Local 117 said … The company said it has contingency plans" is the grocer)."""
-    return bool(set(name.split()) & _UNION_NAME_WORDS) or _WORKERS_ASSOCIATION.search(name) is not None
+    return bool(set(name.split()) & UNION_NAME_WORDS) or _WORKERS_ASSOCIATION.search(name) is not None
 
 
 PUBLIC_AGENCY_REACH = 3
